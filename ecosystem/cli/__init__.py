@@ -1,0 +1,176 @@
+"""The ``ecosystem`` command line.
+
+Commands only parse their options, call the library and print. Library errors become one
+clear message and exit code 1; usage errors exit 2; nothing prints a traceback for a user's
+mistake. Each command group lives in a module of its own and registers on :data:`app`.
+
+Heavy libraries (pyvis, Graphviz, exporters' readers) are imported inside the commands that
+need them, so that a query starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .. import __version__
+from ..errors import DataError, EcosystemError, QueryError
+
+# ----------------------------------------------------------------------------------------------
+# the app and its error handling
+
+
+class _App(typer.Typer):
+    """A Typer app whose commands turn library errors into a message and exit code 1."""
+
+    def command(self, *args, **kwargs):
+        register = super().command(*args, **kwargs)
+
+        def decorator(function):
+            @functools.wraps(function)
+            def wrapper(*inner_args, **inner_kwargs):
+                try:
+                    return function(*inner_args, **inner_kwargs)
+                except DataError as error:
+                    report_data_error(error)
+                    raise typer.Exit(1)
+                except EcosystemError as error:
+                    fail(str(error))
+                except BrokenPipeError:  # `ecosystem ... | head`
+                    sys.stderr.close()
+                    raise typer.Exit(0)
+
+            register(wrapper)
+            return function
+
+        return decorator
+
+
+app = _App(
+    name="ecosystem",
+    help="Query, draw and export the knowledge graph of a corporate-political ecosystem "
+    "(bundled: Alibaba / Ant Group).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class State:
+    """Options shared by every command, and the loaded graph (loaded once, on first use)."""
+
+    def __init__(self):
+        self.data: Optional[Path] = None
+        self.use_cache = True
+        self._graph = None
+        self._dataset = None
+
+    def dataset(self):
+        if self._dataset is None:
+            from ..loader import load
+
+            self._dataset = load(self.data, use_cache=self.use_cache)
+        return self._dataset
+
+    def graph(self, as_of: Optional[str] = None):
+        """The full graph, or its snapshot at ``as_of`` (default: the latest date in the data)."""
+        from ..graph import build_graph, snapshot
+
+        if self._graph is None:
+            self._graph = build_graph(self.dataset())
+        when = as_of or self._graph.graph.get("latest_date")
+        if when is None:
+            return self._graph
+        try:
+            return snapshot(self._graph, when)
+        except ValueError as error:
+            raise QueryError(f"--as-of: {error}") from None
+
+    def full_graph(self):
+        self.graph(None)
+        return self._graph
+
+
+state = State()
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"ecosystem {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    data: Optional[Path] = typer.Option(
+        None, "--data", "-d", envvar="ECOSYSTEM_DATA", metavar="DIR",
+        help="Folder of YAML/JSON data to use instead of the bundled dataset.",
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Read and validate every file, ignoring the cache."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+):
+    state.__init__()
+    state.data = data
+    state.use_cache = not no_cache
+
+
+# ----------------------------------------------------------------------------------------------
+# shared options and output
+
+JSON_OPTION = typer.Option(False, "--json", help="Print JSON (the documented contract) instead of a table.")
+AS_OF_OPTION = typer.Option(
+    None, "--as-of", metavar="DATE",
+    help="Answer as of this date (2020, 2020-11 or 2020-11-03); default: the latest date in the data.",
+)
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+
+
+def print_json(document) -> None:
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def fail(message: str, code: int = 1):
+    console(stderr=True).print(f"[bold red]error:[/] {_escape(message)}")
+    raise typer.Exit(code)
+
+
+def report_data_error(error: DataError) -> None:
+    out = console(stderr=True)
+    count = len(error.problems)
+    out.print(f"[bold red]error:[/] {count} problem{'s' if count != 1 else ''} in the data")
+    for problem in error.problems:
+        out.print(_escape(f"  {problem}"))
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def parse_types(value: Optional[str]) -> Optional[list[str]]:
+    """``--type owns,controls`` as a list (None when not given)."""
+    if not value:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def main():  # console-script entry point
+    app()
+
+
+# command groups register themselves on `app` when imported
+from . import core  # noqa: E402,F401

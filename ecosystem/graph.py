@@ -1,0 +1,134 @@
+"""From a validated dataset to a ``networkx.MultiDiGraph``; as-of snapshots; subgraphs.
+
+The graph contract (queries, control analysis, views and exporters all rely on it):
+
+* node key: the entity id; node attributes: the entity record as a plain dict
+  (``id``, ``name``, ``type`` always; ``names``, ``aliases``, ``jurisdiction``, ``start``, ``end``,
+  ``description``, ``facts``, ``inferred``, ``sources`` when present);
+* edge ``(from, to, key)``: ``key`` is the relation id; edge attributes: the relation record
+  without ``from``/``to``, plus ``category`` from the vocabulary. Shares are dicts
+  (``{"value": 33}``, ``{"value": 25, "approximate": true}``, ``{"min": 20, "max": 30}``);
+  :func:`share` turns one back into a :class:`~ecosystem.models.Share`;
+* ``graph.graph``: ``name``, ``vocabulary`` (a :class:`~ecosystem.vocabulary.Vocabulary`),
+  ``sources`` (bibliography dicts by id), ``views`` (the parsed views.yaml), ``latest_date``
+  and, on a snapshot, ``as_of``.
+
+Nothing here reads or writes files.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from . import dates
+from .loader import Dataset
+from .models import Share
+
+
+def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
+    """The whole dataset as a graph (every relation, whatever its dates)."""
+    vocabulary = dataset.vocabulary
+    graph = nx.MultiDiGraph()
+    graph.graph.update(
+        name=dataset.path.name,
+        vocabulary=vocabulary,
+        sources=dataset.sources,
+        views=dataset.views,
+        latest_date=dataset.latest_date(),
+    )
+    graph.add_nodes_from((entity_id, record) for entity_id, record in dataset.entities.items())
+    categories = {type_id: definition.category for type_id, definition in vocabulary.relation_types.items()}
+    for relation_id, record in dataset.relations.items():
+        attributes = {key: value for key, value in record.items() if key not in ("from", "to")}
+        attributes["category"] = categories.get(record["type"], "")
+        graph.add_edge(record["from"], record["to"], key=relation_id, **attributes)
+    return graph
+
+
+def load_graph(path=None, *, as_of=None, use_cache: bool = True) -> nx.MultiDiGraph:
+    """Load the dataset in ``path`` (default: bundled) and build its graph, optionally as of a date."""
+    from .loader import load
+
+    graph = build_graph(load(path, use_cache=use_cache))
+    return snapshot(graph, as_of) if as_of is not None else graph
+
+
+def effective_start(attributes: dict) -> str | None:
+    """When a fact starts to count: its start, else the date it was observed (the first date known)."""
+    return attributes.get("start") or attributes.get("as_of")
+
+
+def is_current(attributes: dict, when) -> bool:
+    """True when a node or edge holds at ``when`` (start <= when < end)."""
+    return dates.is_current(effective_start(attributes), attributes.get("end"), when)
+
+
+def snapshot(graph: nx.MultiDiGraph, as_of) -> nx.MultiDiGraph:
+    """A new graph of what held at ``as_of``: entities that existed and relations then in force."""
+    when = dates.normalise(as_of)
+    result = nx.MultiDiGraph()
+    result.graph.update(graph.graph)
+    result.graph["as_of"] = when
+    result.add_nodes_from((node, data) for node, data in graph.nodes(data=True) if _entity_exists(data, when))
+    result.add_edges_from(
+        (u, v, key, data)
+        for u, v, key, data in graph.edges(keys=True, data=True)
+        if u in result and v in result and is_current(data, when)
+    )
+    return result
+
+
+def _entity_exists(attributes: dict, when) -> bool:
+    # an entity exists from its start to its end; an undated one always
+    return dates.is_current(attributes.get("start"), attributes.get("end"), when)
+
+
+def subgraph(graph: nx.MultiDiGraph, nodes=None, relation_types=None, categories=None) -> nx.MultiDiGraph:
+    """A copy restricted to ``nodes`` and to edges of the given relation types or categories."""
+    keep = set(graph) if nodes is None else set(nodes) & set(graph)
+    result = nx.MultiDiGraph()
+    result.graph.update(graph.graph)
+    result.add_nodes_from((node, graph.nodes[node]) for node in graph if node in keep)
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        if u not in keep or v not in keep:
+            continue
+        if relation_types is not None and data["type"] not in relation_types:
+            continue
+        if categories is not None and data.get("category") not in categories:
+            continue
+        result.add_edge(u, v, key=key, **data)
+    return result
+
+
+def neighbourhood(graph: nx.MultiDiGraph, centre: str, depth: int = 1, direction: str = "both",
+                  relation_types=None) -> set[str]:
+    """Entity ids within ``depth`` hops of ``centre`` (direction: out, in or both)."""
+    found = {centre}
+    frontier = {centre}
+    for _ in range(depth):
+        following = set()
+        for node in frontier:
+            if direction in ("out", "both"):
+                following.update(v for _, v, d in graph.out_edges(node, data=True) if _type_ok(d, relation_types))
+            if direction in ("in", "both"):
+                following.update(u for u, _, d in graph.in_edges(node, data=True) if _type_ok(d, relation_types))
+        frontier = following - found
+        found |= frontier
+        if not frontier:
+            break
+    return found
+
+
+def _type_ok(data: dict, relation_types) -> bool:
+    return relation_types is None or data["type"] in relation_types
+
+
+def share(value: dict | None) -> Share | None:
+    """A share attribute (a dict) as a :class:`Share` with ``low``/``high``/``exact``."""
+    return None if value is None else Share.model_validate(value)
+
+
+def entity_summary(graph: nx.MultiDiGraph, entity_id: str) -> dict:
+    """The minimal entity object of the JSON contract: ``id``, ``name``, ``type``."""
+    data = graph.nodes[entity_id]
+    return {"id": entity_id, "name": data["name"], "type": data["type"]}

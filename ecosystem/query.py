@@ -1,0 +1,305 @@
+"""Queries over the graph: search, show, neighbours, paths, timeline.
+
+Pure functions of a graph; every result is plain data (lists and dicts) ready for ``--json``.
+Entities are named by id, and an entity object always carries ``id``, ``name`` and ``type``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from itertools import islice
+
+import networkx as nx
+
+from . import dates
+from .errors import QueryError, UnknownEntityError
+from .graph import entity_summary, neighbourhood
+
+_PUNCTUATION = re.compile(r"[\s'’`\"\-_.,:;()/&!?]+")
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form used for matching names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _PUNCTUATION.sub(" ", stripped).strip()
+
+
+def _compact(text: str) -> str:
+    return fold(text).replace(" ", "")
+
+
+def names_of(data: dict) -> list[tuple[str, str]]:
+    """Every (kind, name) an entity answers to."""
+    found = [("name", data["name"])]
+    found += [(f"name:{language}", name) for language, name in sorted(data.get("names", {}).items())]
+    found += [("alias", alias) for alias in data.get("aliases", [])]
+    return found
+
+
+def require_entity(graph: nx.MultiDiGraph, entity_id: str) -> dict:
+    """The node data of ``entity_id``, or an :class:`UnknownEntityError` suggesting close ids."""
+    if entity_id in graph:
+        return graph.nodes[entity_id]
+    raise UnknownEntityError(entity_id, suggest(graph, entity_id))
+
+
+def suggest(graph: nx.MultiDiGraph, text: str, limit: int = 3) -> list[str]:
+    ids = difflib.get_close_matches(text, list(graph.nodes), n=limit, cutoff=0.6)
+    if len(ids) < limit:
+        for hit in search(graph, text, limit=limit):
+            if hit["id"] not in ids:
+                ids.append(hit["id"])
+    return ids[:limit]
+
+
+def search(graph: nx.MultiDiGraph, text: str, limit: int | None = 20, entity_type: str | None = None) -> list[dict]:
+    """Entities matching ``text`` by id, name, Chinese name, alias or pinyin, best first.
+
+    Each hit is an entity object plus ``score`` (0-100) and ``matched`` (the name that matched).
+    Ranking: exact id or name, then exact alias, prefix, word prefix, substring, and last
+    near misses (spelling distance), ties broken by name.
+    """
+    query = fold(text)
+    compact = query.replace(" ", "")
+    if not compact:
+        return []
+    hits = []
+    for entity_id, data in graph.nodes(data=True):
+        if entity_type and data["type"] != entity_type:
+            continue
+        best = (0.0, "")
+        if entity_id == text or entity_id == compact:
+            best = (100.0, entity_id)
+        for kind, name in names_of(data):
+            score = _score(query, compact, name, kind)
+            if score > best[0]:
+                best = (score, name)
+        if best[0] > 0:
+            hits.append({**entity_summary(graph, entity_id), "score": round(best[0], 1), "matched": best[1]})
+    hits.sort(key=lambda hit: (-hit["score"], fold(hit["name"]), hit["id"]))
+    return hits if limit is None else hits[:limit]
+
+
+def _score(query: str, compact: str, name: str, kind: str) -> float:
+    folded = fold(name)
+    squeezed = folded.replace(" ", "")
+    primary = kind == "name" or kind.startswith("name:")
+    if folded == query or squeezed == compact:
+        return 98.0 if primary else 95.0
+    if squeezed.startswith(compact):
+        return (85.0 if primary else 82.0) - min(len(squeezed) - len(compact), 30) * 0.1
+    if any(word.startswith(query) for word in folded.split()):
+        return 75.0 if primary else 72.0
+    if compact in squeezed:
+        return 60.0 if primary else 58.0
+    if len(compact) >= 3:
+        ratio = difflib.SequenceMatcher(None, compact, squeezed).ratio()
+        if ratio >= 0.75:
+            return 40.0 * ratio
+    return 0.0
+
+
+def show(graph: nx.MultiDiGraph, entity_id: str) -> dict:
+    """An entity with its relations in both directions (dates, shares, citations)."""
+    data = require_entity(graph, entity_id)
+    outgoing = [_edge(graph, u, v, key, d) for u, v, key, d in sorted(graph.out_edges(entity_id, keys=True, data=True), key=_edge_order)]
+    incoming = [_edge(graph, u, v, key, d) for u, v, key, d in sorted(graph.in_edges(entity_id, keys=True, data=True), key=_edge_order)]
+    return {**data, "id": entity_id, "outgoing": outgoing, "incoming": incoming}
+
+
+def _edge_order(edge):
+    u, v, key, data = edge
+    return (data.get("category", ""), data["type"], dates.sort_key(data["start"]) if data.get("start") else "", key)
+
+
+def _edge(graph: nx.MultiDiGraph, u: str, v: str, key: str, data: dict) -> dict:
+    """An edge object of the JSON contract: ``from``, ``to``, ``type``, ``sources`` and the rest."""
+    record = {"id": key, "from": u, "to": v}
+    record.update((k, value) for k, value in data.items() if k != "id")
+    record["from_name"] = graph.nodes[u]["name"]
+    record["to_name"] = graph.nodes[v]["name"]
+    return record
+
+
+def neighbours(graph: nx.MultiDiGraph, entity_id: str, depth: int = 1, relation_types=None,
+               direction: str = "both") -> dict:
+    """Entities within ``depth`` hops and the relations among them that lead there."""
+    require_entity(graph, entity_id)
+    if direction not in ("in", "out", "both"):
+        raise QueryError(f"direction must be in, out or both, not {direction!r}")
+    _check_types(graph, relation_types)
+    reached = neighbourhood(graph, entity_id, depth, direction, relation_types)
+    distance = nx.single_source_shortest_path_length(
+        graph if direction == "out" else graph.reverse(copy=False) if direction == "in" else graph.to_undirected(as_view=True),
+        entity_id,
+    )
+    entities = sorted(
+        ({**entity_summary(graph, node), "distance": distance.get(node, depth)} for node in reached if node != entity_id),
+        key=lambda item: (item["distance"], fold(item["name"]), item["id"]),
+    )
+    edges = [
+        _edge(graph, u, v, key, data)
+        for u, v, key, data in graph.edges(keys=True, data=True)
+        if u in reached and v in reached and (relation_types is None or data["type"] in relation_types)
+    ]
+    edges.sort(key=lambda edge: (edge["from"], edge["to"], edge["id"]))
+    return {"entity": entity_summary(graph, entity_id), "depth": depth, "direction": direction,
+            "neighbours": entities, "relations": edges}
+
+
+def paths(graph: nx.MultiDiGraph, source: str, target: str, relation_types=None, limit: int = 10,
+          directed: bool = False) -> list[list[dict]]:
+    """Shortest chains of relations connecting two entities, each a list of edges.
+
+    By default relations are followed in either direction (a tie is a tie); ``directed`` follows
+    them only from holder/actor to what is held/acted on. With parallel relations between two
+    entities, each choice of relation is its own path (up to ``limit`` paths in all).
+    """
+    require_entity(graph, source)
+    require_entity(graph, target)
+    _check_types(graph, relation_types)
+    if source == target:
+        return []
+    simple = nx.DiGraph() if directed else nx.Graph()
+    simple.add_nodes_from(graph)
+    for u, v, data in graph.edges(data=True):
+        if relation_types is None or data["type"] in relation_types:
+            simple.add_edge(u, v)
+    try:
+        node_paths = sorted(nx.all_shortest_paths(simple, source, target))
+    except nx.NetworkXNoPath:
+        return []
+    found: list[list[dict]] = []
+    for node_path in node_paths:
+        for chain in _edge_choices(graph, node_path, relation_types, directed):
+            found.append(chain)
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def _edge_choices(graph, node_path, relation_types, directed):
+    hops = []
+    for u, v in zip(node_path, node_path[1:]):
+        options = []
+        for a, b in ((u, v), (v, u)) if not directed else ((u, v),):
+            for key, data in sorted(graph.get_edge_data(a, b, default={}).items()):
+                if relation_types is None or data["type"] in relation_types:
+                    options.append(_edge(graph, a, b, key, data))
+        hops.append(options)
+
+    def expand(index, prefix):
+        if index == len(hops):
+            yield list(prefix)
+            return
+        for option in hops[index]:
+            prefix.append(option)
+            yield from expand(index + 1, prefix)
+            prefix.pop()
+
+    return islice(expand(0, []), 1000)
+
+
+def timeline(graph: nx.MultiDiGraph, entity_id: str | None = None, since=None, until=None) -> list[dict]:
+    """Dated facts in order: relations starting, ending or observed; entities founded or ended; figures."""
+    if entity_id is not None:
+        require_entity(graph, entity_id)
+    items = []
+    for node, data in graph.nodes(data=True):
+        if entity_id is not None and node != entity_id:
+            continue
+        for key, what in (("start", "began"), ("end", "ended")):
+            if data.get(key):
+                items.append({"date": data[key], "kind": f"entity {what}", "entity": entity_summary(graph, node),
+                              "text": f"{data['name']} {what}", "sources": data.get("sources", [])})
+        for fact in data.get("facts", []):
+            if fact.get("date"):
+                items.append({"date": fact["date"], "kind": "fact", "entity": entity_summary(graph, node),
+                              "text": f"{data['name']}: {fact['name']} {_fact_value(fact)}",
+                              "fact": fact, "sources": fact.get("sources", [])})
+    vocabulary = graph.graph.get("vocabulary")
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        if entity_id is not None and entity_id not in (u, v):
+            continue
+        label = vocabulary.relation_types[data["type"]].label if vocabulary else data["type"]
+        sentence = f"{graph.nodes[u]['name']} {label} {graph.nodes[v]['name']}"
+        for field, kind in (("start", "relation began"), ("end", "relation ended"), ("as_of", "relation observed")):
+            if data.get(field):
+                items.append({"date": data[field], "kind": kind, "relation": _edge(graph, u, v, key, data),
+                              "text": sentence + _share_text(data), "sources": data.get("sources", [])})
+    if since is not None:
+        items = [item for item in items if dates.first_day(item["date"]) >= dates.first_day(since)]
+    if until is not None:
+        items = [item for item in items if dates.first_day(item["date"]) <= dates.last_day(until)]
+    items.sort(key=lambda item: (dates.sort_key(item["date"]), item["kind"], item["text"]))
+    return items
+
+
+def _fact_value(fact: dict) -> str:
+    prefix = "~" if fact.get("approximate") else ""
+    currency = f"{fact['currency']} " if fact.get("currency") else ""
+    return f"{currency}{prefix}{fact['value']:,g} {fact['unit']}"
+
+
+def _share_text(data: dict) -> str:
+    from .graph import share
+
+    parts = []
+    if data.get("equity"):
+        parts.append(f"{share(data['equity'])} equity")
+    if data.get("votes"):
+        parts.append(f"{share(data['votes'])} votes")
+    if data.get("amount"):
+        amount = data["amount"]
+        parts.append(" ".join(str(x) for x in (amount.get("currency"), amount["value"], amount.get("unit")) if x))
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _check_types(graph: nx.MultiDiGraph, relation_types) -> None:
+    if not relation_types:
+        return
+    known = graph.graph["vocabulary"].relation_types
+    for relation_type in relation_types:
+        if relation_type not in known:
+            raise QueryError(f"Unknown relation type {relation_type!r}.",
+                             difflib.get_close_matches(relation_type, list(known), n=3))
+
+
+def statistics(graph: nx.MultiDiGraph) -> dict:
+    """Counts by entity type and relation category/type, dated share and citation coverage."""
+    vocabulary = graph.graph["vocabulary"]
+    entity_types: dict[str, int] = {}
+    for _, data in graph.nodes(data=True):
+        entity_types[data["type"]] = entity_types.get(data["type"], 0) + 1
+    relation_types: dict[str, int] = {}
+    categories: dict[str, int] = {}
+    dated = inferred = cited_relations = 0
+    for _, _, data in graph.edges(data=True):
+        relation_types[data["type"]] = relation_types.get(data["type"], 0) + 1
+        category = vocabulary.relation_types[data["type"]].category
+        categories[category] = categories.get(category, 0) + 1
+        dated += bool(data.get("start") or data.get("end") or data.get("as_of"))
+        inferred += bool(data.get("inferred"))
+        cited_relations += bool(data.get("sources"))
+    cited_entities = sum(bool(data.get("sources")) for _, data in graph.nodes(data=True))
+    cited_sources = {c["source"] for _, data in graph.nodes(data=True) for c in data.get("sources", [])}
+    cited_sources |= {c["source"] for _, _, data in graph.edges(data=True) for c in data.get("sources", [])}
+    sources = graph.graph.get("sources", {})
+    isolated = sorted(node for node in graph if graph.degree(node) == 0)
+    return {
+        "entities": graph.number_of_nodes(),
+        "relations": graph.number_of_edges(),
+        "sources": len(sources),
+        "entity_types": dict(sorted(entity_types.items())),
+        "relation_types": dict(sorted(relation_types.items())),
+        "categories": dict(sorted(categories.items())),
+        "dated_relations": dated,
+        "inferred_relations": inferred,
+        "cited_entities": cited_entities,
+        "cited_relations": cited_relations,
+        "uncited_sources": sorted(set(sources) - cited_sources),
+        "isolated_entities": isolated,
+    }

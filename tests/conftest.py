@@ -1,0 +1,86 @@
+"""Shared fixtures.
+
+A missing external tool (Chromium, Graphviz, xmllint) skips a test on a developer's machine
+but fails it in CI (CI=true), where .ci/run installs everything.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BUNDLED = ROOT / "data"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Every test gets its own loader cache, so no test sees another's cached data."""
+    monkeypatch.setenv("ECOSYSTEM_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.delenv("ECOSYSTEM_DATA", raising=False)
+
+
+def need(condition: bool, what: str, install: str) -> None:
+    """Skip locally, fail in CI, when an external dependency is missing."""
+    if condition:
+        return
+    message = f"{what} is not available ({install})"
+    if IN_CI:
+        pytest.fail(message + " — CI must install it (.ci/run)")
+    pytest.skip(message)
+
+
+def need_binary(name: str, install: str) -> str:
+    path = shutil.which(name)
+    need(path is not None, f"`{name}`", install)
+    return path
+
+
+@pytest.fixture(scope="session")
+def valid_dir() -> Path:
+    return FIXTURES / "valid"
+
+
+@pytest.fixture(scope="session")
+def valid_graph(valid_dir):
+    from ecosystem.graph import load_graph
+
+    return load_graph(valid_dir, use_cache=False)
+
+
+@pytest.fixture(scope="session")
+def bundled_dataset():
+    from ecosystem.loader import load
+
+    return load(BUNDLED, use_cache=False)
+
+
+@pytest.fixture(scope="session")
+def bundled_graph(bundled_dataset):
+    from ecosystem.graph import build_graph
+
+    return build_graph(bundled_dataset)
+
+
+@pytest.fixture
+def runner():
+    from typer.testing import CliRunner
+
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner):
+    """Run the CLI in-process: ``invoke("show", "holdco", "--json")``."""
+    from ecosystem.cli import app
+
+    def run(*args, input=None):
+        return runner.invoke(app, [str(arg) for arg in args], input=input)
+
+    return run

@@ -510,14 +510,19 @@ class _Reader:
             for moment in moments:
                 current = [rid for rid in relation_ids if _holds_at(relations[rid], moment)]
                 total = sum(relations[rid].equity.low for rid in current)
-                if total > 100.0001:
-                    rid = current[-1]
-                    file, path = relation_paths[rid]
-                    held = ", ".join(f"{relations[r].from_} {relations[r].equity}" for r in current)
-                    self.problem(file, path + ("equity",), rid,
-                                 f"equity held in {target!r} sums to {total:g}% at {moment} ({held})",
-                                 "give the stakes start/end dates so they do not overlap, or correct a share")
-                    break
+                if total <= 100.0001:
+                    continue
+                # blame the stake whose removal alone brings the total back to 100%, newest first
+                culprits = [rid for rid in current if total - relations[rid].equity.low <= 100.0001] or current
+                rid = max(culprits, key=lambda r: (dates.sort_key(_start_of(relations[r])) if _start_of(relations[r]) else "",
+                                                   current.index(r)))
+                file, path = relation_paths[rid]
+                held = ", ".join(f"{relations[r].from_} {relations[r].equity}" for r in current)
+                when = f"at {moment}" if moment != "0001" else "among undated stakes"
+                self.problem(file, path + ("equity",), rid,
+                             f"equity held in {target!r} sums to {total:g}% {when} ({held})",
+                             "give the stakes start/end dates so they do not overlap, or correct a share")
+                break
 
     # --- locating ------------------------------------------------------------------------
 
@@ -595,8 +600,12 @@ def _dump(record) -> dict:
     return data
 
 
+def _start_of(relation: Relation):
+    return relation.start or relation.as_of
+
+
 def _holds_at(relation: Relation, moment: str) -> bool:
-    start = relation.start or relation.as_of
+    start = _start_of(relation)
     return dates.is_current(start, relation.end, moment) if moment != "0001" else start is None
 
 

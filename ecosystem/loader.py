@@ -292,6 +292,8 @@ class _Reader:
                 good.append((file, path, model.model_validate(item)))
                 continue
             record_id = item.get("id") if isinstance(item, dict) else None
+            if record_id is not None and not isinstance(record_id, str):
+                record_id = str(record_id)
             for detail in bad[index]:
                 self._validation_problem(section, model, file, path, record_id, item, detail)
         return good

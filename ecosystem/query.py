@@ -96,7 +96,9 @@ def _score(query: str, compact: str, name: str, kind: str) -> float:
     if compact in squeezed:
         return 60.0 if primary else 58.0
     if len(compact) >= 3:
-        ratio = difflib.SequenceMatcher(None, compact, squeezed).ratio()
+        # a near miss: the whole name, or one of its words, spelt almost the same
+        candidates = [squeezed] + [word for word in folded.split() if len(word) >= 3]
+        ratio = max(difflib.SequenceMatcher(None, compact, candidate).ratio() for candidate in candidates)
         if ratio >= 0.75:
             return 40.0 * ratio
     return 0.0

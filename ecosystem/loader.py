@@ -131,6 +131,8 @@ class _Reader:
         self.contents = contents
         self.problems: list[_Pending] = []
         self.texts: dict[Path, str] = {}
+        # ids of records that failed validation: references to them are not reported again
+        self.invalid_ids: set[str] = set()
 
     # problems are recorded with a path into the document and located (line) only at the end
     def problem(self, file: Path, path: tuple, record_id, message: str, hint: str = "", line=None):
@@ -294,6 +296,8 @@ class _Reader:
             record_id = item.get("id") if isinstance(item, dict) else None
             if record_id is not None and not isinstance(record_id, str):
                 record_id = str(record_id)
+            if record_id is not None:
+                self.invalid_ids.add(record_id)
             for detail in bad[index]:
                 self._validation_problem(section, model, file, path, record_id, item, detail)
         return good
@@ -307,6 +311,14 @@ class _Reader:
             self.problem(file, path, None, f"a {SINGULAR[section]} must be a mapping, got {type(item).__name__}",
                          "write the record as `key: value` lines")
             return
+        if kind in ("extra_forbidden", "dict_type") or detail["msg"] == "Keys should be strings":
+            last = loc[-1] if loc else ""
+            if _looks_like_split_number(last) or (detail.get("input") is None and " " in str(last)):
+                self.problem(file, path + loc[:-1], record_id,
+                             f"{where}: a comma inside {{...}} split a number or text into a key of its own",
+                             "write numbers without thousands separators (2094, not 2,094), "
+                             "or quote text that contains commas")
+                return
         if kind == "extra_forbidden":
             target = _model_at(model, loc[:-1])
             names = _field_names(target) if target else []
@@ -429,6 +441,8 @@ class _Reader:
                      f"rename one of them or merge the two {PLURAL[kind]}")
 
     def _unknown_ref(self, file, path, record_id, target, entities, role):
+        if target in self.invalid_ids:
+            return  # already reported where that record is defined
         self.problem(file, path, record_id, f"{role} names unknown entity {target!r}",
                      _did_you_mean(target, entities) or "define the entity in entities.yaml first")
 
@@ -439,7 +453,7 @@ class _Reader:
 
     def _check_citations(self, file, path, record_id, citations, sources, where):
         for index, citation in enumerate(citations):
-            if citation.source not in sources:
+            if citation.source not in sources and citation.source not in self.invalid_ids:
                 self.problem(file, path + where + (index,), record_id,
                              f"cites unknown source {citation.source!r}",
                              _did_you_mean(citation.source, sources) or "add it to sources.yaml")
@@ -653,6 +667,11 @@ def _inner_model(annotation):
 
 def _field_names(model) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _looks_like_split_number(key) -> bool:
+    """`{value: 2,094}` in a flow mapping parses as a key 94 (or "094 ..."): a comma split a number."""
+    return isinstance(key, int) or (isinstance(key, str) and key[:3].isdigit())
 
 
 def _clean(message: str) -> str:

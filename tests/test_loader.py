@@ -36,6 +36,7 @@ CASES = [
     ("name_clash.yaml", 3, "second_shop", "'example shop' is also used by 'shop'", "distinct_from"),
     ("top_level_list.yaml", 1, None, "top level must be a mapping", "entities:"),
     ("unknown_section.yaml", 1, None, "unknown top-level key 'entites'", "'entities'"),
+    ("split_number.yaml", 6, "counted_firm", "a comma inside {...} split a number", "2094, not 2,094"),
 ]
 
 

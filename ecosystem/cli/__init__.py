@@ -151,8 +151,8 @@ def report_data_error(error: DataError) -> None:
     out = console(stderr=True)
     count = len(error.problems)
     out.print(f"[bold red]error:[/] {count} problem{'s' if count != 1 else ''} in the data")
-    for problem in error.problems:
-        out.print(_escape(f"  {problem}"))
+    for problem in error.problems:  # one line each, never wrapped: people grep these
+        out.print(_escape(f"  {problem}"), soft_wrap=True)
 
 
 def _escape(text: str) -> str:

@@ -7,6 +7,7 @@ Entities are named by id, and an entity object always carries ``id``, ``name`` a
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from itertools import islice
@@ -32,11 +33,26 @@ def _compact(text: str) -> str:
 
 
 def names_of(data: dict) -> list[tuple[str, str]]:
-    """Every (kind, name) an entity answers to."""
+    """Every (kind, name) an entity answers to, with the pinyin of its Chinese names."""
     found = [("name", data["name"])]
     found += [(f"name:{language}", name) for language, name in sorted(data.get("names", {}).items())]
     found += [("alias", alias) for alias in data.get("aliases", [])]
+    for language, name in sorted(data.get("names", {}).items()):
+        if language == "zh" or language.startswith("zh-"):
+            spelled = pinyin(name)
+            if spelled:
+                found.append(("pinyin", spelled))
     return found
+
+
+@functools.lru_cache(maxsize=65536)
+def pinyin(text: str) -> str:
+    """Toneless pinyin of the Chinese characters in ``text`` ("蚂蚁集团" -> "ma yi ji tuan")."""
+    try:
+        from pypinyin import lazy_pinyin
+    except ImportError:  # pragma: no cover - pypinyin is a dependency; searching still works without it
+        return ""
+    return " ".join(part.strip() for part in lazy_pinyin(text) if part.strip())
 
 
 def require_entity(graph: nx.MultiDiGraph, entity_id: str) -> dict:
@@ -304,4 +320,26 @@ def statistics(graph: nx.MultiDiGraph) -> dict:
         "cited_relations": cited_relations,
         "uncited_sources": sorted(set(sources) - cited_sources),
         "isolated_entities": isolated,
+    }
+
+
+def diff(graph: nx.MultiDiGraph, before, after) -> dict:
+    """What changed between two dates: relations and entities that began or ended in between."""
+    from .graph import snapshot
+
+    first, second = snapshot(graph, before), snapshot(graph, after)
+    old_edges = set(first.edges(keys=True))
+    new_edges = set(second.edges(keys=True))
+
+    def edges(keys, source):
+        return sorted((_edge(source, u, v, key, source.edges[u, v, key]) for u, v, key in keys),
+                      key=lambda edge: (edge.get("category", ""), edge["type"], edge["from"], edge["to"], edge["id"]))
+
+    return {
+        "from": first.graph["as_of"],
+        "to": second.graph["as_of"],
+        "relations_added": edges(new_edges - old_edges, second),
+        "relations_removed": edges(old_edges - new_edges, first),
+        "entities_added": sorted((entity_summary(second, n) for n in set(second) - set(first)), key=lambda e: e["id"]),
+        "entities_removed": sorted((entity_summary(first, n) for n in set(first) - set(second)), key=lambda e: e["id"]),
     }

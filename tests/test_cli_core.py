@@ -84,6 +84,7 @@ def test_missing_data_folder(invoke, tmp_path):
     ("浙江示例", "vie"),
     ("Zhéjiāng", "vie"),
     ("regulatr", "regulator"),
+    ("zhejiang shili wangluo", "vie"),  # pinyin derived from the Chinese name
 ])
 def test_search_finds_by_any_name(invoke, valid_dir, text, expected):
     hits = run_json(invoke, "--data", valid_dir, "search", text)
@@ -225,3 +226,15 @@ def test_importing_the_package_does_no_work():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).parent.parent)
     assert result.stdout.strip() == "[] []"
+
+
+def test_diff_between_two_dates(invoke, valid_dir):
+    document = run_json(invoke, "--data", valid_dir, "diff", "--from", "2010", "--to", "2022")
+    assert (document["from"], document["to"]) == ("2010", "2022")
+    assert {(e["from"], e["type"], e["to"]) for e in document["relations_added"]} == {
+        ("public_float", "owns", "holdco"), ("regulator", "fined", "holdco")}
+    assert document["relations_removed"] == []
+    back = run_json(invoke, "--data", valid_dir, "diff", "--from", "2022", "--to", "2010")
+    assert {e["id"] for e in back["relations_removed"]} == {e["id"] for e in document["relations_added"]}
+    early = run_json(invoke, "--data", valid_dir, "diff", "--from", "1999", "--to", "2000")
+    assert [e["id"] for e in early["entities_added"]] == ["holdco"]

@@ -271,3 +271,38 @@ def timeline(
     for item in items:
         table.add_row(item["date"], escape(item["text"]), escape(_cites(item)))
     console().print(table)
+
+
+@app.command()
+def diff(
+    before: str = typer.Option(..., "--from", metavar="DATE", help="The earlier date."),
+    after: str = typer.Option(..., "--to", metavar="DATE", help="The later date."),
+    as_json: bool = JSON_OPTION,
+):
+    """What changed between two dates: relations and entities that began or ended."""
+    from ..errors import QueryError
+    from ..query import diff as compare
+
+    try:
+        result = compare(state.full_graph(), before, after)
+    except ValueError as error:
+        raise QueryError(str(error)) from None
+    if as_json:
+        print_json(result)
+        return
+    from rich.markup import escape
+
+    out = console()
+    vocabulary = state.full_graph().graph["vocabulary"]
+    out.print(f"[bold]from {result['from']} to {result['to']}[/]")
+    for key, mark in (("entities_added", "+"), ("entities_removed", "-")):
+        for entity in result[key]:
+            out.print(f"  {mark} {escape(entity['name'])} ({entity['id']})")
+    for key, mark in (("relations_added", "+"), ("relations_removed", "-")):
+        for edge in result[key]:
+            label = vocabulary.relation_types[edge["type"]].label
+            extra = "; ".join(part for part in (details(edge), period(edge)) if part)
+            out.print(f"  {mark} {escape(edge['from_name'])} {escape(label)} {escape(edge['to_name'])}"
+                      + (f" ({escape(extra)})" if extra else "") + f"  [dim]{escape(_cites(edge))}[/]")
+    if not any(result[key] for key in ("entities_added", "entities_removed", "relations_added", "relations_removed")):
+        out.print("  no change")

@@ -1,0 +1,108 @@
+"""Figures: a view (see :mod:`ecosystem.views`) drawn as HTML, SVG, PNG, PDF or DOT.
+
+The stable API (``ecosystem build`` and scripts call it)::
+
+    from ecosystem.render import render_view
+    render_view(graph, "vie-structure", "exports/figures/vie-structure.html")
+    render_view(graph, view, "figure.svg", as_of="2020-11")
+
+``render_view(graph, view, path, as_of=None) -> pathlib.Path``
+
+* ``graph``: a graph from :func:`ecosystem.graph.load_graph` (full or a snapshot); never modified;
+* ``view``: a view name from the dataset's views.yaml, or a :class:`ecosystem.views.View`
+  (:func:`ecosystem.views.adhoc_view` makes one around an entity);
+* ``path``: the suffix picks the format: ``.html`` (self-contained, offline, interactive),
+  ``.svg``, ``.png`` (fits 1920x1080), ``.pdf`` (fits A4 landscape), ``.dot`` (Graphviz source);
+  SVG/PNG/PDF need the Graphviz ``dot`` program;
+* ``as_of``: the date shown (default: the view's ``as_of``, else the latest date in the data).
+
+It writes to a temporary file beside ``path`` and renames it, so it leaves exactly the requested
+file (or, on error, nothing new and the old file untouched), and it never changes the working
+directory. The same data gives the same bytes. Errors: :class:`ecosystem.errors.QueryError`
+(unknown view, id or date), :class:`ecosystem.errors.ExportError` (unsupported suffix, Graphviz
+missing or failing, unwritable path).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import ExportError
+
+SUFFIXES = (".html", ".svg", ".png", ".pdf", ".dot")
+
+
+def render_view(graph, view, path, as_of=None) -> Path:
+    """Draw ``view`` of ``graph`` into ``path`` (format from the suffix); returns the path written."""
+    from ..views import build_view
+
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ExportError(f"cannot render {target.name!r}: the file name must end in one of {', '.join(SUFFIXES)}")
+    view_graph = build_view(graph, view, as_of)
+    return write_view(view_graph, target)
+
+
+def write_view(view_graph, path) -> Path:
+    """Write an already resolved :class:`ecosystem.views.ViewGraph` to ``path``."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ExportError(f"cannot render {target.name!r}: the file name must end in one of {', '.join(SUFFIXES)}")
+    if target.is_dir():
+        raise ExportError(f"{target} is a folder; give a file name such as {target / 'figure.html'}")
+    if not target.parent.is_dir():
+        raise ExportError(f"cannot write {target}: the folder {target.parent} does not exist")
+    if suffix == ".html":
+        from .html import to_html
+
+        content = to_html(view_graph).encode("utf-8")
+        return _write_bytes(target, content)
+    from . import static
+
+    source = static.to_dot(view_graph)
+    if suffix == ".dot":
+        return _write_bytes(target, source.encode("utf-8"))
+    static.dot_binary()  # a clear error before any temporary file exists
+    temporary = _temporary(target)
+    try:
+        static.run_graphviz(source, suffix[1:], str(temporary))
+        os.chmod(temporary, _file_mode())
+        os.replace(temporary, target)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return target
+
+
+def _file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file (mkstemp makes it private)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _temporary(target: Path) -> Path:
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise ExportError(f"cannot write {target}: {error.strerror}") from None
+    os.close(handle)
+    return Path(name)
+
+
+def _write_bytes(target: Path, content: bytes) -> Path:
+    temporary = _temporary(target)
+    try:
+        temporary.write_bytes(content)
+        os.chmod(temporary, _file_mode())
+        os.replace(temporary, target)
+    except OSError as error:
+        raise ExportError(f"cannot write {target}: {error.strerror}") from None
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return target

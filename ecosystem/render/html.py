@@ -1,0 +1,182 @@
+"""The interactive figure: one self-contained HTML file that works offline.
+
+Why not pyvis's ``Network.write_html``: its in-line template still links Bootstrap from a CDN,
+``from_nx`` changes the graph it is given, ``set_options`` mangles values, and titles containing
+"href" switch tooltips to innerHTML. We only take pyvis's bundled copy of vis-network (inlined,
+source-map comment removed) and write the vis-network data and options as JSON ourselves, into
+our own template (``template.html``): no request to any host (a Content-Security-Policy forbids
+them), tooltips and search results set through ``textContent``, the JSON embedded with ``<``,
+``>`` and ``&`` escaped.
+
+Layout: hierarchical views take node positions and cluster boxes from Graphviz when ``dot`` is
+installed (the same picture as the SVG/PNG), else vis-network's hierarchical layout on the levels
+computed in :mod:`ecosystem.views`; physics is off in both. Force views run vis-network physics
+with a fixed seed, straight edges on large graphs and a bounded number of stabilisation
+iterations, then switch physics off. The page sets ``window.ecosystemLayoutDone = true``,
+``data-layout="done"`` on ``<body>`` and fires a ``layoutdone`` event when the layout is final.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from . import style
+from .static import wrap
+
+TEMPLATE = Path(__file__).with_name("template.html")
+SCALE = 1.35  # Graphviz points -> vis-network pixels, leaving room for vis's larger labels
+LARGE = 200  # above this many nodes: straight edges, fewer iterations, no improvedLayout
+
+
+@lru_cache(maxsize=1)
+def vis_network_js() -> str:
+    """pyvis's bundled vis-network, ready to inline."""
+    import pyvis
+
+    path = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+    if not path.is_file():
+        from ..errors import ExportError
+
+        raise ExportError(f"vis-network not found at {path}; reinstall pyvis (pip install 'pyvis>=0.3.2')")
+    text = path.read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("//# sourceMappingURL"))
+    return text.replace("</", "<\\/")
+
+
+def options(view_graph, node_count: int) -> dict:
+    """vis-network options for a view, as a dict (never through pyvis's ``set_options``)."""
+    large = node_count > LARGE
+    result = {
+        "autoResize": True,
+        "layout": {"randomSeed": 7, "improvedLayout": not large},
+        "nodes": {"font": {"size": 14, "face": style.FONT}, "borderWidth": 1, "margin": 8,
+                  "shapeProperties": {"interpolation": False}},
+        "edges": {"smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.3},
+                  "font": {"size": 12, "face": style.FONT, "align": "middle", "strokeWidth": 4,
+                           "strokeColor": "#ffffff"},
+                  "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+                  "selectionWidth": 2, "hoverWidth": 1},
+        "interaction": {"hover": True, "tooltipDelay": 3600000, "hideEdgesOnDrag": large,
+                        "navigationButtons": False, "keyboard": False},
+        "physics": {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -80, "centralGravity": 0.012, "springLength": 120,
+                                 "springConstant": 0.05, "damping": 0.5, "avoidOverlap": 0.6},
+            "stabilization": {"enabled": True, "iterations": 150 if large else 500, "updateInterval": 25,
+                              "fit": True},
+            "minVelocity": 2 if large else 0.75, "maxVelocity": 60, "timestep": 0.5,
+        },
+    }
+    if view_graph.view.layout == "hierarchical":
+        result["physics"] = {"enabled": False}
+        result["edges"]["smooth"] = {"enabled": True, "type": "cubicBezier", "forceDirection": "vertical",
+                                     "roundness": 0.4}
+    return result
+
+
+def page_data(view_graph, positions=None) -> dict:
+    """Everything the page draws, as plain JSON-ready data (sorted: same data, same bytes)."""
+    graph = view_graph.graph
+    vocabulary = graph.graph["vocabulary"]
+    from ..query import names_of
+
+    nodes, names, tips = [], {}, {"nodes": {}, "edges": {}}
+    placed = positions["positions"] if positions else {}
+    for node in sorted(graph):
+        data = graph.nodes[node]
+        look = style.entity_style(vocabulary, data["type"])
+        item = {
+            "id": node, "label": wrap(data["name"]), "shape": look["shape"],
+            "color": {"background": look["color"], "border": "#333333",
+                      "highlight": {"background": look["color"], "border": "#000000"},
+                      "hover": {"background": look["color"], "border": "#000000"}},
+            "font": {"color": style.text_color(look["color"]) if look["shape"] in style.VIS_LABEL_INSIDE
+                     else "#222222"},
+        }
+        if look["shape"] not in style.VIS_LABEL_INSIDE:
+            item["size"] = 14
+        if data["type"] == "unknown_party":
+            item["shapeProperties"] = {"borderDashes": [5, 4]}
+        if view_graph.view.layout == "hierarchical":
+            if node in placed:
+                item["x"], item["y"] = (round(value * SCALE, 1) for value in placed[node])
+            else:
+                item["level"] = view_graph.levels.get(node, 0)
+        nodes.append(item)
+        names[node] = [name for _, name in names_of(data)] + [node]
+        tips["nodes"][node] = style.entity_tooltip(graph, node)
+
+    edges = []
+    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        look = style.category_style(vocabulary, data.get("category"))
+        definition = vocabulary.relation_types.get(data["type"])
+        label = style.share_label(data) if view_graph.view.share_labels else ""
+        if not label and data.get("category") == "control" and view_graph.view.layout == "hierarchical":
+            label = style.relation_phrase(vocabulary, data)
+        item = {
+            "id": key, "from": u, "to": v, "category": data.get("category", ""),
+            "color": {"color": look["color"], "highlight": look["color"], "hover": look["color"], "opacity": 1},
+            "dashes": style.VIS_DASHES.get(look["line"], False), "width": look["width"],
+            "shareLabel": wrap(label, 18) if label else "",
+        }
+        if definition is not None and not definition.directed:
+            item["arrows"] = {"to": {"enabled": False}}
+        edges.append(item)
+        tips["edges"][key] = style.edge_tooltip(graph, u, v, data)
+
+    return {
+        "title": view_graph.title,
+        "description": view_graph.view.description,
+        "view": view_graph.view.name,
+        "asOf": view_graph.as_of,
+        "layout": view_graph.view.layout,
+        "nodes": nodes,
+        "edges": edges,
+        "names": names,
+        "tips": tips,
+        "legend": style.legend(graph),
+        "clusters": [{**box, **{k: round(box[k] * SCALE, 1) for k in ("x", "y", "w", "h")}}
+                     for box in (positions["clusters"] if positions else [])],
+        "clusterStyle": {"fill": "#f7f9f9",
+                         "stroke": style.entity_style(vocabulary, "jurisdiction")["color"]
+                         if view_graph.view.group_by == "jurisdiction" else style.FALLBACK_COLOR},
+        "options": options(view_graph, len(nodes)),
+    }
+
+
+def embed_json(document) -> str:
+    """JSON safe inside a ``<script>`` element: no ``</script>``, no ``<!--``, no line separators."""
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def to_html(view_graph, positions="auto") -> str:
+    """The page as a string. ``positions``: "auto" (Graphviz for hierarchical views if installed),
+    None (vis-network lays out), or a dict from :func:`ecosystem.render.static.dot_positions`."""
+    if positions == "auto":
+        positions = None
+        if view_graph.view.layout == "hierarchical":
+            from .static import dot_positions
+
+            positions = dot_positions(view_graph)
+    document = page_data(view_graph, positions)
+    return render_page(document)
+
+
+def render_page(document: dict) -> str:
+    template = TEMPLATE.read_text(encoding="utf-8")
+    replacements = {
+        "{{TITLE}}": html.escape(document["title"]),
+        "{{DESCRIPTION}}": html.escape(document.get("description") or ""),
+        "{{DATA}}": embed_json(document),
+        "{{VIS_JS}}": vis_network_js(),
+    }
+    # one pass, so text inside the data can never be taken for a placeholder
+    import re
+
+    return re.sub(r"\{\{(TITLE|DESCRIPTION|DATA|VIS_JS)\}\}", lambda match: replacements[match.group(0)], template)

@@ -1,0 +1,149 @@
+"""One place for how things look: colours, shapes, line styles, labels and the legend.
+
+Everything is read from the vocabulary (``data/vocabulary.yaml``): an entity type's ``color``,
+``shape`` (vis-network) and ``dot_shape`` (Graphviz); a relation category's ``color``, ``line``
+and ``width``. The HTML and the static renderers both call these functions, so a figure on
+screen and on a slide look alike.
+"""
+
+from __future__ import annotations
+
+from ..graph import share
+
+FONT = "Helvetica, Arial, sans-serif"
+DOT_FONT = "Helvetica"
+FALLBACK_COLOR = "#cccccc"
+# vis-network dash patterns and Graphviz styles for the vocabulary's line names
+VIS_DASHES = {"solid": False, "dashed": [10, 6], "dotted": [2, 5]}
+DOT_STYLES = {"solid": "solid", "dashed": "dashed", "dotted": "dotted"}
+# vis shapes whose label is drawn inside the shape (the others put it underneath)
+VIS_LABEL_INSIDE = {"box", "ellipse", "circle", "database", "text"}
+
+
+def entity_style(vocabulary, type_id: str) -> dict:
+    definition = vocabulary.entity_types.get(type_id)
+    if definition is None:
+        return {"label": type_id, "color": FALLBACK_COLOR, "shape": "box", "dot_shape": "box"}
+    return {"label": definition.label, "color": definition.color, "shape": definition.shape,
+            "dot_shape": definition.dot_shape}
+
+
+def category_style(vocabulary, category: str) -> dict:
+    definition = vocabulary.categories.get(category)
+    if definition is None:
+        return {"label": category or "other", "color": FALLBACK_COLOR, "line": "solid", "width": 1.0}
+    return {"label": definition.label, "color": definition.color, "line": definition.line,
+            "width": definition.width}
+
+
+def text_color(background: str) -> str:
+    """Black or white, whichever reads better on ``background`` (#rrggbb)."""
+    try:
+        red, green, blue = (int(background[i:i + 2], 16) for i in (1, 3, 5))
+    except (ValueError, IndexError):
+        return "#000000"
+    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "#ffffff"
+
+
+def share_label(data: dict) -> str:
+    """``~25%``, ``33% / 50% votes``: the shares an edge carries, or ''."""
+    equity, votes = share(data.get("equity")), share(data.get("votes"))
+    if equity and votes and str(equity) != str(votes):
+        return f"{equity} / {votes} votes"
+    if equity:
+        return str(equity)
+    if votes:
+        return f"{votes} votes"
+    return ""
+
+
+def relation_phrase(vocabulary, data: dict) -> str:
+    definition = vocabulary.relation_types.get(data["type"])
+    return definition.label if definition else data["type"].replace("_", " ")
+
+
+def period(data: dict) -> str:
+    if data.get("start") or data.get("end"):
+        return f"{data.get('start', '…')} – {data.get('end', '')}".rstrip()
+    if data.get("as_of"):
+        return f"as of {data['as_of']}"
+    return ""
+
+
+def citations(graph, record: dict) -> list[str]:
+    """Each citation of a record as one line: ``case §3.2, n 20 — <title of the source>``."""
+    sources = graph.graph.get("sources", {})
+    lines = []
+    for citation in record.get("sources", []):
+        text = f"{citation['source']} {citation.get('locator', '')}".strip()
+        title = sources.get(citation["source"], {}).get("title")
+        lines.append(f"{text} — {title}" if title else text)
+    return lines
+
+
+def entity_tooltip(graph, node: str) -> str:
+    """Plain text (never HTML): name, type, other names, dates, description, citations."""
+    data = graph.nodes[node]
+    vocabulary = graph.graph["vocabulary"]
+    lines = [data["name"], f"{entity_style(vocabulary, data['type'])['label']} · id {node}"]
+    for language, name in sorted(data.get("names", {}).items()):
+        lines.append(f"{language}: {name}")
+    if data.get("aliases"):
+        lines.append("also: " + ", ".join(data["aliases"]))
+    if data.get("jurisdiction"):
+        where = data["jurisdiction"]
+        lines.append("jurisdiction: " + graph.nodes[where]["name"] if where in graph else f"jurisdiction: {where}")
+    when = period(data)
+    if when:
+        lines.append(f"dates: {when}")
+    if data.get("description"):
+        lines.append(data["description"])
+    if data.get("inferred"):
+        lines.append("(inferred)")
+    cited = citations(graph, data)
+    if cited:
+        lines.append("Sources:")
+        lines += [f"  {line}" for line in cited]
+    return "\n".join(lines)
+
+
+def edge_tooltip(graph, u: str, v: str, data: dict) -> str:
+    vocabulary = graph.graph["vocabulary"]
+    lines = [f"{graph.nodes[u]['name']} {relation_phrase(vocabulary, data)} {graph.nodes[v]['name']}"]
+    details = []
+    if data.get("equity"):
+        details.append(f"{share(data['equity'])} equity")
+    if data.get("votes"):
+        details.append(f"{share(data['votes'])} votes")
+    if data.get("instruments"):
+        details.append("via " + ", ".join(str(item).replace("_", " ") for item in data["instruments"]))
+    if data.get("role"):
+        details.append(str(data["role"]))
+    if details:
+        lines.append("; ".join(details))
+    when = period(data)
+    if when:
+        lines.append(f"dates: {when}")
+    if data.get("description"):
+        lines.append(data["description"])
+    if data.get("inferred"):
+        lines.append("(inferred)")
+    cited = citations(graph, data)
+    if cited:
+        lines.append("Sources:")
+        lines += [f"  {line}" for line in cited]
+    return "\n".join(lines)
+
+
+def legend(graph) -> dict:
+    """The legend of a view: the entity types and relation categories it shows, in vocabulary order."""
+    vocabulary = graph.graph["vocabulary"]
+    present_types = {data["type"] for _, data in graph.nodes(data=True)}
+    present_categories = {data.get("category") for _, _, data in graph.edges(data=True)}
+    types = [{"id": type_id, **entity_style(vocabulary, type_id)}
+             for type_id in vocabulary.entity_types if type_id in present_types]
+    types += [{"id": type_id, **entity_style(vocabulary, type_id)}
+              for type_id in sorted(present_types - set(vocabulary.entity_types))]
+    categories = [{"id": category, **category_style(vocabulary, category)}
+                  for category in vocabulary.categories if category in present_categories]
+    return {"types": types, "categories": categories}

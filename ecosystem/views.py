@@ -1,0 +1,465 @@
+"""Views: named figure presets (``views.yaml``) and ad-hoc focus views, turned into a subgraph plus
+layout hints.
+
+A view file is a mapping ``views: {name: view}``; each view is validated with pydantic
+(``extra="forbid"``)::
+
+    views:
+      vie-structure:
+        title: Figure 1.1.1 — Alibaba Group VIE ownership structure
+        description: ...
+        include:                        # union of selections
+          - focus: alibaba_group_holding  # start here (one id or a list) ...
+            depth: 4                      # ... and follow relations this many hops
+            direction: both               # out (what it holds / acts on), in, or both
+            categories: [ownership, control]   # follow only these (and/or `relations:`)
+            types: [company, person]      # keep only entities of these types
+            stop_at: [ant_group]          # include these, but do not expand beyond them
+          - ids: [nyse]                   # these entities, as they are
+          - types: [state_body]           # every entity of these types
+        exclude: [some_id]                # never these entities
+        exclude_types: [event]
+        categories: [ownership, control]  # relations drawn (default: all between the entities)
+        relations: [listed_on]
+        as_of: 2020-11                    # default date (default: the latest in the data)
+        layout: hierarchical              # hierarchical (owners above what they own) | force
+        group_by: jurisdiction            # clusters: jurisdiction | focus | type | none
+        share_labels: true                # equity/vote percentages on the edges
+        connected_only: true              # drop entities left without a drawn relation
+
+:func:`build_view` returns a :class:`ViewGraph`: the subgraph (a new graph; the input is never
+changed), the view, the date it shows, hierarchical ``levels`` for every node (cycle-safe:
+owners are above what they own on every ownership/control edge that is not part of a cycle) and
+``groups`` (node id → cluster key) with cluster labels.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Literal, Optional, Union
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import dates
+from .errors import DataError, Problem, QueryError
+
+VIEWS_FILE = "views.yaml"
+# categories whose edges define "above" in a hierarchy, strongest first
+HIERARCHY_CATEGORIES = ("ownership", "control")
+# categories that tie a unit to its group (for group_by: focus)
+MEMBERSHIP_CATEGORIES = ("ownership", "control", "corporate")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _listify(value):
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else value
+
+
+class Selection(_Strict):
+    """One clause of a view's ``include`` list; the view takes the union of its clauses."""
+
+    ids: list[str] = Field(default_factory=list)
+    focus: list[str] = Field(default_factory=list)
+    depth: int = Field(1, ge=0, le=10)
+    direction: Literal["in", "out", "both"] = "both"
+    relations: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    types: list[str] = Field(default_factory=list)
+    stop_at: list[str] = Field(default_factory=list)
+
+    @field_validator("ids", "focus", "relations", "categories", "types", "stop_at", mode="before")
+    @classmethod
+    def _lists(cls, value):
+        return _listify(value)
+
+
+class View(_Strict):
+    """A figure: which entities and relations, and how to lay them out."""
+
+    name: str = ""
+    title: str
+    description: str = ""
+    include: list[Selection] = Field(min_length=1)
+    exclude: list[str] = Field(default_factory=list)
+    exclude_types: list[str] = Field(default_factory=list)
+    relations: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    as_of: Optional[str] = None
+    layout: Literal["hierarchical", "force"] = "force"
+    group_by: Literal["jurisdiction", "focus", "type", "none"] = "none"
+    share_labels: bool = True
+    connected_only: bool = True
+
+    @field_validator("exclude", "exclude_types", "relations", "categories", mode="before")
+    @classmethod
+    def _lists(cls, value):
+        return _listify(value)
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _date(cls, value):
+        if value is None:
+            return None
+        return dates.normalise(value)
+
+    def focus_ids(self) -> list[str]:
+        return [entity for clause in self.include for entity in clause.focus]
+
+    def named_ids(self) -> list[str]:
+        named = []
+        for clause in self.include:
+            named += clause.ids + clause.focus + clause.stop_at
+        return named + self.exclude
+
+
+@dataclass
+class ViewGraph:
+    """A view resolved against a graph: what to draw and how."""
+
+    view: View
+    graph: nx.MultiDiGraph
+    as_of: Optional[str]
+    levels: dict[str, int] = field(default_factory=dict)
+    hierarchy: set = field(default_factory=set)  # (u, v, key) edges that define levels
+    groups: dict[str, str] = field(default_factory=dict)  # node -> group key
+    group_labels: dict[str, str] = field(default_factory=dict)  # group key -> label
+
+    @property
+    def title(self) -> str:
+        return self.view.title + (f" (as of {self.as_of})" if self.as_of else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# views.yaml
+
+
+def parse_views(document, source: str = VIEWS_FILE) -> dict[str, View]:
+    """Validate a parsed views.yaml; raise :class:`DataError` listing every problem."""
+    if not document:
+        return {}
+    problems = []
+    if not isinstance(document, dict) or set(document) - {"views"}:
+        extra = sorted(set(document) - {"views"}) if isinstance(document, dict) else []
+        problems.append(Problem(source, None, None,
+                                f"unknown top-level key(s) {', '.join(map(repr, extra))}" if extra
+                                else "views.yaml must be a mapping with a `views:` key",
+                                "put every view under `views:` (see data/views.yaml)"))
+        raise DataError(problems)
+    items = document.get("views") or {}
+    if not isinstance(items, dict):
+        raise DataError([Problem(source, None, None, "`views` must be a mapping of view name to view",
+                                 "write `views:` then `  vie-structure:` with the view's keys indented")])
+    views = {}
+    for name, body in items.items():
+        if not isinstance(body, dict):
+            problems.append(Problem(source, None, str(name), f"view {name!r} must be a mapping",
+                                    "give it title: and include: keys"))
+            continue
+        try:
+            views[str(name)] = View.model_validate({**body, "name": str(name)})
+        except ValidationError as error:
+            for detail in error.errors():
+                where = ".".join(str(step) for step in detail["loc"])
+                problems.append(Problem(source, None, str(name), f"view {name!r}, {where}: "
+                                        + detail["msg"].replace("Value error, ", ""), _hint(detail)))
+    if problems:
+        raise DataError(problems)
+    return views
+
+
+def _hint(detail) -> str:
+    if detail["type"] == "extra_forbidden":
+        allowed = set(View.model_fields) | set(Selection.model_fields)
+        close = difflib.get_close_matches(str(detail["loc"][-1]), sorted(allowed), n=2, cutoff=0.6)
+        return ("did you mean " + " or ".join(map(repr, close)) + "?") if close else \
+            "remove it; a view has title, description, include, exclude, exclude_types, relations, categories, " \
+            "as_of, layout, group_by, share_labels, connected_only"
+    if detail["type"] == "missing":
+        return f"add `{detail['loc'][-1]}:` to the view"
+    if "as_of" in detail["loc"]:
+        return "write a date as 2020, 2020-11 or 2020-11-03"
+    return "see the comments at the top of data/views.yaml"
+
+
+def named_views(graph: nx.MultiDiGraph) -> dict[str, View]:
+    """The views defined by the dataset's views.yaml, validated, by name (file order)."""
+    return parse_views(graph.graph.get("views") or {})
+
+
+def get_view(graph: nx.MultiDiGraph, name: str) -> View:
+    views = named_views(graph)
+    if name in views:
+        return views[name]
+    if not views:
+        raise QueryError(f"No view named {name!r}: this dataset has no views.yaml. "
+                         "Use --focus ID for a view around one entity.")
+    close = difflib.get_close_matches(name, list(views), n=3, cutoff=0.5)
+    raise QueryError(f"No view named {name!r} in views.yaml (views: {', '.join(views)}).", close)
+
+
+def adhoc_view(graph: nx.MultiDiGraph, focus: str, depth: int = 1, types=None, base: View | None = None) -> View:
+    """A view around ``focus``; ``types`` mixes entity types, relation types and categories."""
+    entity_types, relation_types, categories = split_types(graph.graph["vocabulary"], types or [])
+    name = graph.nodes[focus]["name"] if focus in graph else focus
+    clause = Selection(focus=[focus], depth=depth, relations=relation_types, categories=categories,
+                       types=entity_types)
+    settings = base.model_dump(exclude={"include", "name", "title", "description"}) if base else {}
+    settings.update(relations=relation_types or settings.get("relations", []),
+                    categories=categories or settings.get("categories", []))
+    return View(name=f"focus-{focus}", title=f"{name} and its relations within {depth} step{'s' if depth != 1 else ''}",
+                include=[clause], **settings)
+
+
+def split_types(vocabulary, values) -> tuple[list[str], list[str], list[str]]:
+    """``--type`` values sorted into entity types, relation types and categories."""
+    entity_types, relation_types, categories = [], [], []
+    for value in values:
+        if value in vocabulary.entity_types:
+            entity_types.append(value)
+        elif value in vocabulary.relation_types:
+            relation_types.append(value)
+        elif value in vocabulary.categories:
+            categories.append(value)
+        else:
+            known = list(vocabulary.entity_types) + list(vocabulary.relation_types) + list(vocabulary.categories)
+            raise QueryError(f"--type {value!r} is neither an entity type, a relation type nor a category.",
+                             difflib.get_close_matches(value, known, n=3, cutoff=0.6))
+    return entity_types, relation_types, categories
+
+
+# ---------------------------------------------------------------------------------------------
+# resolving a view against a graph
+
+
+def check_view(graph: nx.MultiDiGraph, view: View) -> None:
+    """Every id, type, relation type and category the view names must exist."""
+    vocabulary = graph.graph["vocabulary"]
+    where = f"{VIEWS_FILE}: view {view.name!r}" if view.name and not view.name.startswith("focus-") else "the view"
+
+    def unknown(kind, value, known, fix):
+        close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
+        raise QueryError(f"{where} names {kind} {value!r}, which does not exist"
+                         + (f" as of {graph.graph['as_of']}" if kind == "entity" and "as_of" in graph.graph else "")
+                         + f" (fix: {fix}).", close)
+
+    for entity in view.named_ids():
+        if entity not in graph:
+            unknown("entity", entity, graph.nodes, "correct the id; `ecosystem search NAME` finds it")
+    for clause in view.include:
+        for value in clause.types:
+            if value not in vocabulary.entity_types:
+                unknown("entity type", value, vocabulary.entity_types, "use an entity type of vocabulary.yaml")
+        for value in clause.relations:
+            if value not in vocabulary.relation_types:
+                unknown("relation type", value, vocabulary.relation_types, "use a relation type of vocabulary.yaml")
+        for value in clause.categories:
+            if value not in vocabulary.categories:
+                unknown("category", value, vocabulary.categories, "use a category of vocabulary.yaml")
+    for value in view.exclude_types:
+        if value not in vocabulary.entity_types:
+            unknown("entity type", value, vocabulary.entity_types, "use an entity type of vocabulary.yaml")
+    for value in view.relations:
+        if value not in vocabulary.relation_types:
+            unknown("relation type", value, vocabulary.relation_types, "use a relation type of vocabulary.yaml")
+    for value in view.categories:
+        if value not in vocabulary.categories:
+            unknown("category", value, vocabulary.categories, "use a category of vocabulary.yaml")
+
+
+def build_view(graph: nx.MultiDiGraph, view: View | str, as_of=None) -> ViewGraph:
+    """Resolve ``view`` (a :class:`View` or a name in views.yaml) against ``graph``.
+
+    The date shown is ``as_of``, else the view's ``as_of``, else (for a graph that is not already
+    a snapshot) the latest date in the data. ``graph`` itself is never modified.
+    """
+    from .graph import snapshot
+
+    if isinstance(view, str):
+        view = get_view(graph, view)
+    check_view(graph, view)
+    when = as_of or view.as_of
+    if when is None and "as_of" not in graph.graph:
+        when = graph.graph.get("latest_date")
+    if when is not None:
+        try:
+            graph = snapshot(graph, when)
+        except ValueError as error:
+            raise QueryError(f"--as-of: {error}") from None
+    shown = graph.graph.get("as_of")
+
+    nodes = select(graph, view)
+    drawn = _drawn_edges(graph, view, nodes)
+    result = nx.MultiDiGraph()
+    result.graph.update({key: value for key, value in graph.graph.items()})
+    result.graph["view"] = view.name
+    if view.connected_only:
+        keep_anyway = set(view.focus_ids()) | {entity for clause in view.include for entity in clause.ids}
+        touched = {u for u, _, _ in drawn} | {v for _, v, _ in drawn}
+        nodes = [node for node in nodes if node in touched or node in keep_anyway]
+    for node in nodes:
+        result.add_node(node, **_copy(graph.nodes[node]))
+    for u, v, key in drawn:
+        if u in result and v in result:
+            result.add_edge(u, v, key=key, **_copy(graph.edges[u, v, key]))
+    levels, hierarchy = hierarchy_levels(result)
+    groups, labels = _groups(result, view, graph)
+    return ViewGraph(view=view, graph=result, as_of=shown, levels=levels, hierarchy=hierarchy,
+                     groups=groups, group_labels=labels)
+
+
+def _copy(data: dict) -> dict:
+    import copy
+
+    return copy.deepcopy(data)
+
+
+def select(graph: nx.MultiDiGraph, view: View) -> list[str]:
+    """The entity ids a view selects, in a stable (sorted) order."""
+    chosen: set[str] = set()
+    for clause in view.include:
+        found = set(clause.ids) & set(graph)
+        if clause.focus:
+            found |= _traverse(graph, clause)
+        elif clause.types:
+            found |= {node for node, data in graph.nodes(data=True) if data["type"] in clause.types}
+        chosen |= found
+    excluded_types = set(view.exclude_types)
+    return sorted(node for node in chosen
+                  if node not in view.exclude and graph.nodes[node]["type"] not in excluded_types)
+
+
+def _traverse(graph, clause: Selection) -> set[str]:
+    def follow(data) -> bool:
+        if not clause.relations and not clause.categories:
+            return True
+        return data["type"] in clause.relations or data.get("category") in clause.categories
+
+    def type_ok(node) -> bool:
+        return not clause.types or graph.nodes[node]["type"] in clause.types
+
+    focus = [node for node in clause.focus if node in graph]
+    found = set(focus)
+    frontier = set(focus)
+    stop = set(clause.stop_at)
+    for _ in range(clause.depth):
+        following = set()
+        for node in sorted(frontier):
+            if node in stop and node not in focus:
+                continue
+            if clause.direction in ("out", "both"):
+                following.update(v for _, v, d in graph.out_edges(node, data=True) if follow(d) and type_ok(v))
+            if clause.direction in ("in", "both"):
+                following.update(u for u, _, d in graph.in_edges(node, data=True) if follow(d) and type_ok(u))
+        frontier = following - found
+        found |= frontier
+        if not frontier:
+            break
+    return found
+
+
+def _drawn_edges(graph, view: View, nodes) -> list[tuple]:
+    keep = set(nodes)
+    edges = []
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        if u not in keep or v not in keep:
+            continue
+        if (view.relations or view.categories) and not (
+                data["type"] in view.relations or data.get("category") in view.categories):
+            continue
+        edges.append((u, v, key))
+    return sorted(edges)
+
+
+# ---------------------------------------------------------------------------------------------
+# layout hints
+
+
+def hierarchy_levels(graph: nx.MultiDiGraph) -> tuple[dict[str, int], set]:
+    """A level (0 = top) for every node: holders above what they hold, cycle-safe.
+
+    Ownership and control edges are taken first, then the other directed relations, each only
+    if it does not close a cycle; levels are longest-path depths in that DAG, with each parentless
+    node moved down to just above its highest child (so a VIE's citizen shareholders sit beside
+    the WFOE, not beside the foreign investors). Returns the levels and the edges used.
+    """
+    vocabulary = graph.graph.get("vocabulary")
+
+    def directed(data) -> bool:
+        if vocabulary is None or data["type"] not in vocabulary.relation_types:
+            return True
+        return vocabulary.relation_types[data["type"]].directed
+
+    def rank(item):
+        u, v, key, data = item
+        category = data.get("category")
+        order = HIERARCHY_CATEGORIES.index(category) if category in HIERARCHY_CATEGORIES else len(HIERARCHY_CATEGORIES)
+        return (order, u, v, key)
+
+    dag = nx.DiGraph()
+    dag.add_nodes_from(sorted(graph))
+    used = set()
+    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=rank):
+        if u == v or not directed(data):
+            continue
+        if dag.has_edge(u, v):
+            used.add((u, v, key))
+            continue
+        if nx.has_path(dag, v, u):
+            continue
+        dag.add_edge(u, v)
+        used.add((u, v, key))
+
+    order = list(nx.lexicographical_topological_sort(dag))
+    level = {}
+    for node in order:
+        parents = list(dag.predecessors(node))
+        level[node] = max((level[p] + 1 for p in parents), default=0)
+    for node in reversed(order):
+        if dag.in_degree(node) == 0 and dag.out_degree(node) > 0:
+            level[node] = min(level[child] for child in dag.successors(node)) - 1
+    if level:
+        low = min(level.values())
+        level = {node: value - low for node, value in level.items()}
+    return {node: level[node] for node in sorted(level)}, used
+
+
+def _groups(graph: nx.MultiDiGraph, view: View, source: nx.MultiDiGraph) -> tuple[dict[str, str], dict[str, str]]:
+    groups: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    if view.group_by == "jurisdiction":
+        for node, data in graph.nodes(data=True):
+            if data["type"] == "jurisdiction":
+                continue
+            key = data.get("jurisdiction")
+            if key:
+                groups[node] = key
+                labels[key] = source.nodes[key]["name"] if key in source else str(key)
+    elif view.group_by == "type":
+        vocabulary = graph.graph["vocabulary"]
+        for node, data in graph.nodes(data=True):
+            groups[node] = data["type"]
+            labels[data["type"]] = vocabulary.entity_types[data["type"]].plural
+    elif view.group_by == "focus":
+        focus = [node for node in view.focus_ids() if node in graph]
+        members = nx.Graph()
+        members.add_nodes_from(graph)
+        members.add_edges_from((u, v) for u, v, d in graph.edges(data=True)
+                               if d.get("category") in MEMBERSHIP_CATEGORIES)
+        distance = {centre: nx.single_source_shortest_path_length(members, centre) for centre in focus}
+        for node in sorted(graph):
+            reach = sorted((distance[centre][node], index) for index, centre in enumerate(focus)
+                           if node in distance[centre])
+            if not reach or len(reach) > 1 and reach[0][0] == reach[1][0]:
+                continue  # unreached, or as close to two groups: drawn between them
+            centre = focus[reach[0][1]]
+            groups[node] = centre
+            labels[centre] = graph.nodes[centre]["name"]
+    return groups, labels
+

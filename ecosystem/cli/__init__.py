@@ -175,3 +175,4 @@ def main():  # console-script entry point
 # command groups register themselves on `app` when imported
 from . import core  # noqa: E402,F401
 from . import build  # noqa: E402,F401
+from . import render  # noqa: E402,F401

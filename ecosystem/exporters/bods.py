@@ -1,0 +1,216 @@
+"""BODS 0.4: Beneficial Ownership Data Standard statements (entity, person, relationship records).
+
+What maps where comes from the vocabulary, never from this module:
+
+* an entity type's ``bods: {record: entity|person, type, subtype}`` gives its record type and
+  ``entityType`` / ``personType``; its label goes into ``entityType.details`` (so an import can
+  tell a partnership from a company); types without ``bods`` are left out;
+* a relation type's ``bods: [interest types]`` gives the interests; a relation type with an
+  empty list (regulation, fines, competition, ...) is not expressible in BODS and is left out.
+
+A relationship's ``interestedParty`` is our ``from`` (the holder), its ``subject`` our ``to``.
+Shares: an exact share is ``{"exact": 33}``, a range ``{"minimum": 20, "maximum": 30}``; an
+approximate figure is written as exact, and the interest's ``details`` (the relation's wording)
+says "approximate share". ``votingRights`` carries ``votes`` when the relation gives it, else
+``equity``; other interests carry ``equity``. Dates are BODS full dates: a partial date becomes
+its first day (``2014`` -> ``2014-01-01``).
+
+Everything is deterministic: ``recordId`` is our id; ``statementId`` a UUID5 of the record's
+content; ``statementDate`` the latest date of the sources the record cites (else the graph's
+as-of or latest date); ``publicationDate`` the latest statement date. Relations left out are
+counted, by reason, in the returned :class:`~ecosystem.exporters._common.ExportResult`.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from ._common import ExportResult, citation_text, clean_text, iso_day, share_of, sorted_edges, sorted_nodes, write_text
+
+BODS_VERSION = "0.4"
+NAMESPACE = uuid.UUID("6c6b1d0e-4c0a-5f43-9a35-2b0f6e0f2a71")
+PUBLISHER = {"name": "ecosystem knowledge graph"}
+APPROXIMATE = "approximate share"
+FALLBACK_DATE = "1970-01-01"
+SKIP_NOT_EXPRESSIBLE = "relations BODS cannot express"
+SKIP_NO_RECORD = "relations with a party that has no BODS record"
+SKIP_PERSON_SUBJECT = "relations whose subject is a person"
+SKIP_ENTITY = "entities of types without a BODS record"
+
+
+def statement_id(record_type: str, record_id: str, details: dict) -> str:
+    content = json.dumps(details, sort_keys=True, ensure_ascii=False)
+    return str(uuid.uuid5(NAMESPACE, f"{record_type}\n{record_id}\n{content}"))
+
+
+def _share(value) -> dict | None:
+    share = share_of(value)
+    if share is None:
+        return None
+    if share.value is not None:
+        return {"exact": _number(share.value)}
+    if share.min is not None and share.max is not None and share.min == share.max:
+        return {"exact": _number(share.min)}
+    found = {}
+    if share.min is not None:
+        found["minimum"] = _number(share.min)
+    if share.max is not None:
+        found["maximum"] = _number(share.max)
+    return found
+
+
+def _number(value: float):
+    return int(value) if float(value).is_integer() else value
+
+
+class _Dates:
+    """The statement date of a record: the latest date among the sources it cites."""
+
+    def __init__(self, graph):
+        self.bibliography = graph.graph.get("sources") or {}
+        default = graph.graph.get("as_of") or graph.graph.get("latest_date")
+        self.default = iso_day(default) or FALLBACK_DATE
+
+    def of(self, record: dict) -> str:
+        found = []
+        for citation in record.get("sources") or []:
+            source = self.bibliography.get(citation.get("source")) if isinstance(citation, dict) else None
+            day = iso_day(source.get("date")) if isinstance(source, dict) else None
+            if day:
+                found.append(day)
+        return max(found) if found else self.default
+
+    def source(self, record: dict) -> dict:
+        parts, urls, authors = [], [], []
+        for citation in record.get("sources") or []:
+            entry = self.bibliography.get(citation.get("source")) if isinstance(citation, dict) else None
+            if isinstance(entry, dict):
+                title = entry.get("title") or citation.get("source")
+                locator = citation.get("locator") or ""
+                parts.append(f"{title}{', ' + locator if locator else ''}")
+                if isinstance(entry.get("url"), str) and entry["url"].startswith(("http://", "https://")):
+                    urls.append(entry["url"])
+                who = entry.get("author") or entry.get("publisher")
+                if who and who not in authors:
+                    authors.append(who)
+            else:
+                parts.append(citation_text(citation))
+        source = {"type": ["thirdParty"]}
+        if parts:
+            source["description"] = clean_text("; ".join(parts))
+        if urls:
+            source["url"] = urls[0]
+        if authors:
+            source["assertedBy"] = [{"name": clean_text(str(name))} for name in authors]
+        return source
+
+
+def statements(graph, result: ExportResult | None = None) -> list[dict]:
+    """The BODS statements for ``graph``: entities and people first, then relationships, each by id."""
+    result = result if result is not None else ExportResult("bods")
+    vocabulary = graph.graph["vocabulary"]
+    dated = _Dates(graph)
+    records: dict[str, str] = {}  # our entity id -> "entity" | "person"
+    entity_statements, relationship_statements = [], []
+
+    for node, data in sorted_nodes(graph):
+        definition = vocabulary.entity_types.get(data.get("type"))
+        mapping = definition.bods if definition is not None else None
+        if mapping is None:
+            result.skip(SKIP_ENTITY)
+            continue
+        record_id = clean_text(str(node))
+        records[node] = mapping.record
+        name = clean_text(str(data.get("name") or node))
+        alternates = [clean_text(str(text)) for text in list((data.get("names") or {}).values()) + list(data.get("aliases") or [])]
+        alternates = [text for index, text in enumerate(alternates) if text and text != name and text not in alternates[:index]]
+        if mapping.record == "person":
+            details = {"isComponent": False, "personType": mapping.type,
+                       "names": [{"type": "legal", "fullName": name}]
+                       + [{"type": "alternative", "fullName": text} for text in alternates]}
+        else:
+            entity_type = {"type": mapping.type, "details": definition.label}
+            if mapping.subtype:
+                entity_type["subtype"] = mapping.subtype
+            details = {"isComponent": False, "entityType": entity_type, "name": name}
+            if alternates:
+                details["alternateNames"] = alternates
+            jurisdiction = data.get("jurisdiction")
+            if jurisdiction is not None:
+                place = graph.nodes[jurisdiction].get("name") if jurisdiction in graph else None
+                details["jurisdiction"] = {"name": clean_text(str(place or jurisdiction))}
+            founding, dissolution = iso_day(data.get("start")), iso_day(data.get("end"))
+            if founding:
+                details["foundingDate"] = founding
+            if dissolution and (founding is None or dissolution >= founding):
+                details["dissolutionDate"] = dissolution
+        entity_statements.append(_statement(mapping.record, record_id, record_id, details, dated, data))
+
+    relation_ids = set()
+    for u, v, key, data in sorted_edges(graph):
+        definition = vocabulary.relation_types.get(data.get("type"))
+        if definition is None or not definition.bods:
+            result.skip(SKIP_NOT_EXPRESSIBLE)
+            continue
+        if u not in records or v not in records:
+            result.skip(SKIP_NO_RECORD)
+            continue
+        if records[v] != "entity":
+            result.skip(SKIP_PERSON_SUBJECT)
+            continue
+        start, end = iso_day(data.get("start")), iso_day(data.get("end"))
+        if start and end and end < start:
+            end = None
+        wording = definition.label
+        interests = []
+        for interest_type in definition.bods:
+            source_share = data.get("votes") or data.get("equity") if interest_type == "votingRights" else data.get("equity")
+            interest = {"type": interest_type, "directOrIndirect": "direct", "details": wording}
+            share = _share(source_share)
+            if share:
+                interest["share"] = share
+                if share_of(source_share).approximate:
+                    interest["details"] = f"{wording}; {APPROXIMATE}"
+            if start:
+                interest["startDate"] = start
+            if end:
+                interest["endDate"] = end
+            interests.append(interest)
+        record_id = clean_text(str(key))
+        if record_id in records or record_id in relation_ids:
+            record_id = f"relationship-{record_id}"
+        relation_ids.add(record_id)
+        details = {"isComponent": False, "subject": clean_text(str(v)), "interestedParty": clean_text(str(u)),
+                   "interests": interests}
+        relationship_statements.append(_statement("relationship", record_id, clean_text(str(v)), details, dated, data))
+
+    result.nodes, result.edges = len(entity_statements), len(relationship_statements)
+    every = entity_statements + relationship_statements
+    published = max((item["statementDate"] for item in every), default=dated.default)
+    for item in every:
+        item["publicationDetails"] = {"publicationDate": published, "bodsVersion": BODS_VERSION, "publisher": PUBLISHER}
+    return every
+
+
+def _statement(record_type, record_id, subject, details, dated: _Dates, data: dict) -> dict:
+    return {
+        "statementId": statement_id(record_type, record_id, details),
+        "declarationSubject": subject,
+        "statementDate": dated.of(data),
+        "recordId": record_id,
+        "recordType": record_type,
+        "recordStatus": "new",
+        "recordDetails": details,
+        "source": dated.source(data),
+    }
+
+
+def write_bods(graph, path) -> ExportResult:
+    """Write ``graph`` as a BODS 0.4 JSON array to ``path``; the result counts what was left out."""
+    result = ExportResult("bods")
+    document = statements(graph, result)
+    write_text(path, json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    result.paths.append(Path(path))
+    return result

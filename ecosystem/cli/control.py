@@ -1,0 +1,291 @@
+"""Control commands: controllers, controlled, owners, explain, control-diff.
+
+Each prints a short proof (the chain of relations with shares, dates, citations, the rule that fired
+and the thresholds used), or ``--json`` per the contract in DESIGN.md.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from . import AS_OF_OPTION, JSON_OPTION, app, console, print_json, state
+
+CONTROL_OPTION = typer.Option(50.0, "--control-threshold", metavar="PCT",
+                              help="Votes strictly above this percentage control.")
+SIGNIFICANT_OPTION = typer.Option(25.0, "--significant-threshold", metavar="PCT",
+                                  help="Votes or equity at or above this percentage are a significant holding.")
+BOARD_OPTION = typer.Option(True, "--board/--no-board",
+                            help="Count appointing or nominating a board majority as control.")
+MARGIN_OPTION = typer.Option(0.0, "--approximate-margin", metavar="PCT",
+                             help="Treat an approximate share ~v as the range v±PCT (default: at its value).")
+
+
+def _rules(control_threshold, significant_threshold, board, margin):
+    from ..control import ControlRules
+
+    return ControlRules(control_threshold=control_threshold, significant_threshold=significant_threshold,
+                        count_board=board, approximate_margin=margin)
+
+
+def _analysis(as_of, rules):
+    from ..control import analyse
+
+    graph = state.graph(as_of)
+    return analyse(graph, graph.graph.get("as_of"), rules)
+
+
+@app.command()
+def controllers(
+    entity_id: str = typer.Argument(..., metavar="ID", help="Entity id (see `ecosystem search`)."),
+    as_json: bool = JSON_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
+    control_threshold: float = CONTROL_OPTION,
+    significant_threshold: float = SIGNIFICANT_OPTION,
+    board: bool = BOARD_OPTION,
+    margin: float = MARGIN_OPTION,
+):
+    """Who controls ID: ultimate and direct controllers, significant holders, legal owners — with proofs."""
+    analysis = _analysis(as_of, _rules(control_threshold, significant_threshold, board, margin))
+    result = analysis.controllers(entity_id)
+    if as_json:
+        print_json(result)
+        return
+    out = console()
+    entity = result["entity"]
+    out.print(f"[bold]{_e(entity['name'])}[/] ({entity['id']}) as of {result['as_of'] or 'any date'}: {result['verdict']}")
+    if result["ultimate"]:
+        out.print("[bold]Ultimate controllers[/]")
+        for item in result["ultimate"]:
+            _print_controller(out, item)
+    else:
+        out.print("[bold]Ultimate controllers[/]: none — no controlling party")
+    if result["direct"]:
+        out.print("[bold]Direct controllers[/]")
+        for item in result["direct"]:
+            out.print(f"  {_who(item)}: {item['status']} by {item['rule']}")
+    _print_significant(out, result["significant"])
+    _print_legal(out, result["legal_owners"])
+    _print_notes(out, result["notes"], result["rules"])
+
+
+@app.command()
+def controlled(
+    entity_id: str = typer.Argument(..., metavar="ID"),
+    as_json: bool = JSON_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
+    control_threshold: float = CONTROL_OPTION,
+    significant_threshold: float = SIGNIFICANT_OPTION,
+    board: bool = BOARD_OPTION,
+    margin: float = MARGIN_OPTION,
+):
+    """Everything ID controls, directly or through others, with how (votes, contract, board ...) and the chain."""
+    analysis = _analysis(as_of, _rules(control_threshold, significant_threshold, board, margin))
+    items = analysis.controlled_by(entity_id)
+    result = {"entity": analysis.summary(entity_id), "as_of": analysis.when, "controlled": items,
+              "rules": analysis.rules.to_dict()}
+    if as_json:
+        print_json(result)
+        return
+    out = console()
+    out.print(f"[bold]{_e(result['entity']['name'])}[/] ({entity_id}) as of {result['as_of'] or 'any date'} "
+              f"controls {sum(i['status'] == 'controls' for i in items)} and may control "
+              f"{sum(i['status'] == 'may control' for i in items)} entities")
+    for item in items:
+        out.print(f"  {_who(item)}: {item['status']} via {' → '.join(item['via'])}")
+        _print_chain(out, item["chain"], indent=4)
+    _print_notes(out, [], result["rules"])
+
+
+@app.command()
+def owners(
+    entity_id: str = typer.Argument(..., metavar="ID"),
+    as_json: bool = JSON_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
+):
+    """Legal owners of ID and the economic interest of every holder through every path (cycle-safe)."""
+    analysis = _analysis(as_of, None)
+    result = analysis.economic_interest(entity_id)
+    result["legal_owners"] = analysis.legal_owners(entity_id)
+    if as_json:
+        print_json(result)
+        return
+    out = console()
+    out.print(f"[bold]{_e(result['entity']['name'])}[/] ({entity_id}) as of {result['as_of'] or 'any date'}")
+    _print_legal(out, result["legal_owners"])
+    if result["closed_cycle"]:
+        out.print("[bold]Economic interest[/]: undefined — a closed cycle of companies holds all of each other: "
+                  + ", ".join(result["closed_cycle"]))
+    elif result["holders"]:
+        from rich.table import Table
+
+        table = Table("holder", "kind", "economic interest", title="Economic interest (equity, all paths)",
+                      title_justify="left")
+        for holder in result["holders"]:
+            table.add_row(_e(f"{holder['name']} ({holder['id']})"), "final owner" if holder["final"] else "intermediate",
+                          _interval(holder["interest"]))
+        out.print(table)
+    else:
+        out.print("[bold]Economic interest[/]: no equity holders recorded")
+    for edge in result["contractual_channels"]:
+        out.print(f"  contractual channel: {_e(edge['from'])} receives exclusive service fees "
+                  f"(not an equity interest)  [dim]{_e(_cites(edge))}[/]")
+    if result["approximate"]:
+        out.print("[dim]note: some shares upstream are approximate or ranges[/]")
+
+
+@app.command()
+def explain(
+    controller_id: str = typer.Argument(..., metavar="A", help="The would-be controller."),
+    entity_id: str = typer.Argument(..., metavar="B", help="The entity it may control."),
+    as_json: bool = JSON_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
+    control_threshold: float = CONTROL_OPTION,
+    significant_threshold: float = SIGNIFICANT_OPTION,
+    board: bool = BOARD_OPTION,
+    margin: float = MARGIN_OPTION,
+):
+    """Whether A controls B, and why or why not."""
+    analysis = _analysis(as_of, _rules(control_threshold, significant_threshold, board, margin))
+    result = analysis.explain(controller_id, entity_id)
+    if as_json:
+        print_json(result)
+        return
+    out = console()
+    out.print(f"{_who(result['controller'])} [bold]{result['status']}[/] {_who(result['entity'])} "
+              f"as of {result['as_of'] or 'any date'}")
+    _print_chain(out, result["chain"], indent=2)
+    for reason in result["reasons"]:
+        out.print(f"  - {_e(reason)}")
+    _print_notes(out, [], result["rules"])
+
+
+@app.command("control-diff")
+def control_diff(
+    date_from: str = typer.Option(..., "--from", metavar="DATE", help="The earlier date."),
+    date_to: str = typer.Option(..., "--to", metavar="DATE", help="The later date."),
+    as_json: bool = JSON_OPTION,
+    control_threshold: float = CONTROL_OPTION,
+    significant_threshold: float = SIGNIFICANT_OPTION,
+    board: bool = BOARD_OPTION,
+    margin: float = MARGIN_OPTION,
+):
+    """Who gained or lost ultimate control of what between two dates."""
+    from ..control import control_diff as diff
+
+    rules = _rules(control_threshold, significant_threshold, board, margin)
+    result = diff(state.full_graph(), date_from, date_to, rules)
+    if as_json:
+        print_json(result)
+        return
+    out = console()
+    out.print(f"Ultimate control, {result['from']} → {result['to']}: {len(result['changes'])} change(s)")
+    for change in result["changes"]:
+        before = ", ".join(f"{i['id']} ({i['status']})" for i in change["before"]) or "no controlling party"
+        after = ", ".join(f"{i['id']} ({i['status']})" for i in change["after"]) or "no controlling party"
+        out.print(f"  {_who(change)}: {_e(before)} → {_e(after)}")
+    _print_notes(out, [], result["rules"])
+
+
+# ------------------------------------------------------------------------------------------------
+# printing
+
+
+def _e(text) -> str:
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
+def _who(item) -> str:
+    return f"{_e(item['name'])} ({item['id']})"
+
+
+def _interval(value) -> str:
+    low, high = value["low"], value["high"]
+    return f"{low:.4g}%" if abs(high - low) < 1e-9 else f"{low:.4g}-{high:.4g}%"
+
+
+def _cites(record) -> str:
+    return "; ".join(f"{c['source']} {c.get('locator', '')}".strip() for c in record.get("sources", []))
+
+
+def _dates(edge) -> str:
+    if edge.get("undated"):
+        return "undated (counted as always in force)"
+    if edge.get("assumed_start"):
+        return f"observed {edge['assumed_start']} (counted from then)"
+    return f"{edge.get('start', '…')} – {edge.get('end', '')}".rstrip()
+
+
+def _relation_line(edge) -> str:
+    from ..graph import share
+
+    parts = [f"{edge['from']} {edge['type']} {edge['to']}"]
+    if edge.get("equity"):
+        parts.append(f"{share(edge['equity'])} equity")
+    if edge.get("votes"):
+        parts.append(f"{share(edge['votes'])} votes")
+    if edge.get("counted_as"):
+        parts.append(f"counted as {edge['counted_as']}")
+    if edge.get("instruments"):
+        parts.append("instruments: " + ", ".join(edge["instruments"]))
+    if edge.get("through"):
+        parts.append("held through " + " → ".join(edge["through"]))
+    if edge.get("nominee_relation"):
+        parts.append(f"nominee for {edge['nominee_relation']['to']}")
+    parts.append(_dates(edge))
+    if edge.get("inferred"):
+        parts.append("inferred")
+    return " · ".join(parts)
+
+
+def _print_chain(out, chain, indent=4):
+    pad = " " * indent
+    for number, step in enumerate(chain, 1):
+        approximate = " (approximate shares)" if step.get("approximate") else ""
+        out.print(f"{pad}{number}. {_e(step['from_name'])} → {_e(step['to_name'])}: [bold]{step['rule']}[/] "
+                  f"({step['status']}) — {_e(step['test'])}{approximate}")
+        for edge in step.get("relations", []):
+            out.print(f"{pad}     {_e(_relation_line(edge))}  [dim]\\[{_e(_cites(edge))}][/]")
+
+
+def _print_controller(out, item):
+    extra = ""
+    if item.get("joint"):
+        extra = f" jointly with {', '.join(m for m in item['group'] if m != item['id'])} (acting in concert)"
+    elif item.get("cycle"):
+        extra = f" as part of the control cycle {', '.join(item['group'])}"
+    approximate = " [approximate shares]" if item.get("approximate") else ""
+    out.print(f"  {_who(item)}: [bold]{item['status']}[/]{extra} by {item['rule']}{approximate}")
+    _print_chain(out, item["chain"])
+
+
+def _print_significant(out, significant):
+    if not significant:
+        return
+    out.print("[bold]Significant holders[/] (not controlling)")
+    for item in significant:
+        via = f" through {', '.join(item['via'])}" if item["via"] else ""
+        out.print(f"  {_who(item)}: {item['status']} — votes {_interval(item['votes'])}, "
+                  f"equity {_interval(item['equity'])}{via}")
+
+
+def _print_legal(out, owners_list):
+    if not owners_list:
+        out.print("[bold]Legal owners[/]: none recorded")
+        return
+    out.print("[bold]Legal owners[/] (on the register)")
+    for item in owners_list:
+        nominee = f", nominee for {', '.join(item['nominee_for'])}" if item.get("nominee_for") else ""
+        out.print(f"  {_who(item)}: {item['share']}{nominee}  [dim]\\[{_e(_cites(item['relation']))}][/]")
+
+
+def _print_notes(out, notes, rules):
+    for note in notes:
+        out.print(f"[dim]note: {_e(note)}[/]")
+    out.print(f"[dim]rules: control > {rules['control_threshold']:g}% of votes; significant >= "
+              f"{rules['significant_threshold']:g}%; board nomination "
+              f"{'counted' if rules['count_board'] else 'not counted'}"
+              + (f"; approximate ±{rules['approximate_margin']:g}" if rules["approximate_margin"] else "") + "[/]")

@@ -176,3 +176,4 @@ def main():  # console-script entry point
 from . import core  # noqa: E402,F401
 from . import build  # noqa: E402,F401
 from . import render  # noqa: E402,F401
+from . import control  # noqa: E402,F401

@@ -304,6 +304,8 @@ def statistics(graph: nx.MultiDiGraph) -> dict:
         cited_relations += bool(data.get("sources"))
     cited_entities = sum(bool(data.get("sources")) for _, data in graph.nodes(data=True))
     cited_sources = {c["source"] for _, data in graph.nodes(data=True) for c in data.get("sources", [])}
+    cited_sources |= {c["source"] for _, data in graph.nodes(data=True)
+                      for fact in data.get("facts", []) for c in fact.get("sources", [])}
     cited_sources |= {c["source"] for _, _, data in graph.edges(data=True) for c in data.get("sources", [])}
     sources = graph.graph.get("sources", {})
     isolated = sorted(node for node in graph if graph.degree(node) == 0)

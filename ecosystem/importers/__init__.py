@@ -1,0 +1,1 @@
+"""Importers: data in other formats turned into our YAML records (``ecosystem import ...``)."""

@@ -177,3 +177,4 @@ from . import core  # noqa: E402,F401
 from . import build  # noqa: E402,F401
 from . import render  # noqa: E402,F401
 from . import control  # noqa: E402,F401
+from . import export  # noqa: E402,F401

@@ -18,7 +18,8 @@ from ..errors import ExportError
 
 # XML 1.0 forbids these; spreadsheets and terminals choke on them too. Tab, LF and CR stay.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_SLUG_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
+NUMERIC_PARTS = ("equity", "votes", "amount")
+_SLUG_BAD = re.compile(r"[^\w.-]+")  # \w: Unicode letters and digits, and _ (all XML name characters)
 
 
 @dataclass
@@ -106,7 +107,7 @@ def sorted_edges(graph):
 
 
 def slugger(fresh: bool = False):
-    """A function giving each id a unique slug (``[A-Za-z0-9_.-]``, starting with a letter or ``_``).
+    """A function giving each id a unique slug (letters, digits, ``_.-``; starting with a letter or ``_``).
 
     The same id gets the same slug, unless ``fresh``: then every call gets a new one (edge ids,
     where two edges may share a key).
@@ -206,6 +207,8 @@ def flatten(attributes: dict, rename: dict | None = None, drop=()) -> dict:
             parts = {sub: _scalar(item) for sub, item in value.items() if item is not None}
             if all(item is not None for item in parts.values()):
                 for sub, item in parts.items():
+                    if key in NUMERIC_PARTS and isinstance(item, int) and not isinstance(item, bool):
+                        item = float(item)  # one column type whether the data says 33 or 33.5
                     flat[f"{name}_{clean_text(str(sub))}"] = item
             else:
                 flat[name] = to_json(value)

@@ -49,7 +49,9 @@ def full_document(graph) -> dict:
     entities = []
     for node, data in sorted_nodes(graph):
         record = plain(data)
-        record.setdefault("id", node)
+        if record.get("id", node) != node:  # the node key is the id relations refer to
+            record["record_id"] = record["id"]
+        record["id"] = plain(node)
         definition = entity_types.get(record.get("type"))
         if definition is not None:
             record["type_label"] = definition.label

@@ -9,12 +9,15 @@ Every value is cleaned with the ``followthemoney`` property type before it is wr
 the model rejects is left out and counted, and each entity is then read back through
 ``model.get_proxy(data, cleaned=False)`` and compared with what went in, because the model drops
 unknown properties without a word: a difference is an :class:`~ecosystem.errors.ExportError`.
+FtM ids allow ASCII letters, digits, ``.`` and ``-`` only: ``citizen_a`` becomes ``citizen-a``
+(an id with nothing ASCII, ``id-`` and a hash); relations keep our id in ``recordId``.
 A relation mapping the model cannot hold (a property the schema does not have, or an end whose
 schema is outside the property's range) is written as an ``UnknownLink`` instead, and noted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -39,7 +42,9 @@ def id_maker():
         text = str(value)
         if text in given:
             return given[text]
-        candidate = _ID_BAD.sub("-", clean_text(text)).strip(".-") or "x"
+        candidate = _ID_BAD.sub("-", clean_text(text)).strip(".-")
+        if not candidate:  # nothing ASCII left (a Chinese id): a stable hash of it
+            candidate = "id-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
         base, number = candidate, 2
         while candidate in used:
             candidate = f"{base}-{number}"

@@ -17,6 +17,9 @@ A view file is a mapping ``views: {name: view}``; each view is validated with py
             stop_at: [ant_group]          # include these, but do not expand beyond them
           - ids: [nyse]                   # these entities, as they are
           - types: [state_body]           # every entity of these types
+          - expand: true                  # start from everything selected so far ...
+            direction: in                 # ... e.g. to add the shareholders of what is drawn
+            relations: [owns]
         exclude: [some_id]                # never these entities
         exclude_types: [event]
         categories: [ownership, control]  # relations drawn (default: all between the entities)
@@ -73,6 +76,7 @@ class Selection(_Strict):
     categories: list[str] = Field(default_factory=list)
     types: list[str] = Field(default_factory=list)
     stop_at: list[str] = Field(default_factory=list)
+    expand: bool = False  # start from everything the earlier clauses selected (in addition to focus)
 
     @field_validator("ids", "focus", "relations", "categories", "types", "stop_at", mode="before")
     @classmethod
@@ -110,7 +114,8 @@ class View(_Strict):
         return dates.normalise(value)
 
     def focus_ids(self) -> list[str]:
-        return [entity for clause in self.include for entity in clause.focus]
+        """The focus entities of every clause, each once, in order."""
+        return list(dict.fromkeys(entity for clause in self.include for entity in clause.focus))
 
     def named_ids(self) -> list[str]:
         named = []
@@ -325,8 +330,10 @@ def select(graph: nx.MultiDiGraph, view: View) -> list[str]:
     chosen: set[str] = set()
     for clause in view.include:
         found = set(clause.ids) & set(graph)
-        if clause.focus:
-            found |= _traverse(graph, clause)
+        if clause.expand:
+            found |= _traverse(graph, clause, start=sorted(chosen | set(clause.focus)))
+        elif clause.focus:
+            found |= _traverse(graph, clause, start=clause.focus)
         elif clause.types:
             found |= {node for node, data in graph.nodes(data=True) if data["type"] in clause.types}
         chosen |= found
@@ -335,7 +342,7 @@ def select(graph: nx.MultiDiGraph, view: View) -> list[str]:
                   if node not in view.exclude and graph.nodes[node]["type"] not in excluded_types)
 
 
-def _traverse(graph, clause: Selection) -> set[str]:
+def _traverse(graph, clause: Selection, start) -> set[str]:
     def follow(data) -> bool:
         if not clause.relations and not clause.categories:
             return True
@@ -344,7 +351,7 @@ def _traverse(graph, clause: Selection) -> set[str]:
     def type_ok(node) -> bool:
         return not clause.types or graph.nodes[node]["type"] in clause.types
 
-    focus = [node for node in clause.focus if node in graph]
+    focus = [node for node in start if node in graph]
     found = set(focus)
     frontier = set(focus)
     stop = set(clause.stop_at)
@@ -396,11 +403,17 @@ def hierarchy_levels(graph: nx.MultiDiGraph) -> tuple[dict[str, int], set]:
             return True
         return vocabulary.relation_types[data["type"]].directed
 
+    categories = list(vocabulary.categories) if vocabulary is not None else []
+    types = list(vocabulary.relation_types) if vocabulary is not None else []
+
     def rank(item):
+        # ownership and control first, then the other categories and relation types in vocabulary
+        # order (so `serves` is placed before its mirror image `uses` and wins a cycle between them)
         u, v, key, data = item
-        category = data.get("category")
-        order = HIERARCHY_CATEGORIES.index(category) if category in HIERARCHY_CATEGORIES else len(HIERARCHY_CATEGORIES)
-        return (order, u, v, key)
+        category, kind = data.get("category"), data["type"]
+        first = HIERARCHY_CATEGORIES.index(category) if category in HIERARCHY_CATEGORIES else len(HIERARCHY_CATEGORIES)
+        return (first, categories.index(category) if category in categories else len(categories),
+                types.index(kind) if kind in types else len(types), u, v, key)
 
     dag = nx.DiGraph()
     dag.add_nodes_from(sorted(graph))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,8 +43,12 @@ def vis_network_js() -> str:
 
         raise ExportError(f"vis-network not found at {path}; reinstall pyvis (pip install 'pyvis>=0.3.2')")
     text = path.read_text(encoding="utf-8")
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("//# sourceMappingURL"))
-    return text.replace("</", "<\\/")
+    # not splitlines(): the code holds U+0085 inside a string, which Python would take for a line end
+    text = re.sub(r"(?m)^//# sourceMappingURL=.*$", "", text)
+    # only "</script" (any case) or "<!--" could end or confuse the <script> element; the code has neither,
+    # but a future copy might: "<\/script" means the same inside a JS string
+
+    return re.sub(r"<(/script|!--)", lambda match: "<\\" + match.group(1), text, flags=re.IGNORECASE)
 
 
 def options(view_graph, node_count: int) -> dict:
@@ -55,7 +60,7 @@ def options(view_graph, node_count: int) -> dict:
         "nodes": {"font": {"size": 14, "face": style.FONT}, "borderWidth": 1, "margin": 8,
                   "shapeProperties": {"interpolation": False}},
         "edges": {"smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.3},
-                  "font": {"size": 12, "face": style.FONT, "align": "middle", "strokeWidth": 4,
+                  "font": {"size": 12, "face": style.FONT, "align": "horizontal", "strokeWidth": 4,
                            "strokeColor": "#ffffff"},
                   "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
                   "selectionWidth": 2, "hoverWidth": 1},
@@ -177,6 +182,4 @@ def render_page(document: dict) -> str:
         "{{VIS_JS}}": vis_network_js(),
     }
     # one pass, so text inside the data can never be taken for a placeholder
-    import re
-
     return re.sub(r"\{\{(TITLE|DESCRIPTION|DATA|VIS_JS)\}\}", lambda match: replacements[match.group(0)], template)

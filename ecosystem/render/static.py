@@ -2,8 +2,8 @@
 binary (Debian/Ubuntu: ``apt-get install graphviz``; macOS: ``brew install graphviz``).
 
 The DOT text is written here by hand, sorted, so the same view gives the same bytes. Clusters
-are the view's groups (jurisdictions by default for hierarchical views); the legend is a table
-generated from the vocabulary; hierarchical views keep every holder above what it holds by
+are the view's groups (``group_by``); the legend is a table generated from the vocabulary; every
+view is drawn by ``dot`` top-down, keeping every holder above what it holds by
 giving each hierarchy edge ``minlen`` = the difference of the levels computed in
 :mod:`ecosystem.views`, and every other edge ``constraint=false``.
 """
@@ -53,16 +53,18 @@ def to_dot(view_graph) -> str:
     graph = view_graph.graph
     vocabulary = graph.graph["vocabulary"]
     view = view_graph.view
-    hierarchical = view.layout == "hierarchical"
     lines = [f"digraph {_quote(view.name or 'view')} {{"]
     graph_attributes = {
         "label": view_graph.title, "labelloc": "t", "fontsize": "22", "fontname": style.DOT_FONT,
         "bgcolor": "white", "pad": "0.3", "compound": "true", "newrank": "true",
     }
-    if hierarchical:
-        graph_attributes.update(rankdir="TB", nodesep="0.35", ranksep="0.7", splines="spline")
-    else:
-        graph_attributes.update(layout="fdp", K="1.1", start="7", overlap="false", splines="true", sep="+12")
+    # dot for every view: a force view's picture on screen comes from vis-network physics, but on a
+    # slide a layered drawing (regulators, firms, products, users) reads better than fdp's
+    # hierarchical views run top-down; force views (many units per firm) left to right, which keeps
+    # a firm's dozen products in a column instead of one row too wide for a slide
+    graph_attributes.update(rankdir="TB" if view.layout == "hierarchical" else "LR",
+                            nodesep="0.35" if view.layout == "hierarchical" else "0.18",
+                            ranksep="0.7" if view.layout == "hierarchical" else "1.1", splines="spline")
     lines += [f"  {key}={_quote(value)};" for key, value in graph_attributes.items()]
     lines.append(f"  node [fontname={_quote(style.DOT_FONT)}, fontsize=\"12\", style=\"filled\", penwidth=\"1\", margin=\"0.12,0.06\"];")
     lines.append(f"  edge [fontname={_quote(style.DOT_FONT)}, fontsize=\"11\", arrowsize=\"0.7\"];")
@@ -85,8 +87,7 @@ def to_dot(view_graph) -> str:
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         lines.append(f"  {_edge(view_graph, u, v, key, data)}")
     lines.append(f"  legend [shape=\"plaintext\", style=\"\", margin=\"0\", label=<{_legend_table(graph)}>];")
-    if hierarchical:
-        lines.append("  { rank=\"sink\"; legend; }")
+    lines.append("  { rank=\"sink\"; legend; }")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -127,11 +128,10 @@ def _edge(view_graph, u, v, key, data) -> str:
         attributes.update(label=wrap(label, 18), fontcolor=look["color"])
     if definition is not None and not definition.directed:
         attributes["dir"] = "none"
-    if view_graph.view.layout == "hierarchical":
-        if (u, v, key) in view_graph.hierarchy:
-            attributes["minlen"] = str(max(1, view_graph.levels[v] - view_graph.levels[u]))
-        else:
-            attributes["constraint"] = "false"
+    if (u, v, key) in view_graph.hierarchy:
+        attributes["minlen"] = str(max(1, view_graph.levels[v] - view_graph.levels[u]))
+    else:
+        attributes["constraint"] = "false"
     return f"{_quote(u)} -> {_quote(v)} [" + ", ".join(f"{k}={_quote(value)}" for k, value in attributes.items()) + "];"
 
 

@@ -189,16 +189,23 @@ class _Converter:
         for t in usable:
             if set(t.bods) == set(kinds):
                 return [(t.id, interests)]
-        found = []
-        for interest in interests:
-            match = next((t for t in usable if t.label.lower() == str(interest.get("details") or "").split(";")[0].strip().lower()
-                          and interest.get("type") in t.bods), None)
-            match = match or next((t for t in usable if t.bods == (interest.get("type"),)), None)
-            match = match or next((t for t in usable if interest.get("type") in t.bods), None)
-            if match is None:
-                self.result.skip("interests no relation type can hold")
-                continue
-            found.append((match.id, [interest]))
+        # no single type: cover the interests with as few types as possible, largest first
+        found, remaining = [], list(interests)
+        while remaining:
+            kinds = {i.get("type") for i in remaining}
+            subsets = [t for t in usable if set(t.bods) <= kinds]
+            if subsets:
+                best = max(subsets, key=lambda t: (len(t.bods), t.label.lower() in wording, -usable.index(t)))
+            else:
+                first = remaining[0].get("type")
+                best = next((t for t in usable if first in t.bods), None)
+                if best is None:
+                    self.result.skip("interests no relation type can hold")
+                    remaining = remaining[1:]
+                    continue
+            carried = [i for i in remaining if i.get("type") in best.bods]
+            found.append((best.id, carried))
+            remaining = [i for i in remaining if i not in carried]
         return found
 
     # --- records -----------------------------------------------------------------------------

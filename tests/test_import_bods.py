@@ -1,0 +1,97 @@
+"""``ecosystem import bods``: BODS 0.4 JSON into our YAML, checked by loading it with the loader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+
+REGISTER = FIXTURES / "export" / "register.bods.json"
+
+
+def _load(directory):
+    from ecosystem.loader import load
+
+    return load(directory, use_cache=False)
+
+
+def test_export_then_import_gives_the_same_entities_and_ownership(tmp_path, valid_graph):
+    from ecosystem import dates
+    from ecosystem.exporters.bods import write_bods
+    from ecosystem.importers.bods import import_bods
+
+    write_bods(valid_graph, tmp_path / "out.bods.json")
+    import_bods(tmp_path / "out.bods.json", tmp_path / "imported")
+    dataset = _load(tmp_path / "imported")
+    vocabulary = valid_graph.graph["vocabulary"]
+
+    expected = {node: (data["name"], data["type"]) for node, data in valid_graph.nodes(data=True)
+                if vocabulary.entity_types[data["type"]].bods is not None}
+    assert {eid: (e["name"], e["type"]) for eid, e in dataset.entities.items()} == expected
+    assert dataset.entities["holdco"]["names"] == {"zh": "示例控股"}
+    assert dataset.entities["holdco"]["jurisdiction"] == "cayman"
+
+    def ownership(relations):
+        return {rid: (r["from"], r["to"], r["type"], r.get("equity"),
+                      dates.first_day(r["start"]) if r.get("start") else None)
+                for rid, r in relations}
+
+    ours = ownership((key, {"from": u, "to": v, **d}) for u, v, key, d in valid_graph.edges(keys=True, data=True)
+                     if d["category"] in ("ownership", "control") and vocabulary.relation_types[d["type"]].bods)
+    theirs = ownership((rid, r) for rid, r in dataset.relations.items())
+    assert theirs == ours
+    assert dataset.relations["investor__owns__holdco"]["equity"] == {"value": 25, "approximate": True}
+    assert dataset.relations["public_float__owns__holdco"]["equity"] == {"min": 50, "max": 75}
+
+
+def test_register_data_becomes_valid_records(tmp_path):
+    from ecosystem.importers.bods import import_bods
+
+    result = import_bods(REGISTER, tmp_path / "reg")
+    dataset = _load(tmp_path / "reg")  # raises DataError on any problem
+    by_name = {e["name"]: e for e in dataset.entities.values()}
+    company = by_name["Register Holdings Ltd"]
+    assert company["type"] == "company" and company["names"] == {"zh": "注册控股"} and company["aliases"] == ["RH"]
+    assert company["start"] == "2001-05-17"
+    assert by_name[dataset.entities[company["jurisdiction"]]["name"]]["type"] == "jurisdiction"
+    assert by_name["Jane Smith"]["type"] == "person" and by_name["Jane Smith"]["aliases"] == ["J. Smith"]
+    assert "Gone Ltd" not in by_name and result.skipped == {"closed records": 1}
+    relations = list(dataset.relations.values())
+    owns = [r for r in relations if r["from"] == by_name["Jane Smith"]["id"] and r["type"] == "owns"]
+    assert len(owns) == 1  # the later statement of rel-1 wins
+    assert owns[0]["equity"] == {"min": 25, "max": 50} and owns[0]["votes"] == {"min": 50, "max": 75}
+    assert owns[0]["start"] == "2016-04-06"
+    board = [r for r in relations if r["type"] == "appoints_board"]
+    assert len(board) == 1 and board[0]["start"] == "2017-01-01"
+    unknown = [e for e in dataset.entities.values() if e["type"] == "unknown_party"]
+    assert len(unknown) == 1 and "Refused to say" in unknown[0]["name"]
+    source = next(iter(dataset.sources.values()))
+    assert source["kind"] == "dataset" and source["publisher"] == "A Register" and source["date"] == "2022-03-02"
+    assert all(c["locator"].startswith("statement ") for e in dataset.entities.values() for c in e["sources"])
+
+
+def test_import_command(tmp_path, invoke):
+    result = invoke("import", "bods", REGISTER, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["entities.yaml", "relations.yaml", "sources.yaml"]
+    again = invoke("import", "bods", REGISTER, "-o", tmp_path / "out")
+    assert again.exit_code == 1 and "--force" in again.output
+    assert invoke("import", "bods", REGISTER, "-o", tmp_path / "out", "--force").exit_code == 0
+    validated = invoke("--data", tmp_path / "out", "validate")
+    assert validated.exit_code == 0, validated.output
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json at all", "not JSON"),
+    ('{"statementType": "entityStatement"}', "BODS 0.1-0.3"),
+    ("[1, 2]", "JSON array of BODS statements"),
+])
+def test_bad_files_are_clear_errors(tmp_path, invoke, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    result = invoke("import", "bods", path, "-o", tmp_path / "out")
+    assert result.exit_code == 1 and message in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()

@@ -86,8 +86,8 @@ def to_dot(view_graph) -> str:
 
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         lines.append(f"  {_edge(view_graph, u, v, key, data)}")
-    lines.append(f"  legend [shape=\"plaintext\", style=\"\", margin=\"0\", label=<{_legend_table(graph)}>];")
-    lines.append("  { rank=\"sink\"; legend; }")
+    lines.append(f"  Legend [id=\"Legend\", shape=\"plaintext\", style=\"\", margin=\"0\", label=<{_legend_table(graph)}>];")
+    lines.append("  { rank=\"sink\"; Legend; }")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -181,7 +181,7 @@ def dot_positions(view_graph) -> dict | None:
     top = float(layout["bb"].split(",")[3])
     positions, clusters = {}, []
     for item in layout.get("objects", []):
-        if "pos" in item and item["name"] != "legend":
+        if "pos" in item and item["name"] != "Legend":
             x, y = (float(value) for value in item["pos"].split(","))
             positions[item["name"]] = [round(x, 1), round(top - y, 1)]
         elif item.get("name", "").startswith("cluster_") and "bb" in item:

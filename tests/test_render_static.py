@@ -1,0 +1,136 @@
+"""Static figures through Graphviz: DOT text, SVG/PNG/PDF, determinism, atomic writes."""
+
+from __future__ import annotations
+
+import copy
+import os
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import pytest
+
+from conftest import FIXTURES, need_binary
+from ecosystem.errors import ExportError
+from ecosystem.render import render_view
+
+RENDER = FIXTURES / "render"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def render_graph():
+    from ecosystem.graph import load_graph
+
+    return load_graph(RENDER, use_cache=False)
+
+
+@pytest.fixture
+def dot():
+    return need_binary("dot", "apt-get install graphviz")
+
+
+def test_dot_source_has_clusters_legend_and_styles(render_graph, tmp_path):
+    path = render_view(render_graph, "vie-structure", tmp_path / "v.dot")
+    text = path.read_text(encoding="utf-8")
+    assert text.count("subgraph cluster_") == 3  # Cayman, Hong Kong, PRC
+    assert 'label="Cayman Islands"' in text
+    assert "Legend [" in text and "Ownership (solid)" in text and "Control (dashed)" in text
+    vocabulary = render_graph.graph["vocabulary"]
+    assert vocabulary.categories["control"].color in text and 'style="dashed"' in text
+    assert vocabulary.entity_types["person"].color in text
+    assert 'label="~25%"' in text and 'label="5% / 30% votes"' in text
+    # holders above holdings: hierarchy edges set minlen, others do not constrain
+    assert '"hk_sub" -> "wfoe"' in text and "minlen=" in text
+
+
+def test_dot_escapes_quotes_and_backslashes(render_graph, tmp_path):
+    graph = copy.deepcopy(render_graph)
+    graph.nodes["holdco"]["name"] = 'A "quoted" \\N name'
+    text = render_view(graph, "vie-structure", tmp_path / "v.dot").read_text()
+    assert 'label="A \\"quoted\\" \\\\N name"' in text
+
+
+def _node_texts(svg_path) -> dict[str, str]:
+    root = ET.parse(svg_path).getroot()
+    found = {}
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == "node":
+            texts = [t.text or "" for t in group.iter(f"{SVG}text")]
+            found[group.get("id")] = " ".join(texts)
+    return found
+
+
+@pytest.mark.parametrize("view", ["vie-structure", "ecosystem", "everything"])
+def test_svg_parses_and_holds_every_node_label(render_graph, tmp_path, dot, view):
+    path = render_view(render_graph, view, tmp_path / f"{view}.svg")
+    from ecosystem.views import build_view
+
+    expected = build_view(render_graph, view).graph
+    texts = _node_texts(path)
+    for node, data in expected.nodes(data=True):
+        assert texts.get(node) == " ".join(data["name"].split()), node
+    assert "Legend" in texts and texts["Legend"].startswith("Legend")  # ids are lower case: no clash
+
+
+def test_svg_keeps_the_injection_as_text(render_graph, tmp_path, dot):
+    path = render_view(render_graph, "vie-structure", tmp_path / "v.svg")
+    raw = path.read_text(encoding="utf-8")
+    assert "<img" not in raw and "&lt;img src=x" in raw
+    ET.parse(path)
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png", ".pdf", ".dot"])
+def test_same_data_same_bytes(render_graph, tmp_path, dot, suffix):
+    first = render_view(render_graph, "vie-structure", tmp_path / f"a{suffix}").read_bytes()
+    second = render_view(copy.deepcopy(render_graph), "vie-structure", tmp_path / f"b{suffix}").read_bytes()
+    assert first == second and len(first) > 1000
+
+
+def test_png_fits_a_1920_by_1080_screen(render_graph, tmp_path, dot):
+    data = render_view(render_graph, "everything", tmp_path / "e.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert width <= 1920 and height <= 1080 and max(width, height) >= 800
+
+
+def test_pdf_is_a4(render_graph, tmp_path, dot):
+    data = render_view(render_graph, "vie-structure", tmp_path / "v.pdf").read_bytes()
+    assert data.startswith(b"%PDF")
+    import re
+
+    box = re.search(rb"/MediaBox \[ *0 0 ([\d.]+) ([\d.]+) *\]", data)
+    assert box and float(box.group(1)) <= 842 and float(box.group(2)) <= 842
+
+
+def test_leaves_exactly_the_file_and_changes_nothing(render_graph, tmp_path, dot, monkeypatch):
+    before = copy.deepcopy(render_graph)
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    out = tmp_path / "out"
+    out.mkdir()
+    for suffix in (".svg", ".png", ".pdf", ".dot"):
+        render_view(render_graph, "vie-structure", out / f"figure{suffix}")
+    assert sorted(p.name for p in out.iterdir()) == ["figure.dot", "figure.pdf", "figure.png", "figure.svg"]
+    assert os.getcwd() == str(elsewhere) and list(elsewhere.iterdir()) == []
+    assert nx.utils.graphs_equal(before, render_graph)
+    assert all(before.nodes[n] == render_graph.nodes[n] for n in before)
+    assert oct((out / "figure.svg").stat().st_mode & 0o777) != oct(0o600)
+
+
+def test_missing_graphviz_is_a_clear_error_and_keeps_the_old_file(render_graph, tmp_path, monkeypatch):
+    target = tmp_path / "figure.svg"
+    target.write_text("old")
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    with pytest.raises(ExportError, match="apt-get install graphviz"):
+        render_view(render_graph, "vie-structure", target)
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["figure.svg"]
+
+
+def test_graphviz_failure_leaves_no_temporary_file(render_graph, tmp_path, dot, monkeypatch):
+    from ecosystem.render import static
+
+    monkeypatch.setattr(static, "to_dot", lambda view_graph: "digraph { this is not dot")
+    with pytest.raises(ExportError, match="Graphviz failed"):
+        render_view(render_graph, "vie-structure", tmp_path / "figure.svg")
+    assert list(tmp_path.iterdir()) == []

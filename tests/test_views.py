@@ -1,0 +1,194 @@
+"""Views: views.yaml validation, selection, levels, groups, ad-hoc views, the CLI's views/render errors."""
+
+from __future__ import annotations
+
+import copy
+
+import networkx as nx
+import pytest
+
+from conftest import FIXTURES
+from ecosystem.errors import DataError, QueryError
+from ecosystem.views import View, adhoc_view, build_view, hierarchy_levels, named_views, parse_views
+
+RENDER = FIXTURES / "render"
+
+
+@pytest.fixture(scope="module")
+def render_graph():
+    from ecosystem.graph import load_graph
+
+    return load_graph(RENDER, use_cache=False)
+
+
+def _problems(document):
+    with pytest.raises(DataError) as caught:
+        parse_views(document)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_unknown_key_names_the_file_the_view_and_a_fix():
+    problems = _problems({"views": {"fig": {"title": "x", "include": [{"ids": ["a"]}], "layuot": "force"}}})
+    assert len(problems) == 1
+    assert problems[0].startswith("views.yaml")
+    assert "'fig'" in problems[0] and "layuot" in problems[0] and "did you mean 'layout'" in problems[0]
+
+
+def test_every_problem_is_reported():
+    problems = _problems({"views": {
+        "a": {"include": [{"ids": ["x"]}]},                                   # no title
+        "b": {"title": "b", "include": [{"ids": ["x"], "depth": 99}]},        # depth out of range
+        "c": {"title": "c", "include": [{"ids": ["x"]}], "as_of": "2020-13"},  # no such month
+        "d": {"title": "d", "include": [{"ids": ["x"]}], "layout": "circle"},
+    }})
+    assert len(problems) == 4
+    assert any("'a'" in p and "title" in p for p in problems)
+    assert any("'b'" in p and "depth" in p for p in problems)
+    assert any("'c'" in p and "as_of" in p for p in problems)
+    assert any("'d'" in p and "layout" in p for p in problems)
+
+
+def test_top_level_must_be_views():
+    assert "views" in _problems({"figures": {}})[0]
+
+
+def test_bundled_views_validate_and_include_the_figures(bundled_graph):
+    views = named_views(bundled_graph)
+    assert {"vie-structure", "ecosystem", "ant-control", "regulators"} <= set(views)
+
+
+@pytest.mark.parametrize("name", ["vie-structure", "ecosystem", "ant-control", "ant-control-2023", "regulators"])
+def test_bundled_views_draw_something(bundled_graph, name):
+    view_graph = build_view(bundled_graph, name)
+    assert view_graph.graph.number_of_nodes() >= 5
+    assert view_graph.graph.number_of_edges() >= 4
+
+
+def test_bundled_vie_structure_has_the_figure_parts(bundled_graph):
+    view_graph = build_view(bundled_graph, "vie-structure")
+    graph = view_graph.graph
+    assert "alibaba_group_holding" in graph and "softbank" in graph
+    types = {data["type"] for _, _, data in graph.edges(data=True)}
+    assert {"owns", "controls_by_contract"} <= types
+    jurisdictions = {graph.nodes[n].get("jurisdiction") for n in graph}
+    assert {"cayman_islands", "prc"} <= jurisdictions
+    assert set(view_graph.groups.values()) >= {"cayman_islands", "prc"}
+
+
+def test_bundled_ant_control_differs_before_and_after_2023(bundled_graph):
+    before = build_view(bundled_graph, "ant-control").graph
+    after = build_view(bundled_graph, "ant-control-2023").graph
+    controllers = lambda g: {(u, v) for u, v, d in g.edges(data=True) if d["category"] == "control"}  # noqa: E731
+    assert controllers(before) != controllers(after)
+
+
+def test_vie_view_selection(render_graph):
+    view_graph = build_view(render_graph, "vie-structure")
+    assert set(view_graph.graph) == {"investor", "public_float", "founder", "holdco", "hk_sub", "wfoe", "wfoe2",
+                                     "vie", "vie2", "citizen_a", "citizen_b", "xss"}
+    assert {d["category"] for _, _, d in view_graph.graph.edges(data=True)} == {"ownership", "control"}
+    assert view_graph.groups["holdco"] == "cayman" and view_graph.groups["wfoe"] == "prc"
+    assert view_graph.group_labels["prc"] == "People's Republic of China"
+    assert "citizen_a" not in view_graph.groups  # no jurisdiction: drawn outside every box
+
+
+def test_levels_put_owners_above_what_they_own_despite_a_cycle(render_graph):
+    view_graph = build_view(render_graph, "vie-structure")
+    levels, graph = view_graph.levels, view_graph.graph
+    assert set(levels) == set(graph)
+    for u, v, data in graph.edges(data=True):
+        if nx.has_path(graph, v, u):  # the vie2 <-> xss cross-holding: one of the two must give way
+            continue
+        assert levels[u] < levels[v], (u, v)
+    # the citizens sit just above their VIEs, not beside the foreign investors
+    assert levels["citizen_a"] == levels["vie"] - 1
+    assert levels["investor"] == 0 and levels["holdco"] == 1
+
+
+def test_levels_of_a_pure_cycle():
+    graph = nx.MultiDiGraph()
+    for u, v in [("a", "b"), ("b", "c"), ("c", "a")]:
+        graph.add_edge(u, v, key=f"{u}{v}", type="owns", category="ownership")
+    levels, used = hierarchy_levels(graph)
+    assert sorted(levels.values()) == [0, 1, 2] and len(used) == 2
+
+
+def test_build_view_changes_nothing(render_graph):
+    before = copy.deepcopy(render_graph)
+    view_graph = build_view(render_graph, "ecosystem")
+    view_graph.graph.nodes["holdco"]["name"] = "changed"
+    assert nx.utils.graphs_equal(before, render_graph)
+    assert render_graph.nodes["holdco"]["name"] == "Example Holding Limited"
+
+
+def test_as_of_changes_the_picture(render_graph):
+    late = build_view(render_graph, "vie-structure", as_of="2023")
+    early = build_view(render_graph, "vie-structure", as_of="2010")
+    assert "public_float" in late.graph and "public_float" not in early.graph  # listed 2014
+    assert early.as_of == "2010" and "(as of 2010)" in early.title
+
+
+def test_expand_adds_the_neighbours_of_everything_selected(render_graph):
+    view = View(name="t", title="t", include=[{"ids": ["vie"]}, {"expand": True, "direction": "in", "relations": ["owns"]}])
+    assert set(build_view(render_graph, view).graph) == {"vie", "citizen_a", "citizen_b"}
+
+
+def test_stop_at_is_included_but_not_expanded(render_graph):
+    view = View(name="t", title="t", include=[{"focus": "holdco", "depth": 3, "direction": "out",
+                                                "relations": ["owns"], "stop_at": ["hk_sub"]}])
+    assert set(build_view(render_graph, view).graph) == {"holdco", "hk_sub", "fintech"}
+
+
+def test_unknown_id_in_a_view_is_a_clear_error(render_graph):
+    view = View(name="broken", title="t", include=[{"focus": "holdc"}])
+    with pytest.raises(QueryError) as caught:
+        build_view(render_graph, view)
+    message = str(caught.value)
+    assert "views.yaml" in message and "'broken'" in message and "'holdc'" in message and "holdco" in message
+
+
+def test_unknown_view_name_suggests(render_graph):
+    with pytest.raises(QueryError, match="vie-structure"):
+        build_view(render_graph, "vie-structur")
+
+
+def test_adhoc_view_sorts_types(render_graph):
+    view = adhoc_view(render_graph, "holdco", 2, ["company", "owns", "control"])
+    clause = view.include[0]
+    assert clause.types == ["company"] and clause.relations == ["owns"] and clause.categories == ["control"]
+    graph = build_view(render_graph, view).graph
+    assert {graph.nodes[n]["type"] for n in graph} == {"company"}
+    with pytest.raises(QueryError, match="neither an entity type"):
+        adhoc_view(render_graph, "holdco", 1, ["compnay"])
+
+
+def test_cli_lists_views(invoke):
+    result = invoke("--data", RENDER, "views", "--json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    assert [item["name"] for item in json.loads(result.output)] == ["vie-structure", "ecosystem", "everything"]
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["render", "nope", "-o", "{tmp}/x.html"], "No view named 'nope'"),
+    (["render", "vie-structure", "-o", "{tmp}/x.jpeg"], "must end in one of"),
+    (["render", "--focus", "holdcoo", "-o", "{tmp}/x.html"], "holdco"),
+    (["render", "-o", "{tmp}/x.html"], "--focus"),
+    (["render", "vie-structure", "--as-of", "2020-13", "-o", "{tmp}/x.html"], "--as-of"),
+    (["render", "vie-structure", "-o", "{tmp}/missing/x.html"], "does not exist"),
+])
+def test_cli_errors_are_one_clear_line(invoke, tmp_path, args, expected):
+    result = invoke("--data", RENDER, *[arg.format(tmp=tmp_path) for arg in args])
+    assert result.exit_code == 1, result.output
+    assert expected in result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_renders_a_focus_view(invoke, tmp_path):
+    target = tmp_path / "focus.dot"
+    result = invoke("--data", RENDER, "render", "--focus", "wfoe", "--depth", "1", "--type", "control", "-o", target)
+    assert result.exit_code == 0, result.output
+    text = target.read_text()
+    assert '"wfoe" -> "vie"' in text and "citizen_a" not in text

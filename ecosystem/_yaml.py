@@ -21,6 +21,82 @@ class AliasBombError(ValueError):
     pass
 
 
+# ---------------------------------------------------------------------------------------------
+# An optional fast path: yaml-rs (a Rust YAML 1.2 parser) on files that cannot tell 1.1 from 1.2.
+#
+# PyYAML reads YAML 1.1; yaml-rs reads YAML 1.2, so the two disagree on some plain scalars
+# (yes/no/on/off, 017, 0o17, 1:20, =, <<), and yaml-rs also reads a *quoted* "2014-09-19" as a
+# date and ignores tags PyYAML rejects. `fast_parse` uses yaml-rs only on a text in which a cheap
+# scan finds none of those constructs (nor tags, anchors, aliases, or `@` / backquote starts),
+# and returns None otherwise: the caller then parses with PyYAML. Every check below is written
+# so that a false alarm only costs speed (the file goes to PyYAML). The loader also re-reads a
+# dataset entirely with PyYAML whenever a fast-parsed file has any problem, so error messages and
+# line numbers always come from PyYAML.
+
+try:  # pragma: no cover - depends on the environment
+    import yaml_rs as _yaml_rs
+
+    _RS_LIMITS = _yaml_rs.AliasLimits(max_total_replayed_events=1)  # aliases never reach it (gated)
+except Exception:  # ImportError, or an incompatible version
+    _yaml_rs = None
+
+_WORDS_1_1 = ("yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "=", "<<")
+# Each scan starts with a literal or a small class and looks behind, which keeps it fast
+# (one combined alternation is several times slower); a scan that finds something sends the
+# text to PyYAML.
+_RISKY_SCANS = (
+    # a YAML 1.1 bool, `=` or `<<` as a whole plain scalar (ended by a newline, `,`, `]`, `}`, `: `)
+    re.compile(
+        "(?:" + "|".join(f"{re.escape(word)}(?<=[\\s\\[{{,]{re.escape(word)})" for word in _WORDS_1_1) + ")"
+        + r"(?=[\r\n,\]}]|:[ \t\r\n]|:\Z|\Z)"
+    ),
+    # a number with a leading zero (017 is octal 15 in 1.1, 17 in 1.2) or 0o17 (a string in 1.1)
+    re.compile(r"0[0-7_o](?:(?<=[\s\[{,:]0.)|(?<=[\s\[{,:][-+]0.))"),
+    # digit:digit: sexagesimal numbers (1:20 is 80 in 1.1) and times (yaml-rs reads 12:30:45 as a time)
+    re.compile(r":(?<=[0-9]:)[0-9]"),
+    # a quoted date: a string in PyYAML, a date in yaml-rs
+    re.compile(r"-(?<=[\"'][0-9]{4}-)"),
+    # tags, anchors, aliases, reserved indicators and directives where a scalar or node starts
+    re.compile(r"[!&*@`%](?:(?<=[\s\[{,:][!&*@`%])|(?<=^[!&*@`%]))"),
+)
+# blanks before the end of a scalar (`on  # comment`, trailing spaces) escape the first scan,
+# so a text that has any gets the exact (slower) scan for whole-scalar 1.1 words
+_TRAILING_BLANKS = re.compile(r"[\r\n,\]}#](?<=[ \t][\r\n,\]}#])")
+_RISKY_WORDS_SLOW = re.compile(
+    r"(?:^|[\s\[{,])(?:" + "|".join(re.escape(word) for word in _WORDS_1_1) + r")"
+    r"(?=[ \t]*(?:[\r\n,\]}#]|:[ \t\r\n]|:?\Z))",
+    re.MULTILINE,
+)
+
+
+def safe_for_fast(text: str) -> bool:
+    """True when yaml-rs and PyYAML cannot read ``text`` differently (a conservative scan)."""
+    head = "\n" + text[:200]  # the scans look behind for a separator: give the first line one
+    for scan in _RISKY_SCANS:
+        if scan.search(text) is not None or scan.search(head) is not None:
+            return False
+    if _TRAILING_BLANKS.search(text) is not None and _RISKY_WORDS_SLOW.search(text) is not None:
+        return False
+    return True
+
+
+def fast_available() -> bool:
+    return _yaml_rs is not None
+
+
+def fast_parse(text: str):
+    """Parse with yaml-rs when the text is safe for it; None when PyYAML must read it instead.
+
+    Raises nothing: a yaml-rs error also returns None (PyYAML then gives the located error).
+    """
+    if _yaml_rs is None or not safe_for_fast(text):
+        return None
+    try:
+        return _yaml_rs.loads(text, parse_datetime=True, alias_limits=_RS_LIMITS)
+    except Exception:  # YAMLDecodeError, duplicate keys, anything: let PyYAML decide
+        return None
+
+
 def parse(text: str):
     """Parse one YAML document with the fast safe loader (raises yaml.YAMLError)."""
     data = yaml.load(text, Loader=_FastLoader)

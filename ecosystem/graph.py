@@ -27,6 +27,18 @@ from .models import Share
 
 def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     """The whole dataset as a graph (every relation, whatever its dates)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()  # a graph is millions of small dicts and no cycles: the collector only costs time
+    try:
+        return _build_graph(dataset)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     vocabulary = dataset.vocabulary
     graph = nx.MultiDiGraph()
     graph.graph.update(

@@ -7,7 +7,9 @@ user's cache directory makes a repeat load of unchanged files cheap.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
 import hashlib
 import json
 import marshal
@@ -57,12 +59,15 @@ class Dataset:
 
     def latest_date(self) -> str | None:
         """The latest date the data mentions (the default as-of date of queries)."""
-        found = [
+        found = {
             value
-            for record in list(self.relations.values()) + list(self.entities.values())
+            for records in (self.relations, self.entities)
+            for record in records.values()
             for key in ("start", "end", "as_of")
             if (value := record.get(key))
-        ]
+        }
+        # the values are normalised partial dates, on which sort_key is one-to-one: the maximum of
+        # the distinct values is the maximum of all of them
         return max(found, key=dates.sort_key) if found else None
 
 
@@ -93,11 +98,36 @@ def load(path: str | os.PathLike | None = None, *, use_cache: bool = True) -> Da
         if cached is not None:
             return _dataset_from_cache(data_dir, cached)
 
-    reader = _Reader(data_dir, contents)
-    dataset = reader.run(vocabulary_file, views_file, files)
-    if cache_file is not None:
-        _write_cache(cache_file, dataset)
+    with _gc_paused():
+        reader = _Reader(data_dir, contents, fast=True)
+        try:
+            dataset = reader.run(vocabulary_file, views_file, files)
+        except DataError:
+            if not reader.fast_files:
+                raise
+            # a problem in data the fast YAML parser read: read everything again with PyYAML alone,
+            # so that every message and line number is exactly PyYAML's
+            dataset = _Reader(data_dir, contents, fast=False).run(vocabulary_file, views_file, files)
+        if cache_file is not None:
+            _write_cache(cache_file, dataset)
     return dataset
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while loading.
+
+    Loading makes millions of small containers and no reference cycles worth collecting; the
+    collector's repeated passes over them cost more than the rest of the load (several times
+    over for 100,000 entities). Collection resumes, and runs once, afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _record_files(data_dir: Path) -> list[Path]:
@@ -126,9 +156,11 @@ def _vocabulary_file(data_dir: Path) -> Path:
 
 
 class _Reader:
-    def __init__(self, data_dir: Path, contents: dict[Path, bytes]):
+    def __init__(self, data_dir: Path, contents: dict[Path, bytes], fast: bool = False):
         self.data_dir = data_dir
         self.contents = contents
+        self.fast = fast  # try the optional fast YAML parser on record files
+        self.fast_files: list[Path] = []  # the files it read
         self.problems: list[_Pending] = []
         self.texts: dict[Path, str] = {}
         # ids of records that failed validation: references to them are not reported again
@@ -175,8 +207,13 @@ class _Reader:
         self.texts[file] = text
         return text
 
-    def _parse(self, file: Path, text: str):
+    def _parse(self, file: Path, text: str, fast: bool = False):
         suffix = file.suffix.lower()
+        if fast and suffix in (".yaml", ".yml"):
+            data = _yaml.fast_parse(text)
+            if data is not None:
+                self.fast_files.append(file)
+                return data
         try:
             if suffix == ".jsonl":
                 return _parse_jsonl(text)
@@ -244,7 +281,7 @@ class _Reader:
         text = self._text(file)
         if text is None:
             return
-        data = self._parse(file, text)
+        data = self._parse(file, text, fast=self.fast)
         if data is None:
             if file in self.texts and not any(p.file == file for p in self.problems):
                 self.problem(file, (), None, "the file holds no records", "add sources:, entities: or relations:", line=1)
@@ -430,7 +467,7 @@ class _Reader:
             entities=entity_dicts,
             relations=relation_dicts,
             views=views,
-            locations={key: (_relative(file, self.data_dir), None) for key, (file, path) in locations.items()},
+            locations=_relative_locations(locations, self.data_dir),
         )
 
     def _duplicate(self, kind, record_id, file, path, locations):
@@ -518,13 +555,33 @@ class _Reader:
             if relation.equity is not None and relation.type in vocabulary.relation_types:
                 if vocabulary.relation_types[relation.type].control in ("equity", "none"):
                     by_target[relation.to].append(relation_id)
+        first_days: dict[str, object] = {}  # partial date -> its first day, computed once each
+
+        def first_day(value):
+            day = first_days.get(value)
+            if day is None:
+                day = first_days[value] = dates.first_day(value)
+            return day
+
         for target, relation_ids in by_target.items():
             if len(relation_ids) < 2:
                 continue
             moments = sorted({d for rid in relation_ids for d in (relations[rid].start, relations[rid].end, relations[rid].as_of) if d} | {"0001"},
                              key=dates.sort_key)
+            # (start day, end day) of each stake, as _holds_at reads them
+            spans = []
+            for rid in relation_ids:
+                relation = relations[rid]
+                start = relation.start or relation.as_of
+                spans.append((rid, start, first_day(start) if start is not None else None,
+                              first_day(relation.end) if relation.end is not None else None))
             for moment in moments:
-                current = [rid for rid in relation_ids if _holds_at(relations[rid], moment)]
+                if moment == "0001":
+                    current = [rid for rid, start, _, _ in spans if start is None]
+                else:
+                    day = first_day(moment)
+                    current = [rid for rid, _, begins, ends in spans
+                               if (begins is None or begins <= day) and (ends is None or ends > day)]
                 total = sum(relations[rid].equity.low for rid in current)
                 if total <= 100.0001:
                     continue
@@ -609,8 +666,9 @@ def _parse_jsonl(text: str) -> list[tuple[int, object]]:
 
 def _dump(record) -> dict:
     data = record.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
+    values = record.__dict__  # a pydantic model's field values (getattr on a missing field is slow)
     for key in ("id", "type", "name"):
-        value = getattr(record, key, None)
+        value = values.get(key)
         if value is not None:
             data[key] = value
     return data
@@ -626,6 +684,8 @@ def _holds_at(relation: Relation, moment: str) -> bool:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # NFKD leaves ASCII alone and it has no combining marks
+        return text.casefold().strip()
     import unicodedata
 
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -690,6 +750,17 @@ def _hint_for(loc: tuple) -> str:
         "kind": "see docs/DATA_FORMAT.md for the source kinds",
         "names": "write names as {zh: 阿里巴巴}",
     }.get(last, "see docs/DATA_FORMAT.md")
+
+
+def _relative_locations(locations: dict, data_dir: Path) -> dict:
+    names: dict[Path, tuple] = {}  # one (name, None) tuple per file, shared
+    result = {}
+    for key, (file, _) in locations.items():
+        place = names.get(file)
+        if place is None:
+            place = names[file] = (_relative(file, data_dir), None)
+        result[key] = place
+    return result
 
 
 def _relative(file: Path, data_dir: Path) -> str:

@@ -19,7 +19,17 @@ _APPROX = re.compile(r"^\s*(~|about|approx\.?|c\.)\s*")
 _MULTIPLIERS = {None: 1, "": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
+# a canonical partial date that needs no further check (days 29-31 take the full check)
+_CANONICAL_DATE = re.compile(r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|1[0-9]|2[0-8]))?)?")
+_date_type = dates._dt.date
+
+
 def _partial_date(value: Any) -> str:
+    kind = type(value)
+    if kind is str and _CANONICAL_DATE.fullmatch(value):
+        return value  # what dates.normalise returns for it, without the work
+    if kind is _date_type:
+        return value.isoformat()  # YYYY-MM-DD, as dates.normalise gives it
     try:
         return dates.normalise(value)
     except dates.DateFormatError as error:

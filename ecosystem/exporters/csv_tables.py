@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 from ._common import (
     ExportResult, clean_text, entity_type_label, flatten, prepare_directory, relation_type_definition,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 from ._common import (
     ExportResult, citation_text, clean_text, entity_type_label, flatten, prepare_directory,

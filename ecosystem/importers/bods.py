@@ -162,8 +162,8 @@ class _Converter:
         candidates = [t for t in self.vocabulary.entity_types.values() if t.bods is not None and t.bods.record == record_type]
         if record_type == "person":
             wanted = details.get("personType")
-            exact = [t for t in candidates if t.bods.type == wanted]
-            return (exact or candidates or [None])[0] and (exact or candidates)[0].id
+            chosen = [t for t in candidates if t.bods.type == wanted] or candidates
+            return chosen[0].id if chosen else None
         kind = details.get("entityType") if isinstance(details.get("entityType"), dict) else {}
         named = str(kind.get("details") or "").strip().lower()
         for t in candidates:
@@ -267,7 +267,7 @@ class _Converter:
         if isinstance(value, str):
             found = self.by_record.get(value)
             if found is None:
-                self.result.skip(f"relationships naming a record not in the file")
+                self.result.skip("relationships naming a record not in the file")
             return found
         if isinstance(value, dict):
             unknown_type = next((t.id for t in self.vocabulary.entity_types.values()

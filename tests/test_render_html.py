@@ -70,11 +70,13 @@ def test_data_matches_the_view(render_graph, tmp_path):
     assert sorted(e["id"] for e in data["edges"]) == sorted(k for _, _, k in expected.edges(keys=True))
     vocabulary = render_graph.graph["vocabulary"]
     holdco = next(n for n in data["nodes"] if n["id"] == "holdco")
-    assert holdco["color"]["background"] == vocabulary.entity_types["company"].color
-    assert holdco["shape"] == vocabulary.entity_types["company"].shape
+    company = data["options"]["groups"][holdco["group"]]
+    assert company["color"]["background"] == vocabulary.entity_types["company"].color
+    assert company["shape"] == vocabulary.entity_types["company"].shape
+    assert set(data["options"]["groups"]) == {"company", "person", "unknown_party"}
     contract = next(e for e in data["edges"] if e["from"] == "wfoe" and e["to"] == "vie")
     assert contract["color"]["color"] == vocabulary.categories["control"].color and contract["dashes"]
-    assert {e["shareLabel"] for e in data["edges"]} >= {"~25%", "50-65%", "5% / 30% votes"}
+    assert {e.get("shareLabel") for e in data["edges"]} >= {"~25%", "50-65%", "5% / 30% votes"}
     assert "filing p 92 — Example annual report" in data["tips"]["nodes"]["wfoe"]
     assert "via voting proxy, exclusive option, exclusive services" in data["tips"]["edges"][contract["id"]]
     assert [t["id"] for t in data["legend"]["types"]] == ["company", "person", "unknown_party"]

@@ -93,19 +93,7 @@ def page_data(view_graph, positions=None) -> dict:
     placed = positions["positions"] if positions else {}
     for node in sorted(graph):
         data = graph.nodes[node]
-        look = style.entity_style(vocabulary, data["type"])
-        item = {
-            "id": node, "label": wrap(data["name"]), "shape": look["shape"],
-            "color": {"background": look["color"], "border": "#333333",
-                      "highlight": {"background": look["color"], "border": "#000000"},
-                      "hover": {"background": look["color"], "border": "#000000"}},
-            "font": {"color": style.text_color(look["color"]) if look["shape"] in style.VIS_LABEL_INSIDE
-                     else "#222222"},
-        }
-        if look["shape"] not in style.VIS_LABEL_INSIDE:
-            item["size"] = 14
-        if data["type"] == "unknown_party":
-            item["shapeProperties"] = {"borderDashes": [5, 4]}
+        item = {"id": node, "label": wrap(data["name"]), "group": data["type"]}
         if view_graph.view.layout == "hierarchical":
             if node in placed:
                 item["x"], item["y"] = (round(value * SCALE, 1) for value in placed[node])
@@ -122,12 +110,10 @@ def page_data(view_graph, positions=None) -> dict:
         label = style.share_label(data) if view_graph.view.share_labels else ""
         if not label and data.get("category") == "control" and view_graph.view.layout == "hierarchical":
             label = style.relation_phrase(vocabulary, data)
-        item = {
-            "id": key, "from": u, "to": v, "category": data.get("category", ""),
-            "color": {"color": look["color"], "highlight": look["color"], "hover": look["color"], "opacity": 1},
-            "dashes": style.VIS_DASHES.get(look["line"], False), "width": look["width"],
-            "shareLabel": wrap(label, 18) if label else "",
-        }
+        item = {"id": key, "from": u, "to": v, "color": {"color": look["color"]},
+                "dashes": style.VIS_DASHES.get(look["line"], False), "width": look["width"]}
+        if label:
+            item["shareLabel"] = wrap(label, 18)
         if definition is not None and not definition.directed:
             item["arrows"] = {"to": {"enabled": False}}
         edges.append(item)
@@ -149,8 +135,31 @@ def page_data(view_graph, positions=None) -> dict:
         "clusterStyle": {"fill": "#f7f9f9",
                          "stroke": style.entity_style(vocabulary, "jurisdiction")["color"]
                          if view_graph.view.group_by == "jurisdiction" else style.FALLBACK_COLOR},
-        "options": options(view_graph, len(nodes)),
+        "options": {**options(view_graph, len(nodes)), "groups": groups(graph)},
     }
+
+
+def groups(graph) -> dict:
+    """vis-network groups, one per entity type in the view: colour, shape and label colour
+    once per type rather than on every node (a large view stays small)."""
+    vocabulary = graph.graph["vocabulary"]
+    result = {}
+    for type_id in sorted({data["type"] for _, data in graph.nodes(data=True)}):
+        look = style.entity_style(vocabulary, type_id)
+        inside = look["shape"] in style.VIS_LABEL_INSIDE
+        group = {
+            "shape": look["shape"],
+            "color": {"background": look["color"], "border": "#333333",
+                      "highlight": {"background": look["color"], "border": "#000000"},
+                      "hover": {"background": look["color"], "border": "#000000"}},
+            "font": {"color": style.text_color(look["color"]) if inside else "#222222"},
+        }
+        if not inside:
+            group["size"] = 14
+        if type_id == "unknown_party":
+            group["shapeProperties"] = {"borderDashes": [5, 4]}
+        result[type_id] = group
+    return result
 
 
 def embed_json(document) -> str:

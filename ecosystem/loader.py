@@ -92,24 +92,27 @@ def load(path: str | os.PathLike | None = None, *, use_cache: bool = True) -> Da
     inputs = [vocabulary_file] + ([views_file] if views_file else []) + files
     contents = {file: file.read_bytes() for file in inputs}
 
+    with _gc_paused():
+        return _load(data_dir, contents, vocabulary_file, views_file, files, use_cache)
+
+
+def _load(data_dir, contents, vocabulary_file, views_file, files, use_cache) -> Dataset:
     cache_file = _cache_path(data_dir, contents) if use_cache else None
     if cache_file is not None:
         cached = _read_cache(cache_file)
         if cached is not None:
             return _dataset_from_cache(data_dir, cached)
-
-    with _gc_paused():
-        reader = _Reader(data_dir, contents, fast=True)
-        try:
-            dataset = reader.run(vocabulary_file, views_file, files)
-        except DataError:
-            if not reader.fast_files:
-                raise
-            # a problem in data the fast YAML parser read: read everything again with PyYAML alone,
-            # so that every message and line number is exactly PyYAML's
-            dataset = _Reader(data_dir, contents, fast=False).run(vocabulary_file, views_file, files)
-        if cache_file is not None:
-            _write_cache(cache_file, dataset)
+    reader = _Reader(data_dir, contents, fast=True)
+    try:
+        dataset = reader.run(vocabulary_file, views_file, files)
+    except DataError:
+        if not reader.fast_files:
+            raise
+        # a problem in data the fast YAML parser read: read everything again with PyYAML alone,
+        # so that every message and line number is exactly PyYAML's
+        dataset = _Reader(data_dir, contents, fast=False).run(vocabulary_file, views_file, files)
+    if cache_file is not None:
+        _write_cache(cache_file, dataset)
     return dataset
 
 
@@ -798,7 +801,8 @@ def _cache_path(data_dir: Path, contents: dict[Path, bytes]) -> Path:
 def _read_cache(path: Path):
     try:
         with open(path, "rb") as handle:
-            return marshal.load(handle)
+            data = handle.read()
+        return marshal.loads(data)  # marshal.load(handle) reads in small pieces: several times slower
     except (OSError, EOFError, ValueError, TypeError):
         return None
 

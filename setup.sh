@@ -22,5 +22,5 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,static]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,static,fast]'
 echo "setup: ready (.venv/bin/ecosystem)" >&2

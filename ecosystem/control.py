@@ -123,6 +123,14 @@ def controlled_by(graph, entity_id, as_of=None, rules=None) -> list[dict]:
     return analyse(graph, as_of, rules).controlled_by(entity_id)
 
 
+def status_of(graph, controller_id, entity_id, as_of=None, rules=None) -> str:
+    """``controls``, ``may control`` or ``does not control``: does one entity control another?"""
+    analysis = analyse(graph, as_of, rules)
+    analysis.require(controller_id)
+    analysis.require(entity_id)
+    return analysis.status(controller_id, entity_id)
+
+
 def economic_interest(graph, entity_id, as_of=None, rules=None) -> dict:
     return analyse(graph, as_of, rules).economic_interest(entity_id)
 
@@ -184,10 +192,17 @@ class ControlAnalysis:
         self.graph = graph
         self.rules = rules or ControlRules()
         self.when = _resolve_date(graph, as_of)
-        self.notes_by_node: dict[str, list[str]] = defaultdict(list)
-        self._prepare()
-        self._solve()
         self._ultimate_cache = {}
+        import gc
+
+        enabled = gc.isenabled()
+        gc.disable()  # many small acyclic objects: collection passes over a big graph cost more than the work
+        try:
+            self._prepare()
+            self._solve()
+        finally:
+            if enabled:
+                gc.enable()
 
     # -- preparation: one pass over the edges in force --------------------------------------------
 
@@ -247,13 +262,21 @@ class ControlAnalysis:
         self.nominee_of = dict(nominee_of)
 
         margin = rules.approximate_margin
-        self.legal = defaultdict(list)
+        self._owns = owns
         self.votes = defaultdict(list)
+        nominees = self.nominee_of
         for u, v, key, data in owns:
-            self.legal[v].append((u, (u, v, key), data))
-            bounds = _bounds(data.get("votes") or data.get("equity"), margin)
-            for holder, low, high, approx, nominee_edge in self._beneficiaries(u, bounds):
-                self.votes[v].append(_Holding(holder, v, low, high, approx, (u, v, key), nominee_edge))
+            share = data.get("votes") or data.get("equity")
+            if share is not None and "value" in share and not (margin and share.get("approximate")):
+                value = float(share["value"])
+                bounds = (value, value, bool(share.get("approximate")))
+            else:
+                bounds = _bounds(share, margin)
+            if u in nominees:
+                for holder, low, high, approx, nominee_edge in self._beneficiaries(u, bounds):
+                    self.votes[v].append(_Holding(holder, v, low, high, approx, (u, v, key), nominee_edge))
+            else:
+                self.votes[v].append(_Holding(u, v, bounds[0], bounds[1], bounds[2], (u, v, key)))
         for u, v, key, data in proxies:
             share = data.get("votes") or data.get("equity")
             if share is None:
@@ -273,13 +296,9 @@ class ControlAnalysis:
                 self.votes[v].append(_Holding(u, v, low, high, approx, (u, v, key), kind="proxy"))
         for target, holdings in self.votes.items():
             _tighten(holdings)
-        self.economic = defaultdict(list)
-        for u, v, key, data in economic:
-            bounds = _bounds(data.get("equity"), margin)
-            for holder, low, high, approx, nominee_edge in self._beneficiaries(u, bounds):
-                self.economic[v].append(_Holding(holder, v, low, high, approx, (u, v, key), nominee_edge, data["type"]))
-        for holdings in self.economic.values():
-            _tighten(holdings, proxies=False)
+        self._economic_edges = economic
+        self._economic = None
+        self._legal = None
 
         # parties acting in concert pool their votes: one group per connected set of parties
         self.group_of: dict[str, str] = {}
@@ -292,6 +311,21 @@ class ControlAnalysis:
                 self.group_members[group] = members
                 for member in members:
                     self.group_of[member] = group
+
+    @property
+    def economic(self):
+        """target -> equity holdings (after nominees), built on first use."""
+        if self._economic is None:
+            margin = self.rules.approximate_margin
+            economic = defaultdict(list)
+            for u, v, key, data in self._economic_edges:
+                bounds = _bounds(data.get("equity"), margin)
+                for holder, low, high, approx, nominee_edge in self._beneficiaries(u, bounds):
+                    economic[v].append(_Holding(holder, v, low, high, approx, (u, v, key), nominee_edge, data["type"]))
+            for holdings in economic.values():
+                _tighten(holdings)
+            self._economic = economic
+        return self._economic
 
     def _beneficiaries(self, holder, bounds):
         """Who the votes of ``holder`` count for: itself, or the principal(s) of a nominee."""
@@ -316,32 +350,96 @@ class ControlAnalysis:
             for target, items in self.direct.items():
                 for controller, rule, _edge in items:
                     table.setdefault(target, {}).setdefault(controller, (rule, None))
-            totals = {t: sum(h.low if mode == LOW else h.high for h in hs) for t, hs in self.votes.items()}
-            for component, cyclic in order:
-                if not cyclic:
-                    self._evaluate(component[0], mode, threshold, totals)
-                    continue
-                changed = True
-                while changed:  # terminates: control edges are only ever added
-                    changed = False
-                    for target in component:
-                        changed |= self._evaluate(target, mode, threshold, totals)
+        self._totals = (
+            {t: sum(h.low for h in hs) for t, hs in self.votes.items()},
+            {t: sum(h.high for h in hs) for t, hs in self.votes.items()},
+        )
+        # nodes whose controllers (transitively) differ between the runs
+        self._differs = set()
+        for component, cyclic in order:
+            if not cyclic:
+                self._evaluate_both(component[0], threshold)
+                continue
+            self._fixed_point(component, LOW, threshold, component)
+            # the high run starts from the low run's control (it only adds to it), and first
+            # re-evaluates what can differ: uncertain shares, holders whose control differs
+            high = self._control[HIGH]
+            for target in component:
+                for controller, value in self._control[LOW].get(target, {}).items():
+                    high.setdefault(target, {}).setdefault(controller, value)
+            differs = self._differs
+            first = [t for t in component
+                     if any(h.low != h.high or h.holder in differs for h in self.votes.get(t, ()))
+                     or any(holder in differs for ps in self.parts.get(t, {}).values() for holder, _ in ps)]
+            self._fixed_point(component, HIGH, threshold, first)
+            for target in component:
+                self._mark_differs(target)
+
+    def _evaluate_both(self, target, threshold):
+        """Both runs for a target outside any cycle; the high run is a copy when it cannot differ."""
+        holdings = self.votes.get(target, ())
+        differs = self._differs
+        same = all(h.low == h.high and h.holder not in differs for h in holdings) and not any(
+            holder in differs for parts in self.parts.get(target, {}).values() for holder, _ in parts)
+        self._evaluate(target, LOW, threshold, False)
+        if same:
+            low = self._control[LOW].get(target)
+            if low is not None:
+                high = self._control[HIGH].setdefault(target, {})
+                for controller, value in low.items():
+                    high.setdefault(controller, value)
+        else:
+            self._evaluate(target, HIGH, threshold, False)
+        self._mark_differs(target)
+
+    def _mark_differs(self, target):
+        low = self._control[LOW].get(target, {})
+        high = self._control[HIGH].get(target, {})
+        if low.keys() != high.keys() or any(c in self._differs for c in high):
+            self._differs.add(target)
+
+    def _fixed_point(self, component, mode, threshold, first):
+        """Evaluate a cycle of influence until nothing changes (control edges are only ever added)."""
+        members = set(component)
+        held_by = defaultdict(set)
+        for target in component:
+            for h in self.votes.get(target, ()):
+                held_by[h.holder].add(target)
+            for holders in self.parts.get(target, {}).values():
+                for holder, _edge in holders:
+                    held_by[holder].add(target)
+        pending = list(first)
+        while pending:
+            gained = [target for target in pending if self._evaluate(target, mode, threshold, True)]
+            # re-evaluate what is held by anything whose controllers (transitively) just grew
+            table = self._control[mode]
+            children = defaultdict(list)
+            for target in members:
+                for parent in table.get(target, ()):
+                    children[parent].append(target)
+            affected = set()
+            stack = list(gained)
+            seen = set(gained)
+            while stack:
+                node = stack.pop()
+                affected.update(held_by.get(node, ()))
+                for child in children.get(node, ()):
+                    if child not in seen:
+                        seen.add(child)
+                        stack.append(child)
+            pending = [target for target in component if target in affected]
 
     def _influence_order(self):
         """Targets grouped in strongly connected components of the influence graph, upstream first."""
         index = {}
         sources, targets = [], []
+        idx = (lambda node: index.setdefault(node, len(index)))
 
-        def idx(node):
-            i = index.get(node)
-            if i is None:
-                i = index[node] = len(index)
-            return i
-
+        setdefault = index.setdefault
         for target, holdings in self.votes.items():
-            t = idx(target)
+            t = setdefault(target, len(index))
             for h in holdings:
-                sources.append(idx(h.holder))
+                sources.append(setdefault(h.holder, len(index)))
                 targets.append(t)
         for target, items in self.direct.items():
             t = idx(target)
@@ -361,11 +459,16 @@ class ControlAnalysis:
                 targets += [idx(b), idx(a)]
         names = list(index)
         evaluate = set(self.votes) | set(self.parts)
-        return [
-            ([names[i] for i in component if names[i] in evaluate], cyclic)
-            for component, cyclic in _topological_components(len(names), sources, targets)
-            if any(names[i] in evaluate for i in component)
-        ]
+        self._cycle_of = {}  # node -> number of its influence cycle (only nodes in one)
+        order = []
+        for number, (component, cyclic) in enumerate(_topological_components(len(names), sources, targets)):
+            if cyclic:
+                for i in component:
+                    self._cycle_of[names[i]] = number
+            members = [names[i] for i in component if names[i] in evaluate]
+            if members:
+                order.append((members, cyclic))
+        return order
 
     def _ancestors(self, node, mode):
         """``node``, everything that controls it (transitively) in this run, and their concert groups."""
@@ -386,17 +489,27 @@ class ControlAnalysis:
             seen.update(group_of[n] for n in list(seen) if n in group_of)
         return seen
 
-    def _evaluate(self, target, mode, threshold, totals) -> bool:
+    def _evaluate(self, target, mode, threshold, cyclic) -> bool:
         table = self._control[mode]
         added = False
         holdings = self.votes.get(target)
-        if holdings and totals[target] > threshold + _EPSILON:
-            pooled = self._pooled(holdings, mode)
-            candidates = {a for a, v in pooled.items() if v > threshold + _EPSILON and a != target}
-            for controller in self._minimal(candidates, mode):
+        if holdings and self._totals[mode][target] > threshold + _EPSILON:
+            found = None
+            if threshold >= 50 and self._totals[mode][target] <= 100 + _EPSILON:
+                # one holder above the threshold: nobody else can gather a majority of what is left
+                for h in holdings:
+                    value = h.low if mode == LOW else h.high
+                    if value > threshold + _EPSILON and h.holder not in self.dispersed:
+                        found = {h.holder: value}
+                        break
+            if found is None:
+                pooled = self._pooled(holdings, mode)
+                candidates = {a for a, v in pooled.items() if v > threshold + _EPSILON and a != target}
+                found = {a: pooled[a] for a in self._minimal(candidates, mode, cyclic)}
+            for controller, value in found.items():
                 current = table.setdefault(target, {})
                 if controller not in current:
-                    current[controller] = ("votes", pooled[controller])
+                    current[controller] = ("votes", value)
                     added = True
         parts = self.parts.get(target)
         if parts and all(parts.get(t) for t in _BUNDLE):
@@ -407,7 +520,7 @@ class ControlAnalysis:
                     reach.update(self._ancestors(holder, mode))
                 common = reach if common is None else common & reach
             common.discard(target)
-            for controller in self._minimal(common, mode):
+            for controller in self._minimal(common, mode, True):
                 current = table.setdefault(target, {})
                 if controller not in current:
                     current[controller] = ("contract bundle", None)
@@ -415,24 +528,51 @@ class ControlAnalysis:
         return added
 
     def _pooled(self, holdings, mode) -> dict:
-        pooled = defaultdict(float)
+        """Votes in one target by every holder and everything above it in control (and concert groups)."""
+        pooled = {}
         dispersed = self.dispersed
+        table = self._control[mode]
+        plain = not self.group_of
         for h in holdings:
             value = h.low if mode == LOW else h.high
-            if value <= 0 or h.holder in dispersed:
+            node = h.holder
+            if value <= 0 or node in dispersed:
                 continue
-            for a in self._ancestors(h.holder, mode):
-                pooled[a] += value
+            if plain:
+                # walk up a chain of single controllers without building a set (most chains)
+                steps = 0
+                while True:
+                    pooled[node] = pooled.get(node, 0.0) + value
+                    parents = table.get(node)
+                    if not parents:
+                        break
+                    if len(parents) > 1 or steps > 64:
+                        for a in self._ancestors(node, mode):
+                            if a != node:
+                                pooled[a] = pooled.get(a, 0.0) + value
+                        break
+                    (node,) = parents
+                    steps += 1
+                else:  # pragma: no cover
+                    pass
+                continue
+            for a in self._ancestors(node, mode):
+                pooled[a] = pooled.get(a, 0.0) + value
         return pooled
 
-    def _minimal(self, candidates, mode):
+    def _minimal(self, candidates, mode, cyclic=True):  # noqa: ARG002 (kept for callers)
         """The candidates that do not control another candidate (control is then through it)."""
         if not candidates:
             return []
         table = self._control[mode]
         above = set()
         for candidate in candidates:
-            above.update(table.get(candidate, ()))
+            for parent in table.get(candidate, ()):
+                # a parent controls through the candidate, unless they sit in one control cycle
+                cycle = self._cycle_of.get(parent)
+                if cycle is None or cycle != self._cycle_of.get(candidate) \
+                        or candidate not in self._ancestors(parent, mode):
+                    above.add(parent)
         for group, members in self.group_members.items():
             if group in candidates and any(m in candidates for m in members):
                 above.add(group)
@@ -544,6 +684,18 @@ class ControlAnalysis:
                                          "group": list(root) if len(root) > 1 else [], "node": member}
         return [found[k] for k in sorted(found)]
 
+    def ultimate_map(self) -> dict[str, list[tuple[str, str]]]:
+        """Ultimate controllers of every entity at once: id -> [(controller id, status)], sorted."""
+        import gc
+
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return {node: [(item["id"], item["status"]) for item in self.ultimate_ids(node)] for node in self.nodes}
+        finally:
+            if enabled:
+                gc.enable()
+
     def ultimate_controllers(self, entity_id) -> list[dict]:
         self.require(entity_id)
         result = []
@@ -616,7 +768,11 @@ class ControlAnalysis:
         """Who is on the register: ``owns`` relations into ``entity_id`` (nominees included)."""
         self.require(entity_id)
         result = []
-        for holder, edge, data in self.legal.get(entity_id, ()):
+        if self._legal is None:
+            self._legal = defaultdict(list)
+            for u, v, key, data in self._owns:
+                self._legal[v].append((u, (u, v, key), data))
+        for holder, edge, data in self._legal.get(entity_id, ()):
             entry = {**self.summary(holder), "equity": data.get("equity"), "share": _share_text(data.get("equity")),
                      "relation": self._edge(edge)}
             if data.get("votes") is not None:
@@ -1021,6 +1177,22 @@ def _topological_components(n, sources, targets):
     return result
 
 
+def _solve_neumann(a_cc, rhs, tolerance=1e-13, limit=2000):
+    """Solve (I - A) z = rhs by z = rhs + A z (converges because the spectral radius is below 1).
+
+    Each step is one sparse product, so the cost is linear in the relations; LU factors of a large
+    cross-held graph fill in badly. None when it has not converged within ``limit`` steps.
+    """
+    z = rhs.copy()
+    term = rhs
+    for _ in range(limit):
+        term = a_cc @ term
+        z += term
+        if term.max(initial=0.0) < tolerance:
+            return z
+    return None
+
+
 def _integrated(economic, entity_id, mode) -> dict:
     """Integrated interest in ``entity_id``: U = A_FC (I - A_CC)^-1 restricted to its upstream."""
     import numpy as np
@@ -1070,8 +1242,10 @@ def _integrated(economic, entity_id, mode) -> dict:
     position = {int(c): k for k, c in enumerate(intermediate)}
     rhs = np.zeros(len(intermediate))
     rhs[position[0]] = 1.0
-    system = (identity(len(intermediate), format="csc") - a_cc.tocsc()).tocsc()
-    through = np.atleast_1d(spsolve(system, rhs))  # N[c, entity]: all paths from c to the entity
+    through = _solve_neumann(a_cc, rhs)  # N[c, entity]: all paths from c to the entity
+    if through is None:  # slow convergence (spectral radius near 1): a direct sparse solve
+        system = (identity(len(intermediate), format="csc") - a_cc.tocsc()).tocsc()
+        through = np.atleast_1d(spsolve(system, rhs))
     interest = {}
     if len(final):
         u = a[final][:, intermediate] @ through

@@ -854,6 +854,11 @@ class ControlAnalysis:
 
     def chain(self, controller, target, mode) -> list[dict]:
         """The steps of a shortest control path from ``controller`` down to ``target``."""
+        path = self._path(controller, target, mode)
+        return [self._step(a, b, mode) for a, b in zip(path, path[1:])]
+
+    def _path(self, controller, target, mode) -> list[str]:
+        """The nodes of a shortest control path from ``controller`` to ``target`` ([] if none)."""
         table = self._control[mode]
         parent_of = {target: None}
         queue = deque([target])
@@ -865,15 +870,12 @@ class ControlAnalysis:
                 if parent not in parent_of:
                     parent_of[parent] = current
                     queue.append(parent)
-        if controller not in parent_of:
+        if controller not in parent_of or controller == target:
             return []
-        steps = []
-        node = controller
-        while parent_of[node] is not None:
-            child = parent_of[node]
-            steps.append(self._step(node, child, mode))
-            node = child
-        return steps
+        path = [controller]
+        while parent_of[path[-1]] is not None:
+            path.append(parent_of[path[-1]])
+        return path
 
     def _step(self, controller, target, mode) -> dict:
         rule, pooled = self._control[mode][target][controller]
@@ -925,7 +927,7 @@ class ControlAnalysis:
             if h.nominee_edge is not None:
                 relation["nominee_relation"] = self._edge(h.nominee_edge)
             if h.holder != controller and not controller.startswith("concert::"):
-                relation["through"] = [s["to"] for s in self.chain(controller, h.holder, mode)]
+                relation["through"] = self._path(controller, h.holder, mode)[1:]
             result.append(relation)
         result.sort(key=lambda r: (r["from"], r["id"]))
         return result

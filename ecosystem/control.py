@@ -241,8 +241,8 @@ class ControlAnalysis:
                 continue
             rtype = data["type"]
             kind = kinds.get(rtype, "none")
-            if rtype in _ECONOMIC_TYPES and data.get("equity") is not None:
-                economic.append((u, v, key, data))
+            if rtype in _ECONOMIC_TYPES and (data.get("equity") is not None or rtype != "general_partner_of"):
+                economic.append((u, v, key, data))  # an unknown share counts as 0 to what the others leave
             if kind in ("equity", "votes"):
                 owns.append((u, v, key, data))
             elif kind == "nominee":
@@ -858,24 +858,30 @@ class ControlAnalysis:
         return [self._step(a, b, mode) for a, b in zip(path, path[1:])]
 
     def _path(self, controller, target, mode) -> list[str]:
-        """The nodes of a shortest control path from ``controller`` to ``target`` ([] if none)."""
-        table = self._control[mode]
-        parent_of = {target: None}
-        queue = deque([target])
-        while queue:
-            current = queue.popleft()
-            if current == controller:
-                break
-            for parent in sorted(table.get(current, ())):
-                if parent not in parent_of:
-                    parent_of[parent] = current
-                    queue.append(parent)
-        if controller not in parent_of or controller == target:
+        """The nodes of the best control path from ``controller`` to ``target`` ([] if none).
+
+        Best: fewest steps that only state control (structure — votes, partnerships, contracts —
+        is the better proof), then fewest steps, then by id.
+        """
+        import heapq
+
+        if controller == target:
             return []
-        path = [controller]
-        while parent_of[path[-1]] is not None:
-            path.append(parent_of[path[-1]])
-        return path
+        table = self._control[mode]
+        best = {target: (0, 0)}
+        heap = [(0, 0, target, (target,))]
+        while heap:
+            stated, length, node, path = heapq.heappop(heap)
+            if node == controller:
+                return list(reversed(path))
+            if best.get(node, (stated, length)) < (stated, length):
+                continue
+            for parent, (rule, _votes) in table.get(node, {}).items():
+                cost = (stated + (rule == "stated"), length + 1)
+                if parent not in best or cost < best[parent]:
+                    best[parent] = cost
+                    heapq.heappush(heap, (cost[0], cost[1], parent, path + (parent,)))
+        return []
 
     def _step(self, controller, target, mode) -> dict:
         rule, pooled = self._control[mode][target][controller]

@@ -269,7 +269,7 @@ def _print_significant(out, significant):
     for item in significant:
         via = f" through {', '.join(item['via'])}" if item["via"] else ""
         out.print(f"  {_who(item)}: {item['status']} — votes {_interval(item['votes'])}, "
-                  f"equity {_interval(item['equity'])}{via}")
+                  f"direct equity {_interval(item['equity'])}{via}")
 
 
 def _print_legal(out, owners_list):

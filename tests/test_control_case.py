@@ -1,0 +1,107 @@
+"""The case: control and ownership come apart in the bundled Alibaba / Ant Group data.
+
+Where the bundled data does not (yet) carry a fact a check needs, the check says so by name
+(xfail with the missing data) rather than passing quietly; it runs as soon as the data is there.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ecosystem.control import CONTROLS, NO_CONTROL, analyse
+
+AGH = "alibaba_group_holding"
+
+
+def _require(graph, *ids):
+    missing = [i for i in ids if i not in graph]
+    if missing:
+        pytest.xfail(f"data gap: entities {missing} are not in data/entities.yaml")
+
+
+def _licence_holders(graph, analysis):
+    """Companies held by contract (VIEs): targets of a contract bundle or controls_by_contract."""
+    found = set()
+    for _, target, data in graph.edges(data=True):
+        if data["type"] in ("controls_by_contract", "voting_proxy", "exclusive_services") and target in analysis.nodes:
+            found.add(target)
+    return sorted(found)
+
+
+def _final_owners(graph, analysis, entity_id):
+    """Follow `owns` up from a company to holders nobody owns (the legal owners at the top)."""
+    tops, seen, stack = set(), {entity_id}, [entity_id]
+    while stack:
+        node = stack.pop()
+        holders = [o["id"] for o in analysis.legal_owners(node)]
+        if not holders and node != entity_id:
+            tops.add(node)
+        for holder in holders:
+            if holder not in seen:
+                seen.add(holder)
+                stack.append(holder)
+    return tops
+
+
+def test_vie_licence_holders_controlled_by_alibaba_with_zero_equity(bundled_graph):
+    _require(bundled_graph, AGH)
+    analysis = analyse(bundled_graph)
+    vies = [v for v in _licence_holders(bundled_graph, analysis) if AGH in {
+        u["id"] for u in analysis.ultimate_controllers(v)}]
+    if len(vies) < 3:
+        pytest.xfail(f"data gap: fewer than 3 VIE licence holders controlled by contract from Alibaba's WFOEs ({vies})")
+    for vie in vies:
+        [top] = [u for u in analysis.ultimate_controllers(vie) if u["id"] == AGH]
+        assert top["status"] == CONTROLS
+        rules = {step["rule"] for step in top["chain"]}
+        assert rules & {"contract", "contract bundle"}, f"{vie}: control of a VIE must run through its contracts"
+        interest = {h["id"]: h["interest"] for h in analysis.economic_interest(vie)["holders"]}
+        assert interest.get(AGH, {"high": 0.0})["high"] == 0.0, f"{vie}: Alibaba Group Holding holds no equity"
+        owners = _final_owners(bundled_graph, analysis, vie)
+        assert owners, f"{vie}: no legal owners recorded"
+        types = {bundled_graph.nodes[o]["type"] for o in owners}
+        if types != {"person"}:
+            pytest.xfail(f"data gap: the legal owners of {vie} do not lead to PRC citizens (found {sorted(owners)})")
+        assert all(bundled_graph.nodes[o].get("jurisdiction") in (None, "prc", "china") for o in owners)
+
+
+def test_alibaba_stake_in_ant_is_significant_not_control(bundled_graph):
+    _require(bundled_graph, AGH, "ant_group")
+    for when in ("2021", None):
+        analysis = analyse(bundled_graph, when)
+        assert analysis.status(AGH, "ant_group") == NO_CONTROL
+        significant = {s["id"]: s for s in analysis.significant_holders("ant_group")}
+        assert AGH in significant, "Alibaba's ~33% of Ant should be a significant holding"
+        assert significant[AGH]["votes"]["low"] == pytest.approx(33, abs=1.5)
+
+
+def test_ant_controlled_by_jack_ma_before_2023_and_by_nobody_after(bundled_graph):
+    _require(bundled_graph, "jack_ma", "ant_group")
+    before = analyse(bundled_graph, "2022-06")
+    assert {u["id"]: u["status"] for u in before.ultimate_controllers("ant_group")} == {"jack_ma": CONTROLS}
+    after = analyse(bundled_graph, "2023-06")
+    answer = after.controllers("ant_group")
+    assert answer["verdict"] == "no controlling party"
+    assert answer["ultimate"] == []
+    assert answer["significant"], "with no controlling party, the significant holders are the answer"
+
+
+def test_jack_ma_control_runs_through_the_partnerships(bundled_graph):
+    """Before 2023 the structural proof: Ma -> Yunbo (general partner) -> Junhan + Junao (> 50% of votes)."""
+    _require(bundled_graph, "jack_ma", "ant_group", "hangzhou_yunbo", "hangzhou_junhan", "hangzhou_junao")
+    analysis = analyse(bundled_graph, "2022-06")
+    direct = {d["id"]: d for d in analysis.direct_controllers("ant_group")}
+    assert "hangzhou_yunbo" in direct and direct["hangzhou_yunbo"]["rule"] == "votes"
+    assert direct["hangzhou_yunbo"]["chain"][0]["votes"]["low"] > 50
+    assert analysis.status("jack_ma", "hangzhou_yunbo") == CONTROLS
+
+
+def test_jack_ma_economic_interest_in_ant_about_10_percent(bundled_graph):
+    _require(bundled_graph, "jack_ma", "ant_group")
+    analysis = analyse(bundled_graph, "2022-06")
+    interest = {h["id"]: h["interest"] for h in analysis.economic_interest("ant_group")["holders"]}
+    ma = interest.get("jack_ma")
+    if ma is None or ma["low"] != ma["high"]:
+        pytest.xfail("data gap: Jack Ma's share of the Hangzhou partnerships (limited_partner_of equity, "
+                     f"or his holding in Yunbo) is not recorded; his interest in Ant is only bounded: {ma}")
+    assert ma["low"] == pytest.approx(10, abs=1.5)

@@ -221,14 +221,17 @@ class ControlAnalysis:
         present = set(self.nodes) if filter_dates else node_data
         self.dispersed = {n for n in self.nodes if _is_dispersed(n, node_data[n])}
 
-        owns = []  # (u, v, key, data)
-        economic = []
+        self._filter = (filter_dates, present, day)
         nominee_of = defaultdict(list)
         self.direct = defaultdict(list)  # target -> [(controller, rule, edge)]
         self.parts = defaultdict(lambda: defaultdict(list))  # target -> type -> [(holder, edge)]
         proxies = []
         concert = []
         count_board = rules.count_board
+        margin = rules.approximate_margin
+        self.votes = votes = defaultdict(list)
+        uncertain = set()
+        Holding = _Holding
         for u, v, key, data in graph.edges(keys=True, data=True):
             if filter_dates:
                 if u not in present or v not in present:
@@ -241,10 +244,15 @@ class ControlAnalysis:
                 continue
             rtype = data["type"]
             kind = kinds.get(rtype, "none")
-            if rtype in _ECONOMIC_TYPES and (data.get("equity") is not None or rtype != "general_partner_of"):
-                economic.append((u, v, key, data))  # an unknown share counts as 0 to what the others leave
-            if kind in ("equity", "votes"):
-                owns.append((u, v, key, data))
+            if kind == "equity" or kind == "votes":
+                share = data.get("votes") or data.get("equity")
+                if share is not None and "value" in share and not (margin and share.get("approximate")):
+                    value = float(share["value"])
+                    votes[v].append(Holding(u, v, value, value, bool(share.get("approximate")), (u, v, key)))
+                else:
+                    low, high, approx = _bounds(share, margin)
+                    votes[v].append(Holding(u, v, low, high, approx, (u, v, key)))
+                    uncertain.add(v)
             elif kind == "nominee":
                 nominee_of[u].append((v, (u, v, key)))
             elif kind in _DIRECT_RULES:
@@ -260,23 +268,20 @@ class ControlAnalysis:
             elif rtype in _BUNDLE_EVIDENCE:
                 self.parts[v][rtype].append((u, (u, v, key)))
         self.nominee_of = dict(nominee_of)
-
-        margin = rules.approximate_margin
-        self._owns = owns
-        self.votes = defaultdict(list)
-        nominees = self.nominee_of
-        for u, v, key, data in owns:
-            share = data.get("votes") or data.get("equity")
-            if share is not None and "value" in share and not (margin and share.get("approximate")):
-                value = float(share["value"])
-                bounds = (value, value, bool(share.get("approximate")))
-            else:
-                bounds = _bounds(share, margin)
-            if u in nominees:
-                for holder, low, high, approx, nominee_edge in self._beneficiaries(u, bounds):
-                    self.votes[v].append(_Holding(holder, v, low, high, approx, (u, v, key), nominee_edge))
-            else:
-                self.votes[v].append(_Holding(u, v, bounds[0], bounds[1], bounds[2], (u, v, key)))
+        if nominee_of:  # a nominee's votes count for its principal(s)
+            for v, holdings in votes.items():
+                if any(h.holder in nominee_of for h in holdings):
+                    fixed = []
+                    for h in holdings:
+                        if h.holder not in nominee_of:
+                            fixed.append(h)
+                            continue
+                        for holder, low, high, approx, nominee_edge in self._beneficiaries(
+                                h.holder, (h.low, h.high, h.approximate)):
+                            fixed.append(Holding(holder, v, low, high, approx, h.edge, nominee_edge))
+                            if low != high:
+                                uncertain.add(v)
+                    votes[v] = fixed
         for u, v, key, data in proxies:
             share = data.get("votes") or data.get("equity")
             if share is None:
@@ -291,12 +296,14 @@ class ControlAnalysis:
                     continue  # inside a complete bundle it counts through the bundle rule
                 # outside a complete bundle control by the proxy is possible, not certain
                 self.votes[v].append(_Holding(u, v, 0.0, 100.0, False, (u, v, key), kind="bare proxy"))
+                uncertain.add(v)
             else:
                 low, high, approx = _bounds(share, margin)
                 self.votes[v].append(_Holding(u, v, low, high, approx, (u, v, key), kind="proxy"))
-        for target, holdings in self.votes.items():
-            _tighten(holdings)
-        self._economic_edges = economic
+                uncertain.add(v)
+        for target in uncertain:
+            _tighten(self.votes[target])
+        self._uncertain = uncertain
         self._economic = None
         self._legal = None
 
@@ -318,7 +325,9 @@ class ControlAnalysis:
         if self._economic is None:
             margin = self.rules.approximate_margin
             economic = defaultdict(list)
-            for u, v, key, data in self._economic_edges:
+            for u, v, key, data in self._edges_in_force():
+                if data["type"] not in _ECONOMIC_TYPES or (data.get("equity") is None and data["type"] == "general_partner_of"):
+                    continue  # an unknown share of an owner or limited partner counts as 0 to what others leave
                 bounds = _bounds(data.get("equity"), margin)
                 for holder, low, high, approx, nominee_edge in self._beneficiaries(u, bounds):
                     economic[v].append(_Holding(holder, v, low, high, approx, (u, v, key), nominee_edge, data["type"]))
@@ -326,6 +335,20 @@ class ControlAnalysis:
                 _tighten(holdings)
             self._economic = economic
         return self._economic
+
+    def _edges_in_force(self):
+        filter_dates, present, day = self._filter
+        for u, v, key, data in self.graph.edges(keys=True, data=True):
+            if u == v:
+                continue
+            if filter_dates:
+                if u not in present or v not in present:
+                    continue
+                start = data.get("start") or data.get("as_of")
+                end = data.get("end")
+                if (start is not None or end is not None) and not _current(start, end, day):
+                    continue
+            yield u, v, key, data
 
     def _beneficiaries(self, holder, bounds):
         """Who the votes of ``holder`` count for: itself, or the principal(s) of a nominee."""
@@ -350,10 +373,11 @@ class ControlAnalysis:
             for target, items in self.direct.items():
                 for controller, rule, _edge in items:
                     table.setdefault(target, {}).setdefault(controller, (rule, None))
-        self._totals = (
-            {t: sum(h.low for h in hs) for t, hs in self.votes.items()},
-            {t: sum(h.high for h in hs) for t, hs in self.votes.items()},
-        )
+        low_totals = {t: sum(h.low for h in hs) for t, hs in self.votes.items()}
+        high_totals = dict(low_totals)
+        for t in self._uncertain:
+            high_totals[t] = sum(h.high for h in self.votes[t])
+        self._totals = (low_totals, high_totals)
         # nodes whose controllers (transitively) differ between the runs
         self._differs = set()
         for component, cyclic in order:
@@ -691,7 +715,24 @@ class ControlAnalysis:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return {node: [(item["id"], item["status"]) for item in self.ultimate_ids(node)] for node in self.nodes}
+            low, high = self._ultimate_index(LOW), self._ultimate_index(HIGH)
+            table_low, table_high = self._control
+            memo = {}
+            result = {}
+            empty = frozenset()
+            for node in self.nodes:
+                if node not in table_high and node not in table_low:
+                    result[node] = []  # nobody controls it
+                    continue
+                key = (low.get(node, empty), high.get(node, empty))
+                if (node,) in key[0] or (node,) in key[1]:  # its own root in one run: not shareable
+                    result[node] = [(item["id"], item["status"]) for item in self.ultimate_ids(node)]
+                    continue
+                found = memo.get(key)
+                if found is None:
+                    found = memo[key] = [(item["id"], item["status"]) for item in self.ultimate_ids(node)]
+                result[node] = found
+            return result
         finally:
             if enabled:
                 gc.enable()
@@ -770,8 +811,10 @@ class ControlAnalysis:
         result = []
         if self._legal is None:
             self._legal = defaultdict(list)
-            for u, v, key, data in self._owns:
-                self._legal[v].append((u, (u, v, key), data))
+            kinds = {t: _kind(self.graph, t) for t in {d["type"] for _, _, d in self.graph.edges(data=True)}}
+            for u, v, key, data in self._edges_in_force():
+                if kinds[data["type"]] in ("equity", "votes"):
+                    self._legal[v].append((u, (u, v, key), data))
         for holder, edge, data in self._legal.get(entity_id, ()):
             entry = {**self.summary(holder), "equity": data.get("equity"), "share": _share_text(data.get("equity")),
                      "relation": self._edge(edge)}

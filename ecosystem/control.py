@@ -319,22 +319,35 @@ class ControlAnalysis:
                 for member in members:
                     self.group_of[member] = group
 
-    @property
-    def economic(self):
-        """target -> equity holdings (after nominees), built on first use."""
-        if self._economic is None:
-            margin = self.rules.approximate_margin
-            economic = defaultdict(list)
-            for u, v, key, data in self._edges_in_force():
-                if data["type"] not in _ECONOMIC_TYPES or (data.get("equity") is None and data["type"] == "general_partner_of"):
+    def economic_holdings(self, target) -> list:
+        """Equity holdings in ``target`` (after nominees), read from the graph on first use."""
+        cache = self._economic
+        if cache is None:
+            cache = self._economic = {}
+        found = cache.get(target)
+        if found is not None:
+            return found
+        filter_dates, present, day = self._filter
+        margin = self.rules.approximate_margin
+        found = []
+        for u, keyed in self.graph.pred[target].items():
+            if u == target or (filter_dates and u not in present):
+                continue
+            for key, data in keyed.items():
+                rtype = data["type"]
+                if rtype not in _ECONOMIC_TYPES or (data.get("equity") is None and rtype == "general_partner_of"):
                     continue  # an unknown share of an owner or limited partner counts as 0 to what others leave
+                if filter_dates:
+                    start = data.get("start") or data.get("as_of")
+                    end = data.get("end")
+                    if (start is not None or end is not None) and not _current(start, end, day):
+                        continue
                 bounds = _bounds(data.get("equity"), margin)
                 for holder, low, high, approx, nominee_edge in self._beneficiaries(u, bounds):
-                    economic[v].append(_Holding(holder, v, low, high, approx, (u, v, key), nominee_edge, data["type"]))
-            for holdings in economic.values():
-                _tighten(holdings)
-            self._economic = economic
-        return self._economic
+                    found.append(_Holding(holder, target, low, high, approx, (u, target, key), nominee_edge, rtype))
+        _tighten(found)
+        cache[target] = found
+        return found
 
     def _edges_in_force(self):
         filter_dates, present, day = self._filter
@@ -834,7 +847,7 @@ class ControlAnalysis:
         low = self._pooled(holdings, LOW)
         high = self._pooled(holdings, HIGH)
         equity = defaultdict(lambda: [0.0, 0.0])
-        for h in self.economic.get(entity_id, ()):
+        for h in self.economic_holdings(entity_id):
             equity[h.holder][0] += h.low
             equity[h.holder][1] += h.high
         result = []
@@ -1068,9 +1081,9 @@ class ControlAnalysis:
         ``closed_cycle`` instead of numbers.
         """
         self.require(entity_id)
-        low = _integrated(self.economic, entity_id, LOW)
-        needs_high = any(h.low != h.high for hs in self.economic.values() for h in hs)
-        high = _integrated(self.economic, entity_id, HIGH) if needs_high else low
+        low = _integrated(self.economic_holdings, entity_id, LOW)
+        needs_high = _touches_approx(self.economic_holdings, entity_id)
+        high = _integrated(self.economic_holdings, entity_id, HIGH) if needs_high else low
         holders = []
         if low["closed_cycle"] is None:
             values_high = high["interest"] if high["closed_cycle"] is None else {}
@@ -1084,7 +1097,7 @@ class ControlAnalysis:
         return {"entity": self.summary(entity_id), "as_of": self.when, "holders": holders,
                 "closed_cycle": low["closed_cycle"] or high["closed_cycle"],
                 "contractual_channels": contractual,
-                "approximate": _touches_approx(self.economic, entity_id)}
+                "approximate": needs_high}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1168,12 +1181,12 @@ def _range(low, high) -> str:
     return f"{low:.4g}%" if abs(high - low) < 1e-9 else f"{low:.4g}-{high:.4g}%"
 
 
-def _touches_approx(economic, entity_id) -> bool:
+def _touches_approx(holdings_of, entity_id) -> bool:
     seen = {entity_id}
     queue = [entity_id]
     while queue:
         current = queue.pop()
-        for h in economic.get(current, ()):
+        for h in holdings_of(current):
             if h.approximate or h.low != h.high:
                 return True
             if h.holder not in seen:
@@ -1244,7 +1257,7 @@ def _solve_neumann(a_cc, rhs, tolerance=1e-13, limit=2000):
     return None
 
 
-def _integrated(economic, entity_id, mode) -> dict:
+def _integrated(holdings_of, entity_id, mode) -> dict:
     """Integrated interest in ``entity_id``: U = A_FC (I - A_CC)^-1 restricted to its upstream."""
     import numpy as np
     from scipy.sparse import coo_matrix, identity
@@ -1258,7 +1271,7 @@ def _integrated(economic, entity_id, mode) -> dict:
     while queue:
         current = queue.pop()
         j = index[current]
-        for h in economic.get(current, ()):
+        for h in holdings_of(current):
             value = (h.low if mode == LOW else h.high) / 100.0
             if value <= 0:
                 continue

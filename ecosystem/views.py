@@ -27,8 +27,14 @@ A view file is a mapping ``views: {name: view}``; each view is validated with py
         as_of: 2020-11                    # default date (default: the latest in the data)
         layout: hierarchical              # hierarchical (owners above what they own) | force
         group_by: jurisdiction            # clusters: jurisdiction | focus | type | none
+        owners_join_holdings: [person]    # ... a person without a jurisdiction joins what it owns
         share_labels: true                # equity/vote percentages on the edges
         connected_only: true              # drop entities left without a drawn relation
+        engine: dot                       # static figures: dot (layered) | neato | fdp | sfdp
+        top_types: [state_body]           # dot: these types in the top row ...
+        bottom_types: [user_group]        # ... these in the bottom row
+        stack: 3                          # dot: a holder's many units spread over 3 rows
+        bottom_rows: 2                    # dot: the bottom row's entities spread over 2 rows
 
 :func:`build_view` returns a :class:`ViewGraph`: the subgraph (a new graph; the input is never
 changed), the view, the date it shows, hierarchical ``levels`` for every node (cycle-safe:
@@ -100,8 +106,19 @@ class View(_Strict):
     group_by: Literal["jurisdiction", "focus", "type", "none"] = "none"
     share_labels: bool = True
     connected_only: bool = True
+    # group_by: jurisdiction: entities of these types without a jurisdiction of their own join the
+    # jurisdiction of what they own in the view, when all of it lies in one (PRC citizens holding VIEs)
+    owners_join_holdings: list[str] = Field(default_factory=list)
+    # static figures (SVG/PNG/PDF) only: the Graphviz layout program, and for dot the entity types
+    # drawn in the top and bottom rows and how many rows a holder's many units are spread over
+    engine: Optional[Literal["dot", "neato", "fdp", "sfdp"]] = None
+    top_types: list[str] = Field(default_factory=list)
+    bottom_types: list[str] = Field(default_factory=list)
+    stack: int = Field(1, ge=1, le=6)
+    bottom_rows: int = Field(1, ge=1, le=4)
 
-    @field_validator("exclude", "exclude_types", "relations", "categories", mode="before")
+    @field_validator("exclude", "exclude_types", "relations", "categories", "owners_join_holdings",
+                     "top_types", "bottom_types", mode="before")
     @classmethod
     def _lists(cls, value):
         return _listify(value)
@@ -185,7 +202,8 @@ def _hint(detail) -> str:
         close = difflib.get_close_matches(str(detail["loc"][-1]), sorted(allowed), n=2, cutoff=0.6)
         return ("did you mean " + " or ".join(map(repr, close)) + "?") if close else \
             "remove it; a view has title, description, include, exclude, exclude_types, relations, categories, " \
-            "as_of, layout, group_by, share_labels, connected_only"
+            "as_of, layout, group_by, owners_join_holdings, share_labels, connected_only, engine, top_types, " \
+            "bottom_types, stack, bottom_rows"
     if detail["type"] == "missing":
         return f"add `{detail['loc'][-1]}:` to the view"
     if "as_of" in detail["loc"]:
@@ -267,7 +285,7 @@ def check_view(graph: nx.MultiDiGraph, view: View) -> None:
         for value in clause.categories:
             if value not in vocabulary.categories:
                 unknown("category", value, vocabulary.categories, "use a category of vocabulary.yaml")
-    for value in view.exclude_types:
+    for value in view.exclude_types + view.owners_join_holdings + view.top_types + view.bottom_types:
         if value not in vocabulary.entity_types:
             unknown("entity type", value, vocabulary.entity_types, "use an entity type of vocabulary.yaml")
     for value in view.relations:
@@ -454,6 +472,18 @@ def _groups(graph: nx.MultiDiGraph, view: View, source: nx.MultiDiGraph) -> tupl
             if key:
                 groups[node] = key
                 labels[key] = source.nodes[key]["name"] if key in source else str(key)
+        joining = set(view.owners_join_holdings)
+        changed = bool(joining)
+        while changed:  # owners of owners: until nothing more joins
+            changed = False
+            for node in sorted(graph):
+                if node in groups or graph.nodes[node]["type"] not in joining:
+                    continue
+                held = {v for _, v, d in graph.out_edges(node, data=True) if d.get("category") == "ownership"}
+                places = {groups.get(v) for v in held}
+                if len(places) == 1 and None not in places:
+                    groups[node] = places.pop()
+                    changed = True
     elif view.group_by == "type":
         vocabulary = graph.graph["vocabulary"]
         for node, data in graph.nodes(data=True):

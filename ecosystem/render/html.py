@@ -107,9 +107,8 @@ def page_data(view_graph, positions=None) -> dict:
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         look = style.category_style(vocabulary, data.get("category"))
         definition = vocabulary.relation_types.get(data["type"])
-        label = style.share_label(data) if view_graph.view.share_labels else ""
-        if not label and data.get("category") == "control" and view_graph.view.layout == "hierarchical":
-            label = style.relation_phrase(vocabulary, data)
+        label = style.edge_label(vocabulary, data, view_graph.view.share_labels,
+                                 control_phrases=view_graph.view.layout == "hierarchical")
         item = {"id": key, "from": u, "to": v, "color": {"color": look["color"]},
                 "dashes": style.VIS_DASHES.get(look["line"], False), "width": look["width"]}
         if label:

@@ -48,26 +48,49 @@ def wrap(name: str, width: int = 22) -> str:
     return "\n".join(textwrap.wrap(name, width=width, break_long_words=False)) or name
 
 
+# Graphviz shapes that grow much larger than their label, and the compact shape drawn instead
+# (the colour, not the shape, is what the legend keys)
+COMPACT_SHAPES = {"invtriangle": "invhouse", "triangle": "house", "diamond": "cds"}
+# shapes that grow taller with every line of text: their labels wrapped wider
+WIDE_SHAPES = ("invhouse", "house")  # hexagons and octagons grow wider too: not these
+FONT_SIZES = {"title": 26, "cluster": 20, "node": 15, "edge": 13, "share": 15, "legend": 14}
+MEMBERSHIP = ("ownership", "control", "corporate")  # a unit belongs to its holder
+STACK_ROW = 5  # stack: fewest units in a row
+LAYOUT_SEED = 7  # neato/fdp/sfdp start from the same seed: same data, same picture
+FORCE_ENGINES = ("neato", "fdp", "sfdp")
+
+
+def engine(view) -> str:
+    """The Graphviz layout program for a view's static figure (``engine:`` in views.yaml, else dot)."""
+    return view.engine or "dot"
+
+
 def to_dot(view_graph) -> str:
-    """The view as DOT source (deterministic)."""
+    """The view as DOT source (deterministic); the graph's ``layout`` attribute names the engine."""
     graph = view_graph.graph
     vocabulary = graph.graph["vocabulary"]
     view = view_graph.view
+    program = engine(view)
+    width = 22 if view.layout == "hierarchical" else 18  # narrower labels where many sit in a row
     lines = [f"digraph {_quote(view.name or 'view')} {{"]
     graph_attributes = {
-        "label": view_graph.title, "labelloc": "t", "fontsize": "22", "fontname": style.DOT_FONT,
-        "bgcolor": "white", "pad": "0.3", "compound": "true", "newrank": "true",
+        "layout": program, "label": view_graph.title, "labelloc": "t", "fontsize": str(FONT_SIZES["title"]),
+        "fontname": style.DOT_FONT, "bgcolor": "white", "pad": "0.3",
     }
-    # dot for every view: a force view's picture on screen comes from vis-network physics, but on a
-    # slide a layered drawing (regulators, firms, products, users) reads better than fdp's
-    # hierarchical views run top-down; force views (many units per firm) left to right, which keeps
-    # a firm's dozen products in a column instead of one row too wide for a slide
-    graph_attributes.update(rankdir="TB" if view.layout == "hierarchical" else "LR",
-                            nodesep="0.35" if view.layout == "hierarchical" else "0.18",
-                            ranksep="0.7" if view.layout == "hierarchical" else "1.1", splines="spline")
+    if program == "dot":
+        # hierarchical views run top-down with holders above holdings (minlen from the levels);
+        # a view with top/bottom rows (the ecosystem) too, every edge pointing down the rows
+        graph_attributes.update(compound="true", newrank="true", rankdir="TB",
+                                nodesep="0.35" if view.layout == "hierarchical" else "0.25",
+                                ranksep="0.7" if view.layout == "hierarchical" else "0.6",
+                                splines="spline")
+    else:
+        graph_attributes.update(start=str(LAYOUT_SEED), overlap="prism", overlap_scaling="-4", sep="+14",
+                                esep="+6", splines="true", K="1.2" if program == "fdp" else "0.9")
     lines += [f"  {key}={_quote(value)};" for key, value in graph_attributes.items()]
-    lines.append(f"  node [fontname={_quote(style.DOT_FONT)}, fontsize=\"12\", style=\"filled\", penwidth=\"1\", margin=\"0.12,0.06\"];")
-    lines.append(f"  edge [fontname={_quote(style.DOT_FONT)}, fontsize=\"11\", arrowsize=\"0.7\"];")
+    lines.append(f"  node [fontname={_quote(style.DOT_FONT)}, fontsize=\"{FONT_SIZES['node']}\", style=\"filled\", "
+                 "penwidth=\"1\", margin=\"0.12,0.05\"];")
+    lines.append(f"  edge [fontname={_quote(style.DOT_FONT)}, fontsize=\"{FONT_SIZES['edge']}\", arrowsize=\"0.8\"];")
 
     clusters: dict[str, list[str]] = {}
     loose = []
@@ -77,17 +100,30 @@ def to_dot(view_graph) -> str:
     for number, group in enumerate(sorted(clusters, key=lambda g: (view_graph.group_labels.get(g, g), g))):
         cluster_style = _cluster_style(view, vocabulary)
         lines.append(f"  subgraph cluster_{number} {{")
-        lines.append(f"    label={_quote(view_graph.group_labels.get(group, group))}; fontsize=\"16\"; "
+        lines.append(f"    label={_quote(view_graph.group_labels.get(group, group))}; fontsize=\"{FONT_SIZES['cluster']}\"; "
                      f"style=\"rounded,filled\"; fillcolor={_quote(CLUSTER_FILL)}; color={_quote(cluster_style)}; "
                      f"penwidth=\"2\"; margin=\"14\";")
-        lines += [f"    {_node(graph, node)}" for node in clusters[group]]
+        lines += [f"    {_node(graph, node, width)}" for node in clusters[group]]
         lines.append("  }")
-    lines += [f"  {_node(graph, node)}" for node in loose]
+    lines += [f"  {_node(graph, node, width)}" for node in loose]
 
-    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        lines.append(f"  {_edge(view_graph, u, v, key, data)}")
-    lines.append(f"  Legend [id=\"Legend\", shape=\"plaintext\", style=\"\", margin=\"0\", label=<{_legend_table(graph)}>];")
-    lines.append("  { rank=\"sink\"; Legend; }")
+    bands = _bands(view_graph) if program == "dot" else {}
+    rows = _bottom_rows(view_graph, bands)
+    for rank, members in [("min", [n for n, b in bands.items() if b == 0])] \
+            + [("same", row) for row in rows[:-1]] + [("max", rows[-1] if rows else [])]:
+        if members:
+            lines.append(f"  {{ rank=\"{rank}\"; " + " ".join(f"{_quote(node)};" for node in sorted(members)) + " }")
+    for upper, lower in zip(rows, rows[1:]):  # each bottom row right above the next
+        lines += [f"  {_quote(node)} -> {_quote(lower[0])} [style=\"invis\", weight=\"8\"];" for node in upper]
+    stagger = _stagger(view_graph) if program == "dot" else {}
+    for edge in _edge_bundles(view_graph):
+        lines.append(f"  {_edge(view_graph, edge, bands, stagger, program)}")
+    lines.append(f"  Legend [id=\"Legend\", shape=\"plaintext\", style=\"\", margin=\"0\", "
+                 f"fontsize=\"{FONT_SIZES['legend']}\", label=<{_legend_table(view_graph)}>];")
+    if program == "dot":
+        # the legend in the top row when there is one (the bottom row of a banded figure is full)
+        lines.append("  { rank=\"min\"; Legend; }" if any(value == 0 for value in bands.values())
+                     else "  { rank=\"sink\"; Legend; }")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -98,47 +134,154 @@ def _cluster_style(view, vocabulary) -> str:
     return style.FALLBACK_COLOR
 
 
-def _node(graph, node) -> str:
+def _node(graph, node, width: int = 22) -> str:
     data = graph.nodes[node]
     look = style.entity_style(graph.graph["vocabulary"], data["type"])
-    shape_style = "rounded,filled" if look["dot_shape"] == "box" else "filled"
+    shape = COMPACT_SHAPES.get(look["dot_shape"], look["dot_shape"])
+    shape_style = "rounded,filled" if shape == "box" else "filled"
     attributes = {
-        "label": wrap(data["name"]), "shape": look["dot_shape"], "style": shape_style,
+        "label": wrap(data["name"], width), "shape": shape, "style": shape_style,
         "fillcolor": look["color"], "fontcolor": style.text_color(look["color"]), "id": node,
         "tooltip": style.entity_tooltip(graph, node),
     }
+    if shape in WIDE_SHAPES + ("hexagon", "doubleoctagon", "octagon"):
+        attributes.update(margin="0.04,0.03", label=wrap(data["name"], width + (6 if shape in WIDE_SHAPES else 0)))
     if data["type"] in ("unknown_party",):
         attributes["style"] += ",dashed"
     return f"{_quote(node)} [" + ", ".join(f"{key}={_quote(value)}" for key, value in attributes.items()) + "];"
 
 
-def _edge(view_graph, u, v, key, data) -> str:
+def _bands(view_graph) -> dict[str, int]:
+    """Row band of every node for a dot figure: 0 top (``top_types``), 1 middle, 2 bottom."""
+    view = view_graph.view
+    if not view.top_types and not view.bottom_types:
+        return {}
+    result = {}
+    for node, data in view_graph.graph.nodes(data=True):
+        result[node] = 0 if data["type"] in view.top_types else 2 if data["type"] in view.bottom_types else 1
+    return result
+
+
+def _bottom_rows(view_graph, bands) -> list[list[str]]:
+    """``bottom_rows: N``: the bottom band in N rows, the entities with most relations in the
+    upper row (their many lines stay short), each row sorted by name."""
+    bottom = [node for node, band in bands.items() if band == 2]
+    if not bottom:
+        return []
+    graph = view_graph.graph
+    count = min(view_graph.view.bottom_rows, len(bottom))
+    ordered = sorted(bottom, key=lambda node: (-graph.degree(node), graph.nodes[node]["name"].lower(), node))
+    size = -(-len(ordered) // count)
+    return [sorted(ordered[start:start + size]) for start in range(0, len(ordered), size)]
+
+
+def _stagger(view_graph) -> dict[tuple, int]:
+    """``stack: N``: a holder's many units (same group and band) spread over up to N rows of at
+    least ``STACK_ROW`` units, as Graphviz's
+    ``unflatten`` does, those with most relations to the bottom row lowest (their lines to it stay
+    short): (holder, unit) -> extra rows."""
+    view = view_graph.view
+    if view.stack <= 1:
+        return {}
+    graph = view_graph.graph
+    bands = _bands(view_graph)
+
+    def downwards(node) -> int:
+        return sum(1 for other in nx_neighbours(graph, node) if bands.get(other, 1) > bands.get(node, 1))
+
+    result = {}
+    for holder in sorted(graph):
+        units = sorted({v for _, v, d in graph.out_edges(holder, data=True)
+                        if d.get("category") in MEMBERSHIP and v != holder
+                        and view_graph.groups.get(v) == view_graph.groups.get(holder)
+                        and bands.get(v, 1) == bands.get(holder, 1)},
+                       key=lambda n: (downwards(n), graph.nodes[n]["type"], graph.nodes[n]["name"].lower(), n))
+        if len(units) <= STACK_ROW:
+            continue
+        size = max(STACK_ROW, -(-len(units) // view.stack))
+        for index, unit in enumerate(units):
+            result[(holder, unit)] = index // size
+    return result
+
+
+def nx_neighbours(graph, node) -> set:
+    return set(graph.predecessors(node)) | set(graph.successors(node))
+
+
+def _edge_bundles(view_graph) -> list[dict]:
+    """The drawn lines: relations between the same two entities in the same category are one line
+    (its tooltip lists each; arrowheads at both ends if they point both ways), in a stable order."""
+    graph = view_graph.graph
+    bundles: dict[tuple, dict] = {}
+    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        pair = (min(u, v), max(u, v), data.get("category") or "")
+        bundle = bundles.setdefault(pair, {"u": u, "v": v, "edges": []})
+        bundle["edges"].append((u, v, key, data))
+    return [bundles[pair] for pair in sorted(bundles)]
+
+
+def _edge(view_graph, bundle, bands, stagger, program) -> str:
     graph = view_graph.graph
     vocabulary = graph.graph["vocabulary"]
+    u, v = bundle["u"], bundle["v"]
+    members = bundle["edges"]
+    data = members[0][3]
     look = style.category_style(vocabulary, data.get("category"))
-    definition = vocabulary.relation_types.get(data["type"])
+    forward = any(a == u for a, _, _, _ in members)
+    backward = any(a == v for a, _, _, _ in members)
+    directed = [vocabulary.relation_types.get(d["type"]) is None or vocabulary.relation_types[d["type"]].directed
+                for _, _, _, d in members]
     attributes = {
-        "id": key, "color": look["color"], "style": style.DOT_STYLES.get(look["line"], "solid"),
-        "penwidth": f"{look['width']:g}", "tooltip": style.edge_tooltip(graph, u, v, data),
+        "id": "+".join(key for _, _, key, _ in members), "color": look["color"],
+        "style": style.DOT_STYLES.get(look["line"], "solid"), "penwidth": f"{look['width']:g}",
+        "tooltip": "\n\n".join(style.edge_tooltip(graph, a, b, d) for a, b, _, d in members),
     }
-    label = style.share_label(data) if view_graph.view.share_labels else ""
-    if not label and data.get("category") == "control":
-        label = style.relation_phrase(vocabulary, data)
-    if label:
-        attributes.update(label=wrap(label, 18), fontcolor=look["color"])
-    if definition is not None and not definition.directed:
+    labels = []
+    for _, _, _, item in members:
+        label = style.edge_label(vocabulary, item, view_graph.view.share_labels)
+        if label and label not in labels:
+            labels.append(label)
+    if labels:
+        attributes.update(label=wrap("; ".join(labels), 20), fontcolor=look["color"])
+        if any(d.get("category") == "ownership" and style.share_label(d) for _, _, _, d in members):
+            attributes["fontsize"] = str(FONT_SIZES["share"])  # the stakes are what a reader looks for
+    tail, head = u, v
+    if program == "dot":
+        if bands:
+            if bands[u] > bands[v]:  # drawn downwards; the arrowheads still show where the relation points
+                tail, head = v, u
+            extra = stagger.get((tail, head), 0)
+            if extra:
+                attributes["minlen"] = str(1 + extra)
+            tail_group, head_group = view_graph.groups.get(tail), view_graph.groups.get(head)
+            if bands[tail] == 1 and bands[head] == 1 and tail_group and head_group and tail_group != head_group:
+                attributes["constraint"] = "false"  # side by side: one firm's units never pushed below the other's
+            elif bands[tail] != bands[head]:
+                attributes["weight"] = "0"  # a unit with many customers is not pulled down to them
+            elif view_graph.groups.get(tail) and view_graph.groups.get(tail) == view_graph.groups.get(head):
+                attributes["weight"] = "4"  # units close to their holder
+        else:
+            hierarchy = [(a, b) for a, b, key, _ in members if (a, b, key) in view_graph.hierarchy]
+            if hierarchy:
+                tail, head = hierarchy[0]
+                attributes["minlen"] = str(max(1, view_graph.levels[head] - view_graph.levels[tail]))
+            else:
+                attributes["constraint"] = "false"
+    pointing = {(a, b) for (a, b, _, d), is_directed in zip(members, directed) if is_directed}
+    if not pointing:
         attributes["dir"] = "none"
-    if (u, v, key) in view_graph.hierarchy:
-        attributes["minlen"] = str(max(1, view_graph.levels[v] - view_graph.levels[u]))
-    else:
-        attributes["constraint"] = "false"
-    return f"{_quote(u)} -> {_quote(v)} [" + ", ".join(f"{k}={_quote(value)}" for k, value in attributes.items()) + "];"
+    elif (tail, head) in pointing and (head, tail) in pointing:
+        attributes["dir"] = "both"
+    elif (head, tail) in pointing:
+        attributes["dir"] = "back"
+    return f"{_quote(tail)} -> {_quote(head)} [" + ", ".join(f"{k}={_quote(value)}" for k, value in attributes.items()) + "];"
 
 
 _LINE_TEXT = {"solid": "━━━━", "dashed": "━ ━ ━", "dotted": "• • • • •"}
 
 
-def _legend_table(graph) -> str:
+def _legend_table(view_graph) -> str:
+    graph = view_graph.graph
     entries = style.legend(graph)
     rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>']
     for item in entries["types"]:
@@ -147,6 +290,9 @@ def _legend_table(graph) -> str:
     for item in entries["categories"]:
         rows.append(f'<TR><TD><FONT COLOR="{_html(item["color"])}">{_LINE_TEXT.get(item["line"], "━━━━")}</FONT></TD>'
                     f'<TD ALIGN="LEFT">{_html(item["label"])} ({_html(item["line"])})</TD></TR>')
+    for note in style.legend_notes(graph):
+        text = '<BR ALIGN="LEFT"/>'.join(_html(line) for line in wrap(note, 44).splitlines())
+        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{text}<BR ALIGN="LEFT"/></TD></TR>')
     return ('<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" BGCOLOR="white">'
             + "".join(rows) + "</TABLE>")
 
@@ -167,6 +313,22 @@ def run_graphviz(dot_source: str, fmt: str, output: str) -> None:
     if completed.returncode != 0:
         message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ExportError(f"Graphviz failed to write {fmt.upper()}: {message[-1] if message else 'unknown error'}")
+    if fmt == "pdf":
+        _fix_pdf_date(output)
+
+
+def _fix_pdf_date(path: str) -> None:
+    """cairo before 1.17 ignores SOURCE_DATE_EPOCH and stamps the PDF with the current second: put
+    the epoch there instead, digit for digit (same length, so the cross-reference offsets hold)."""
+    import re
+
+    with open(path, "rb") as handle:
+        content = handle.read()
+    fixed = re.sub(rb"/(CreationDate|ModDate) \(D:(\d+)", lambda match: b"/" + match.group(1) + b" (D:"
+                   + b"19700101000000"[:len(match.group(2))].ljust(len(match.group(2)), b"0"), content)
+    if fixed != content:
+        with open(path, "wb") as handle:
+            handle.write(fixed)
 
 
 def dot_positions(view_graph) -> dict | None:

@@ -62,6 +62,49 @@ def relation_phrase(vocabulary, data: dict) -> str:
     return definition.label if definition else data["type"].replace("_", " ")
 
 
+# short names for the contracts of a VIE bundle, so the bundle can be labelled on the edge itself
+INSTRUMENT_SHORT = {
+    "voting_proxy": "proxy", "exclusive_call_option": "option", "equity_pledge": "pledge",
+    "exclusive_technical_services": "services", "exclusive_business_cooperation": "services",
+    "loan_agreements_with_shareholders": "loans", "spousal_consent": "spousal consent",
+}
+INSTRUMENT_LONG = {
+    "proxy": "voting proxy", "option": "exclusive call option", "pledge": "equity pledge",
+    "services": "exclusive technical services", "loans": "loans to the VIE's shareholders",
+}
+
+
+def instruments_short(data: dict) -> list[str]:
+    short = [INSTRUMENT_SHORT.get(str(item), str(item).replace("_", " ")) for item in data.get("instruments") or []]
+    return list(dict.fromkeys(short))
+
+
+def edge_label(vocabulary, data: dict, share_labels: bool = True, control_phrases: bool = True) -> str:
+    """The text on an edge: its shares; else for a control edge, how it controls (a contract
+    bundle lists its contracts: ``VIE contracts: proxy, option, pledge, services, loans``)."""
+    label = share_label(data) if share_labels else ""
+    if label or data.get("category") != "control" or not control_phrases:
+        return label
+    short = instruments_short(data)
+    if short and data["type"] == "controls_by_contract":
+        return "VIE contracts: " + ", ".join(short)
+    if short:
+        return f"{relation_phrase(vocabulary, data)} via " + ", ".join(short)
+    return relation_phrase(vocabulary, data)
+
+
+def legend_notes(graph) -> list[str]:
+    """Notes under the legend: what the short contract names on the edges stand for."""
+    used = []
+    for _, _, data in sorted(graph.edges(data=True), key=lambda item: str(item[2].get("id", ""))):
+        if data.get("category") == "control":
+            used += [name for name in instruments_short(data) if name in INSTRUMENT_LONG]
+    used = list(dict.fromkeys(used))
+    if not used:
+        return []
+    return ["Contracts: " + "; ".join(f"{name} = {INSTRUMENT_LONG[name]}" for name in used) + "."]
+
+
 def period(data: dict) -> str:
     if data.get("start") or data.get("end"):
         return f"{data.get('start', '…')} – {data.get('end', '')}".rstrip()

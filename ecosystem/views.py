@@ -411,8 +411,9 @@ def hierarchy_levels(graph: nx.MultiDiGraph) -> tuple[dict[str, int], set]:
 
     Ownership and control edges are taken first, then the other directed relations, each only
     if it does not close a cycle; levels are longest-path depths in that DAG, with each parentless
-    node moved down to just above its highest child (so a VIE's citizen shareholders sit beside
-    the WFOE, not beside the foreign investors). Returns the levels and the edges used.
+    node, and a chain hanging from it, moved down to just above its highest child (so a VIE's
+    citizen shareholders sit beside the WFOE, not beside the foreign investors). Returns the
+    levels and the edges used.
     """
     vocabulary = graph.graph.get("vocabulary")
 
@@ -452,9 +453,16 @@ def hierarchy_levels(graph: nx.MultiDiGraph) -> tuple[dict[str, int], set]:
     for node in order:
         parents = list(dag.predecessors(node))
         level[node] = max((level[p] + 1 for p in parents), default=0)
+    # a root, and a chain hanging from it (each link the only holding of the one above: the
+    # unnamed owners of Hangzhou Zhenxi -> Zhenxi), moves down to just above its highest child
+    free = set()
+    for node in order:
+        parents = list(dag.predecessors(node))
+        if all(parent in free and dag.out_degree(parent) == 1 for parent in parents):
+            free.add(node)
     for node in reversed(order):
-        if dag.in_degree(node) == 0 and dag.out_degree(node) > 0:
-            level[node] = min(level[child] for child in dag.successors(node)) - 1
+        if node in free and dag.out_degree(node) > 0:
+            level[node] = max(level[node], min(level[child] for child in dag.successors(node)) - 1)
     if level:
         low = min(level.values())
         level = {node: value - low for node, value in level.items()}

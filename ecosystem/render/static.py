@@ -116,8 +116,9 @@ def to_dot(view_graph) -> str:
     for upper, lower in zip(rows, rows[1:]):  # each bottom row right above the next
         lines += [f"  {_quote(node)} -> {_quote(lower[0])} [style=\"invis\", weight=\"8\"];" for node in upper]
     stagger = _stagger(view_graph) if program == "dot" else {}
+    phrased: set = set()  # an undirected relation (acts in concert) is named once per entity
     for edge in _edge_bundles(view_graph):
-        lines.append(f"  {_edge(view_graph, edge, bands, stagger, program)}")
+        lines.append(f"  {_edge(view_graph, edge, bands, stagger, program, phrased)}")
     lines.append(f"  Legend [id=\"Legend\", shape=\"plaintext\", style=\"\", margin=\"0\", "
                  f"fontsize=\"{FONT_SIZES['legend']}\", label=<{_legend_table(view_graph)}>];")
     if program == "dot":
@@ -220,7 +221,7 @@ def _edge_bundles(view_graph) -> list[dict]:
     return [bundles[pair] for pair in sorted(bundles)]
 
 
-def _edge(view_graph, bundle, bands, stagger, program) -> str:
+def _edge(view_graph, bundle, bands, stagger, program, phrased=None) -> str:
     graph = view_graph.graph
     vocabulary = graph.graph["vocabulary"]
     u, v = bundle["u"], bundle["v"]
@@ -237,12 +238,17 @@ def _edge(view_graph, bundle, bands, stagger, program) -> str:
         "tooltip": "\n\n".join(style.edge_tooltip(graph, a, b, d) for a, b, _, d in members),
     }
     labels = []
-    for _, _, _, item in members:
+    for (a, b, _, item), is_directed in zip(members, directed):
         label = style.edge_label(vocabulary, item, view_graph.view.share_labels)
+        if label and not is_directed and phrased is not None and not style.share_label(item):
+            if (a, item["type"]) in phrased or (b, item["type"]) in phrased:
+                continue  # the same words again beside the same entity: once is enough
+            phrased.update({(a, item["type"]), (b, item["type"])})
         if label and label not in labels:
             labels.append(label)
     if labels:
-        attributes.update(label=wrap("; ".join(labels), 20), fontcolor=look["color"])
+        text = "; ".join(labels)
+        attributes.update(label=wrap(text, 20 if len(text) <= 40 else 30), fontcolor=look["color"])
         if any(d.get("category") == "ownership" and style.share_label(d) for _, _, _, d in members):
             attributes["fontsize"] = str(FONT_SIZES["share"])  # the stakes are what a reader looks for
     tail, head = u, v

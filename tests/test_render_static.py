@@ -134,3 +134,86 @@ def test_graphviz_failure_leaves_no_temporary_file(render_graph, tmp_path, dot, 
     with pytest.raises(ExportError, match="Graphviz failed"):
         render_view(render_graph, "vie-structure", tmp_path / "figure.svg")
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# layout engines, bands, readable labels, the bundled figures
+
+
+def _view(render_graph, name, **settings):
+    from ecosystem.views import View, named_views
+
+    base = named_views(render_graph)[name]
+    return View(**{**base.model_dump(), **settings})
+
+
+def _dot_text(graph, view, tmp_path) -> str:
+    return render_view(graph, view, tmp_path / "figure.dot").read_text(encoding="utf-8")
+
+
+def test_engine_is_named_in_the_dot_source(render_graph, tmp_path):
+    assert 'layout="dot";' in _dot_text(render_graph, "vie-structure", tmp_path)
+    text = _dot_text(render_graph, _view(render_graph, "ecosystem", engine="neato"), tmp_path)
+    assert 'layout="neato";' in text and 'start="7";' in text and 'overlap="prism";' in text
+    assert "minlen=" not in text and 'rank="' not in text  # dot-only hints left out
+
+
+def test_bands_put_top_types_on_top_and_bottom_types_below(render_graph, tmp_path):
+    view = _view(render_graph, "ecosystem", engine="dot", top_types=["state_body"], bottom_types=["user_group"],
+                 bottom_rows=2)
+    text = _dot_text(render_graph, view, tmp_path)
+    assert '{ rank="min"; "regulator"; }' in text
+    assert '{ rank="max"; "merchants"; }' in text and '{ rank="same"; "consumers"; }' in text
+    # a user group's edges are drawn downwards, the arrowhead kept where the relation points
+    assert '"pay" -> "consumers"' in text
+
+
+def test_the_same_pair_in_the_same_category_is_one_line(render_graph, tmp_path):
+    graph = copy.deepcopy(render_graph)
+    graph.add_edge("consumers", "pay", key="consumers_use_pay", type="uses", category="market", sources=[])
+    text = _dot_text(graph, "ecosystem", tmp_path)
+    lines = [line for line in text.splitlines() if '"pay" -> "consumers"' in line or '"consumers" -> "pay"' in line]
+    assert len(lines) == 1 and 'dir="both"' in lines[0] and "consumers_use_pay" in lines[0]
+
+
+def test_contract_bundle_names_its_contracts(render_graph, tmp_path):
+    text = _dot_text(render_graph, "vie-structure", tmp_path)
+    assert 'label="VIE contracts: proxy, option,\\nservices"' in text or "VIE contracts: proxy" in text
+    assert "proxy = voting proxy" in text  # the legend says what the short names stand for
+
+
+def _font_sizes(svg_path) -> list[float]:
+    root = ET.parse(svg_path).getroot()
+    return [float(text.get("font-size")) for text in root.iter(f"{SVG}text") if text.get("font-size")]
+
+
+def _png_size(path):
+    data = path.read_bytes()
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@pytest.mark.parametrize("view", ["vie-structure", "ecosystem", "ant-control", "ant-control-2023", "regulators"])
+def test_bundled_figures_are_readable_on_a_1920_by_1080_screen(bundled_graph, tmp_path, dot, view):
+    """Every label, scaled as the PNG is to fit 1920x1080, is at least 11 px high (about 8 pt on a
+    slide); the PNG fills most of the screen in one direction."""
+    svg = render_view(bundled_graph, view, tmp_path / f"{view}.svg")
+    root = ET.parse(svg).getroot()
+    width_pt = float(root.get("width").removesuffix("pt"))
+    height_pt = float(root.get("height").removesuffix("pt"))
+    scale = min(1.0, 20 * 72 / width_pt, 11.25 * 72 / height_pt)  # -Gsize=20,11.25 shrinks to fit
+    smallest = min(_font_sizes(svg)) * scale * 96 / 72
+    assert smallest >= 11, f"{view}: smallest text {smallest:.1f} px at 1920x1080"
+    width, height = _png_size(render_view(bundled_graph, view, tmp_path / f"{view}.png"))
+    assert width <= 1920 and height <= 1080 and (width >= 1300 or height >= 800)
+
+
+def test_bundled_vie_structure_draws_the_citizens_inside_the_prc_box(bundled_graph, tmp_path):
+    text = render_view(bundled_graph, "vie-structure", tmp_path / "v.dot").read_text(encoding="utf-8")
+    prc = text[text.index('label="People\'s Republic of China"'):]
+    prc = prc[:prc.index("\n  }")]
+    assert '"jack_ma" [' in prc and '"simon_xie" [' in prc
+
+
+def test_pdf_has_no_creation_time(render_graph, tmp_path, dot):
+    data = render_view(render_graph, "vie-structure", tmp_path / "v.pdf").read_bytes()
+    assert b"/CreationDate (D:19700101000000" in data

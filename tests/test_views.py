@@ -192,3 +192,58 @@ def test_cli_renders_a_focus_view(invoke, tmp_path):
     assert result.exit_code == 0, result.output
     text = target.read_text()
     assert '"wfoe" -> "vie"' in text and "citizen_a" not in text
+
+
+# ---------------------------------------------------------------------------------------------
+# grouping owners without a jurisdiction, layout hints for static figures
+
+
+def _vie_with(render_graph, **settings):
+    base = named_views(render_graph)["vie-structure"]
+    return View(**{**base.model_dump(), **settings})
+
+
+def test_owners_join_the_jurisdiction_of_their_holdings(render_graph):
+    view_graph = build_view(render_graph, _vie_with(render_graph, owners_join_holdings=["person"]))
+    # the citizens own only PRC VIEs: inside the PRC box; the founder owns the Cayman holding company
+    assert view_graph.groups["citizen_a"] == "prc" and view_graph.groups["citizen_b"] == "prc"
+    assert view_graph.groups["founder"] == "cayman"
+    assert "investor" not in view_graph.groups  # not a person: the rule does not apply to its type
+
+
+def test_owners_with_holdings_in_two_jurisdictions_stay_outside(render_graph):
+    graph = copy.deepcopy(render_graph)
+    graph.add_edge("citizen_a", "hk_sub", key="citizen_a_owns_hk_sub", type="owns", category="ownership",
+                   equity={"value": 1.0}, sources=[])
+    view_graph = build_view(graph, _vie_with(render_graph, owners_join_holdings=["person"]))
+    assert "citizen_a" not in view_graph.groups and view_graph.groups["citizen_b"] == "prc"
+
+
+def test_bundled_vie_structure_puts_the_prc_citizens_in_the_prc_box(bundled_graph):
+    view_graph = build_view(bundled_graph, "vie-structure")
+    for person in ("jack_ma", "simon_xie", "hangzhou_zhenxi_owners"):
+        assert view_graph.groups[person] == "prc", person
+    assert "alibaba_founders_and_employees" not in view_graph.groups  # an investor group: outside
+
+
+def test_chain_hanging_from_a_root_sits_just_above_its_holdings(bundled_graph):
+    levels = build_view(bundled_graph, "vie-structure").levels
+    assert levels["hangzhou_zhenxi_owners"] == levels["hangzhou_zhenxi"] - 1
+    assert levels["hangzhou_zhenxi"] == min(levels["hangzhou_alibaba_advertising"], levels["zhejiang_taobao_network"]) - 1
+    assert levels["hangzhou_zhenxi"] > levels["alibaba_group_holding"]  # not up beside the foreign investors
+
+
+def test_layout_hints_are_validated():
+    problems = _problems({"views": {
+        "a": {"title": "a", "include": [{"ids": ["x"]}], "engine": "circo"},
+        "b": {"title": "b", "include": [{"ids": ["x"]}], "stack": 0},
+    }})
+    assert len(problems) == 2 and any("engine" in p for p in problems) and any("stack" in p for p in problems)
+    views = parse_views({"views": {"c": {"title": "c", "include": [{"ids": ["x"]}], "engine": "neato",
+                                          "top_types": "state_body", "bottom_types": ["user_group"]}}})
+    assert views["c"].engine == "neato" and views["c"].top_types == ["state_body"]
+
+
+def test_unknown_type_in_a_layout_hint_is_a_clear_error(render_graph):
+    with pytest.raises(QueryError, match="entity type 'regulator'"):
+        build_view(render_graph, _vie_with(render_graph, top_types=["regulator"]))

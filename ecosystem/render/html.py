@@ -112,7 +112,7 @@ def page_data(view_graph, positions=None) -> dict:
         item = {"id": key, "from": u, "to": v, "color": {"color": look["color"]},
                 "dashes": style.VIS_DASHES.get(look["line"], False), "width": look["width"]}
         if label:
-            item["shareLabel"] = wrap(label, 18)
+            item["shareLabel"] = wrap(label, 18 if len(label) <= 40 else 30)
         if definition is not None and not definition.directed:
             item["arrows"] = {"to": {"enabled": False}}
         edges.append(item)

@@ -53,7 +53,7 @@ def wrap(name: str, width: int = 22) -> str:
 COMPACT_SHAPES = {"invtriangle": "invhouse", "triangle": "house", "diamond": "cds"}
 # shapes that grow taller with every line of text: their labels wrapped wider
 WIDE_SHAPES = ("invhouse", "house")  # hexagons and octagons grow wider too: not these
-FONT_SIZES = {"title": 26, "cluster": 20, "node": 15, "edge": 13, "share": 15, "legend": 14}
+FONT_SIZES = {"title": 26, "cluster": 20, "node": 15, "edge": 14, "share": 15, "legend": 14}
 MEMBERSHIP = ("ownership", "control", "corporate")  # a unit belongs to its holder
 STACK_ROW = 5  # stack: fewest units in a row
 LAYOUT_SEED = 7  # neato/fdp/sfdp start from the same seed: same data, same picture
@@ -82,7 +82,7 @@ def to_dot(view_graph) -> str:
         # a view with top/bottom rows (the ecosystem) too, every edge pointing down the rows
         graph_attributes.update(compound="true", newrank="true", rankdir="TB",
                                 nodesep="0.35" if view.layout == "hierarchical" else "0.25",
-                                ranksep="0.7" if view.layout == "hierarchical" else "0.6",
+                                ranksep="0.7" if view.layout == "hierarchical" else "0.5",
                                 splines="spline")
     else:
         graph_attributes.update(start=str(LAYOUT_SEED), overlap="prism", overlap_scaling="-4", sep="+14",

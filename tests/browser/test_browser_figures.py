@@ -224,3 +224,25 @@ def test_force_layout_settles_and_stops(browser, render_graph, tmp_path):
         assert page.evaluate("window.ecosystemLayoutDone") is True
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("view", ["vie-structure", "ecosystem", "regulators"])
+def test_legend_covers_no_node(browser, bundled, tmp_path, view):
+    page = Page(browser, _render(bundled, view, tmp_path))
+    try:
+        hidden = page.evaluate("""() => {
+            const net = ecosystem.network, legend = document.getElementById('legend').getBoundingClientRect();
+            const box = document.getElementById('network').getBoundingClientRect();
+            return ecosystem.nodes.getIds().filter(id => {
+                const b = net.getBoundingBox(id);
+                const a = net.canvasToDOM({x: b.left, y: b.top}), z = net.canvasToDOM({x: b.right, y: b.bottom});
+                return a.x + box.left < legend.right && z.x + box.left > legend.left
+                    && a.y + box.top < legend.bottom && z.y + box.top > legend.top;
+            });
+        }""")
+        assert hidden == []
+        # and the drawing still uses most of the free area: not shrunk to a corner
+        fitted = page.evaluate("ecosystem.fitted")
+        assert fitted and fitted["scale"] > 0.2
+    finally:
+        page.close()

@@ -14,26 +14,37 @@ import hashlib
 import json
 import marshal
 import os
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from pydantic import TypeAdapter, ValidationError
-
-from . import __version__, _yaml, dates
+from . import __version__, dates
 from .errors import DataError, Problem
-from .models import Entity, Relation, Source
 from .vocabulary import Vocabulary
+
+# yaml, pydantic and the record models are imported when a dataset is read, not when a cached one
+# is loaded: a query on a warm cache does not pay for building the models' validators
 
 RESERVED_FILES = {"vocabulary.yaml", "vocabulary.yml", "views.yaml", "views.yml"}
 RECORD_SUFFIXES = {".yaml", ".yml", ".json", ".jsonl"}
-SECTIONS = {"sources": Source, "entities": Entity, "relations": Relation}
+SECTIONS = ("sources", "entities", "relations")
 SINGULAR = {"sources": "source", "entities": "entity", "relations": "relation"}
 PLURAL = {value: key for key, value in SINGULAR.items()}
-_ADAPTERS = {section: TypeAdapter(list[model]) for section, model in SECTIONS.items()}
 _CACHE_FORMAT = 1
+_MODELS: dict = {}  # section -> (model, TypeAdapter(list[model])), built on first use
+
+
+def _models() -> dict:
+    if not _MODELS:
+        from pydantic import TypeAdapter
+
+        from .models import Entity, Relation, Source
+
+        for section, model in (("sources", Source), ("entities", Entity), ("relations", Relation)):
+            _MODELS[section] = (model, TypeAdapter(list[model]))
+    return _MODELS
 
 
 def bundled_data_dir() -> Path:
@@ -159,6 +170,8 @@ def _vocabulary_file(data_dir: Path) -> Path:
 
 
 class _Reader:
+    fast_validate = True  # check the common record shapes without the pydantic models (tests turn it off)
+
     def __init__(self, data_dir: Path, contents: dict[Path, bytes], fast: bool = False):
         self.data_dir = data_dir
         self.contents = contents
@@ -168,6 +181,7 @@ class _Reader:
         self.texts: dict[Path, str] = {}
         # ids of records that failed validation: references to them are not reported again
         self.invalid_ids: set[str] = set()
+        self._first_days: dict[str, object] = {}
 
     # problems are recorded with a path into the document and located (line) only at the end
     def problem(self, file: Path, path: tuple, record_id, message: str, hint: str = "", line=None):
@@ -211,6 +225,10 @@ class _Reader:
         return text
 
     def _parse(self, file: Path, text: str, fast: bool = False):
+        import yaml
+
+        from . import _yaml
+
         suffix = file.suffix.lower()
         if fast and suffix in (".yaml", ".yml"):
             data = _yaml.fast_parse(text)
@@ -249,6 +267,10 @@ class _Reader:
         return None
 
     def _read_vocabulary(self, file: Path) -> Vocabulary:
+        from pydantic import ValidationError
+
+        from . import _yaml
+
         text = self._text(file)
         data = self._parse(file, text) if text is not None else None
         if isinstance(data, dict):
@@ -317,22 +339,44 @@ class _Reader:
 
     # --- records -------------------------------------------------------------------------
 
-    def _validate(self, section: str, items: list[tuple[Path, tuple, dict]]) -> list[tuple[Path, tuple, object]]:
-        """Validate one section's records in bulk, falling back to one by one to place errors."""
-        model = SECTIONS[section]
+    def _validate(self, section: str, items: list[tuple[Path, tuple, dict]]) -> list[tuple[Path, tuple, dict]]:
+        """Validate one section's records and dump them to plain dicts (in order; invalid ones left out).
+
+        The common shapes take the plain fast check; the others (and every invalid record) go
+        through the pydantic models, which give the same dicts and the error messages.
+        """
+        fast = _FAST[section] if self.fast_validate else None
+        checked: list = []
+        slow: list[int] = []
+        for index, (file, path, item) in enumerate(items):
+            record = fast(item) if fast is not None else None
+            if record is None:
+                slow.append(index)
+            checked.append(record)
+        if slow:
+            for index, record in zip(slow, self._validate_models(section, [items[i] for i in slow])):
+                checked[index] = record
+        return [(file, path, record) for (file, path, _), record in zip(items, checked) if record is not None]
+
+    def _validate_models(self, section: str, items: list[tuple[Path, tuple, dict]]) -> list[dict | None]:
+        """The full models, in bulk, falling back to one by one to place errors (None: invalid)."""
+        from pydantic import ValidationError
+
+        model, adapter = _models()[section]
+        dump = _dump_source if section == "sources" else _dump
         payload = [item for _, _, item in items]
         try:
-            parsed = _ADAPTERS[section].validate_python(payload)
-            return [(file, path, record) for (file, path, _), record in zip(items, parsed)]
+            return [dump(record) for record in adapter.validate_python(payload)]
         except ValidationError as error:
             bad = {}
             for detail in error.errors():
                 bad.setdefault(detail["loc"][0], []).append(detail)
-        good = []
+        good: list[dict | None] = []
         for index, (file, path, item) in enumerate(items):
             if index not in bad:
-                good.append((file, path, model.model_validate(item)))
+                good.append(dump(model.model_validate(item)))
                 continue
+            good.append(None)
             record_id = item.get("id") if isinstance(item, dict) else None
             if record_id is not None and not isinstance(record_id, str):
                 record_id = str(record_id)
@@ -388,58 +432,74 @@ class _Reader:
 
         sources: dict[str, dict] = {}
         for file, path, source in validated["sources"]:
-            if source.id in sources:
-                self._duplicate("source", source.id, file, path, locations)
+            source_id = source["id"]
+            if source_id in sources:
+                self._duplicate("source", source_id, file, path, locations)
                 continue
-            sources[source.id] = source.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-            sources[source.id]["id"] = source.id
-            locations["source:" + source.id] = (file, path)
+            sources[source_id] = source
+            locations["source:" + source_id] = (file, path)
 
-        entities: dict[str, Entity] = {}
+        entity_types = vocabulary.entity_types
+        check_citations = self._check_citations
+        entities: dict[str, dict] = {}
         for file, path, entity in validated["entities"]:
-            if entity.id in entities:
-                self._duplicate("entity", entity.id, file, path, locations)
+            entity_id = entity["id"]
+            if entity_id in entities:
+                self._duplicate("entity", entity_id, file, path, locations)
                 continue
-            entities[entity.id] = entity
-            locations[entity.id] = (file, path)
-            if entity.type not in vocabulary.entity_types:
-                self.problem(file, path + ("type",), entity.id, f"unknown entity type {entity.type!r}",
-                             _did_you_mean(entity.type, vocabulary.entity_types)
+            entities[entity_id] = entity
+            locations[entity_id] = (file, path)
+            entity_type = entity["type"]
+            if entity_type not in entity_types:
+                self.problem(file, path + ("type",), entity_id, f"unknown entity type {entity_type!r}",
+                             _did_you_mean(entity_type, entity_types)
                              or "add it to vocabulary.yaml under entity_types")
-            self._check_dates(file, path, entity.id, entity.start, entity.end)
-            self._check_citations(file, path, entity.id, entity.sources, sources, ("sources",))
-            for index, fact in enumerate(entity.facts):
-                self._check_citations(file, path, entity.id, fact.sources, sources, ("facts", index, "sources"))
+            start = entity.get("start")
+            if start is not None:
+                self._check_dates(file, path, entity_id, start, entity.get("end"))
+            check_citations(file, path, entity_id, entity["sources"], sources, ("sources",))
+            facts = entity.get("facts")
+            if facts:
+                for index, fact in enumerate(facts):
+                    check_citations(file, path, entity_id, fact["sources"], sources, ("facts", index, "sources"))
 
         for entity_id, entity in entities.items():
+            jurisdiction = entity.get("jurisdiction")
+            distinct_from = entity.get("distinct_from")
+            if jurisdiction is None and distinct_from is None:
+                continue
             file, path = locations[entity_id]
-            if entity.jurisdiction:
-                target = entities.get(entity.jurisdiction)
+            if jurisdiction:
+                target = entities.get(jurisdiction)
                 if target is None:
-                    self._unknown_ref(file, path + ("jurisdiction",), entity_id, entity.jurisdiction, entities, "jurisdiction")
-                elif target.type != "jurisdiction":
+                    self._unknown_ref(file, path + ("jurisdiction",), entity_id, jurisdiction, entities, "jurisdiction")
+                elif target["type"] != "jurisdiction":
                     self.problem(file, path + ("jurisdiction",), entity_id,
-                                 f"jurisdiction {entity.jurisdiction!r} is a {target.type}, not a jurisdiction",
+                                 f"jurisdiction {jurisdiction!r} is a {target['type']}, not a jurisdiction",
                                  "name an entity of type jurisdiction")
-            for index, other in enumerate(entity.distinct_from):
+            for index, other in enumerate(distinct_from or ()):
                 if other not in entities:
                     self._unknown_ref(file, path + ("distinct_from", index), entity_id, other, entities, "distinct_from")
         self._check_names(entities, locations)
 
-        relations: dict[str, Relation] = {}
+        relations: dict[str, dict] = {}
         relation_paths: dict[str, tuple[Path, tuple]] = {}
+        check_relation = self._relation_checker(vocabulary, entities, sources)
         for file, path, relation in validated["relations"]:
-            relation_id = relation.id or relation.default_id
-            if relation.id is None and relation_id in relations:
+            given_id = relation.get("id")
+            relation_id = given_id or f"{relation['from']}__{relation['type']}__{relation['to']}"
+            if given_id is None and relation_id in relations:
                 earlier = relations[relation_id]
+                start = relation.get("start")
                 # on a clash of derived ids, both take their start date (or the clash is an error)
-                if relation.start and relation_id + "__" + relation.start.replace("-", "_") not in relations:
-                    if earlier.id is None and earlier.start and relation_paths.get(relation_id):
-                        moved = relation_id + "__" + earlier.start.replace("-", "_")
+                if start and relation_id + "__" + start.replace("-", "_") not in relations:
+                    earlier_start = earlier.get("start")
+                    if earlier.get("id") is None and earlier_start and relation_paths.get(relation_id):
+                        moved = relation_id + "__" + earlier_start.replace("-", "_")
                         if moved not in relations:
                             relations[moved] = relations.pop(relation_id)
                             relation_paths[moved] = relation_paths.pop(relation_id)
-                    relation_id = relation_id + "__" + relation.start.replace("-", "_")
+                    relation_id = relation_id + "__" + start.replace("-", "_")
             if relation_id in relations:
                 first_file, first_path = relation_paths[relation_id]
                 self.problem(file, path, relation_id,
@@ -449,26 +509,20 @@ class _Reader:
                 continue
             relations[relation_id] = relation
             relation_paths[relation_id] = (file, path)
-            self._check_relation(vocabulary, entities, sources, relation_id, relation, file, path)
+            check_relation(relation_id, relation, file, path)
         self._check_equity_sums(vocabulary, entities, relations, relation_paths)
 
         for relation_id, place in relation_paths.items():
             locations["relation:" + relation_id] = place
 
-        entity_dicts = {
-            entity_id: _dump(entity) for entity_id, entity in entities.items()
-        }
-        relation_dicts = {}
-        for relation_id, relation in relations.items():
-            record = _dump(relation)
-            record["id"] = relation_id
-            relation_dicts[relation_id] = record
+        for relation_id, record in relations.items():
+            record["id"] = relation_id  # a derived id is added last, as the dump of the model did
         return Dataset(
             path=self.data_dir,
             vocabulary=vocabulary,
             sources=sources,
-            entities=entity_dicts,
-            relations=relation_dicts,
+            entities=entities,
+            relations=relations,
             views=views,
             locations=_relative_locations(locations, self.data_dir),
         )
@@ -486,114 +540,166 @@ class _Reader:
         self.problem(file, path, record_id, f"{role} names unknown entity {target!r}",
                      _did_you_mean(target, entities) or "define the entity in entities.yaml first")
 
+    def _first_day(self, value: str):
+        """dates.first_day of a normalised partial date, computed once per distinct value."""
+        day = self._first_days.get(value)
+        if day is None:
+            day = self._first_days[value] = dates.first_day(value)
+        return day
+
     def _check_dates(self, file, path, record_id, start, end):
-        if start and end and dates.first_day(end) < dates.first_day(start):
+        if start and end and self._first_day(end) < self._first_day(start):
             self.problem(file, path + ("end",), record_id, f"end {end} is before start {start}",
                          "swap them or correct the date")
 
     def _check_citations(self, file, path, record_id, citations, sources, where):
+        for citation in citations:
+            if citation["source"] not in sources:
+                break
+        else:
+            return  # the common case: every source known
         for index, citation in enumerate(citations):
-            if citation.source not in sources and citation.source not in self.invalid_ids:
+            source = citation["source"]
+            if source not in sources and source not in self.invalid_ids:
                 self.problem(file, path + where + (index,), record_id,
-                             f"cites unknown source {citation.source!r}",
-                             _did_you_mean(citation.source, sources) or "add it to sources.yaml")
+                             f"cites unknown source {source!r}",
+                             _did_you_mean(source, sources) or "add it to sources.yaml")
 
-    def _check_names(self, entities: dict[str, Entity], locations):
+    def _check_names(self, entities: dict[str, dict], locations):
         seen: dict[str, str] = {}
         for entity_id, entity in entities.items():
-            for name in {_fold(n) for n in [entity.name, *entity.aliases, *entity.names.values()] if n.strip()}:
+            aliases = entity.get("aliases")
+            names = entity.get("names")
+            if aliases is None and names is None:
+                name = entity["name"]
+                folded = (_fold(name),) if name.strip() else ()
+            else:
+                folded = {_fold(n) for n in [entity["name"], *(aliases or ()), *(names or {}).values()] if n.strip()}
+            for name in folded:
                 other_id = seen.get(name)
                 if other_id is None:
                     seen[name] = entity_id
                     continue
                 other = entities[other_id]
-                if other_id in entity.distinct_from or entity_id in other.distinct_from:
+                if other_id in entity.get("distinct_from", ()) or entity_id in other.get("distinct_from", ()):
                     continue
                 file, path = locations[entity_id]
                 self.problem(file, path + ("name",), entity_id,
                              f"name or alias {name!r} is also used by {other_id!r}",
                              f"merge the two, or list {other_id!r} under distinct_from if they really differ")
 
-    def _check_relation(self, vocabulary, entities, sources, relation_id, relation, file, path):
-        relation_type = vocabulary.relation_types.get(relation.type)
-        if relation_type is None:
-            self.problem(file, path + ("type",), relation_id, f"unknown relation type {relation.type!r}",
-                         _did_you_mean(relation.type, vocabulary.relation_types)
-                         or "add it to vocabulary.yaml under relation_types")
-        for role, entity_id in (("from", relation.from_), ("to", relation.to)):
-            entity = entities.get(entity_id)
-            if entity is None:
-                self._unknown_ref(file, path + (role,), relation_id, entity_id, entities, f"`{role}`")
-                continue
+    def _relation_checker(self, vocabulary, entities, sources):
+        """A function checking one relation against the vocabulary, the entities and the sources."""
+        relation_types = vocabulary.relation_types
+        # per relation type: the entity types allowed at each end (None: any)
+        ends = {type_id: (None if definition.from_ == "*" else frozenset(definition.from_),
+                          None if definition.to == "*" else frozenset(definition.to))
+                for type_id, definition in relation_types.items()}
+        check_citations = self._check_citations
+
+        def check(relation_id, relation, file, path):
+            kind = relation["type"]
+            relation_type = relation_types.get(kind)
             if relation_type is None:
-                continue
-            allowed = relation_type.allows_from if role == "from" else relation_type.allows_to
-            if not allowed(entity.type):
-                permitted = relation_type.from_ if role == "from" else relation_type.to
+                self.problem(file, path + ("type",), relation_id, f"unknown relation type {kind!r}",
+                             _did_you_mean(kind, relation_types)
+                             or "add it to vocabulary.yaml under relation_types")
+                allowed = (None, None)
+            else:
+                allowed = ends[kind]
+            source, target = relation["from"], relation["to"]
+            for role, entity_id, permitted in (("from", source, allowed[0]), ("to", target, allowed[1])):
+                entity = entities.get(entity_id)
+                if entity is None:
+                    self._unknown_ref(file, path + (role,), relation_id, entity_id, entities, f"`{role}`")
+                    continue
+                if relation_type is None or permitted is None or entity["type"] in permitted:
+                    continue
+                listed = relation_type.from_ if role == "from" else relation_type.to
                 self.problem(file, path + (role,), relation_id,
-                             f"a {relation.type!r} relation cannot have a {entity.type} ({entity_id!r}) as its `{role}`",
-                             f"allowed: {', '.join(permitted)}; check the direction (from = holder or actor) "
+                             f"a {kind!r} relation cannot have a {entity['type']} ({entity_id!r}) as its `{role}`",
+                             f"allowed: {', '.join(listed)}; check the direction (from = holder or actor) "
                              "or choose another relation type")
-        if relation.from_ == relation.to:
-            self.problem(file, path + ("to",), relation_id, "a relation from an entity to itself",
-                         "check `from` and `to`")
-        if relation_type is not None and not relation_type.shares and (relation.equity or relation.votes):
-            self.problem(file, path + ("equity" if relation.equity else "votes",), relation_id,
-                         f"a {relation.type!r} relation does not carry shares",
-                         "use `owns` for a shareholding, or move the figure into `note`")
-        if relation.law:
-            law = entities.get(relation.law)
-            if law is None:
-                self._unknown_ref(file, path + ("law",), relation_id, relation.law, entities, "law")
-            elif law.type != "law":
-                self.problem(file, path + ("law",), relation_id, f"law {relation.law!r} is a {law.type}, not a law",
-                             "name an entity of type law")
-        self._check_dates(file, path, relation_id, relation.start, relation.end)
-        self._check_citations(file, path, relation_id, relation.sources, sources, ("sources",))
+            if source == target:
+                self.problem(file, path + ("to",), relation_id, "a relation from an entity to itself",
+                             "check `from` and `to`")
+            if relation_type is not None and not relation_type.shares:
+                equity = relation.get("equity")
+                if equity or relation.get("votes"):
+                    self.problem(file, path + ("equity" if equity else "votes",), relation_id,
+                                 f"a {kind!r} relation does not carry shares",
+                                 "use `owns` for a shareholding, or move the figure into `note`")
+            law_id = relation.get("law")
+            if law_id:
+                law = entities.get(law_id)
+                if law is None:
+                    self._unknown_ref(file, path + ("law",), relation_id, law_id, entities, "law")
+                elif law["type"] != "law":
+                    self.problem(file, path + ("law",), relation_id, f"law {law_id!r} is a {law['type']}, not a law",
+                                 "name an entity of type law")
+            start = relation.get("start")
+            if start is not None:
+                self._check_dates(file, path, relation_id, start, relation.get("end"))
+            check_citations(file, path, relation_id, relation["sources"], sources, ("sources",))
+
+        return check
 
     def _check_equity_sums(self, vocabulary, entities, relations, relation_paths):
         """The certain (low) equity held in one entity may not pass 100% at any date."""
+        counted = {type_id for type_id, definition in vocabulary.relation_types.items()
+                   if definition.control in ("equity", "none")}
         by_target: dict[str, list[str]] = defaultdict(list)
         for relation_id, relation in relations.items():
-            if relation.equity is not None and relation.type in vocabulary.relation_types:
-                if vocabulary.relation_types[relation.type].control in ("equity", "none"):
-                    by_target[relation.to].append(relation_id)
-        first_days: dict[str, object] = {}  # partial date -> its first day, computed once each
+            if relation["type"] in counted and "equity" in relation:
+                by_target[relation["to"]].append(relation_id)
+        first_day = self._first_day
+        sort_keys: dict[str, str] = {"0001": dates.sort_key("0001")}
 
-        def first_day(value):
-            day = first_days.get(value)
-            if day is None:
-                day = first_days[value] = dates.first_day(value)
-            return day
+        def sort_key(value):  # dates.sort_key of a normalised partial date, once per value
+            key = sort_keys.get(value)
+            if key is None:
+                key = sort_keys[value] = first_day(value).isoformat() + "/" + str(len(value))
+            return key
 
         for target, relation_ids in by_target.items():
             if len(relation_ids) < 2:
                 continue
-            moments = sorted({d for rid in relation_ids for d in (relations[rid].start, relations[rid].end, relations[rid].as_of) if d} | {"0001"},
-                             key=dates.sort_key)
-            # (start day, end day) of each stake, as _holds_at reads them
+            # (start, start day, end day, low share) of each stake, as dates.is_current reads them
             spans = []
+            moments = {"0001"}
+            low_total = 0.0
             for rid in relation_ids:
                 relation = relations[rid]
-                start = relation.start or relation.as_of
+                start, end, as_of = relation.get("start"), relation.get("end"), relation.get("as_of")
+                moments.update(d for d in (start, end, as_of) if d)
+                start = start or as_of
+                low = _share_low(relation["equity"])
+                low_total += low
                 spans.append((rid, start, first_day(start) if start is not None else None,
-                              first_day(relation.end) if relation.end is not None else None))
-            for moment in moments:
+                              first_day(end) if end is not None else None, low))
+            if low_total <= 100.0001:
+                continue  # no subset of the stakes can pass 100%
+            for moment in sorted(moments, key=sort_key):
                 if moment == "0001":
-                    current = [rid for rid, start, _, _ in spans if start is None]
+                    current = [(rid, low) for rid, start, _, _, low in spans if start is None]
                 else:
                     day = first_day(moment)
-                    current = [rid for rid, _, begins, ends in spans
+                    current = [(rid, low) for rid, _, begins, ends, low in spans
                                if (begins is None or begins <= day) and (ends is None or ends > day)]
-                total = sum(relations[rid].equity.low for rid in current)
+                total = sum(low for _, low in current)
                 if total <= 100.0001:
                     continue
+                current_ids = [rid for rid, _ in current]
                 # blame the stake whose removal alone brings the total back to 100%, newest first
-                culprits = [rid for rid in current if total - relations[rid].equity.low <= 100.0001] or current
-                rid = max(culprits, key=lambda r: (dates.sort_key(_start_of(relations[r])) if _start_of(relations[r]) else "",
-                                                   current.index(r)))
+                culprits = [rid for rid, low in current if total - low <= 100.0001] or current_ids
+
+                def newest(r):
+                    start = _start_of(relations[r])
+                    return (sort_key(start) if start else "", current_ids.index(r))
+
+                rid = max(culprits, key=newest)
                 file, path = relation_paths[rid]
-                held = ", ".join(f"{relations[r].from_} {relations[r].equity}" for r in current)
+                held = ", ".join(f"{relations[r]['from']} {_share_text(relations[r]['equity'])}" for r in current_ids)
                 when = f"at {moment}" if moment != "0001" else "among undated stakes"
                 self.problem(file, path + ("equity",), rid,
                              f"equity held in {target!r} sums to {total:g}% {when} ({held})",
@@ -616,6 +722,10 @@ class _Reader:
     def _line_of(self, file: Path, path: tuple, record_id, trees) -> int | None:
         if path and path[0] == "#line":
             return path[1]
+        import yaml
+
+        from . import _yaml
+
         suffix = file.suffix.lower()
         text = self.texts.get(file)
         if text is None:
@@ -667,6 +777,12 @@ def _parse_jsonl(text: str) -> list[tuple[int, object]]:
 # helpers
 
 
+def _dump_source(record) -> dict:
+    data = record.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    data["id"] = record.id
+    return data
+
+
 def _dump(record) -> dict:
     data = record.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
     values = record.__dict__  # a pydantic model's field values (getattr on a missing field is slow)
@@ -677,13 +793,36 @@ def _dump(record) -> dict:
     return data
 
 
-def _start_of(relation: Relation):
-    return relation.start or relation.as_of
+def _start_of(relation: dict):
+    return relation.get("start") or relation.get("as_of")
 
 
-def _holds_at(relation: Relation, moment: str) -> bool:
+def _holds_at(relation: dict, moment: str) -> bool:
     start = _start_of(relation)
-    return dates.is_current(start, relation.end, moment) if moment != "0001" else start is None
+    return dates.is_current(start, relation.get("end"), moment) if moment != "0001" else start is None
+
+
+def _share_low(share: dict) -> float:
+    """Share.low of a dumped share: what is certain."""
+    value = share.get("value")
+    if value is not None:
+        return value
+    low = share.get("min")
+    return low if low is not None else 0.0
+
+
+def _share_text(share: dict) -> str:
+    """str(Share) of a dumped share."""
+    value = share.get("value")
+    if value is not None:
+        return f"{'~' if share.get('approximate') else ''}{_number(value)}%"
+    low = _number(share["min"]) if share.get("min") is not None else "?"
+    high = _number(share["max"]) if share.get("max") is not None else "?"
+    return f"{low}-{high}%"
+
+
+def _number(value: float) -> str:  # as models._number
+    return f"{value:g}" if abs(value) < 1e15 else str(value)
 
 
 def _fold(text: str) -> str:
@@ -771,6 +910,370 @@ def _relative(file: Path, data_dir: Path) -> str:
         return file.relative_to(data_dir).as_posix()
     except ValueError:
         return str(file)
+
+
+# ---------------------------------------------------------------------------------------------
+# fast validation: the common, well-formed record shapes checked and dumped in one plain pass
+#
+# Each `_fast_*` function returns exactly what validating the record with its pydantic model and
+# dumping it (`_dump`, or `_dump_source`) returns, or None when the record is not of a shape it
+# knows to be valid: that record then goes through the full model, which gives the same dict or
+# the error messages. A function may only return a dict when the model would accept the record
+# and dump it to that dict; anything unusual (a key it does not know, a value of another type,
+# a date or share in a rarer form) returns None. tests/test_loader_fast_validate.py checks both
+# paths agree on every fixture and on generated records.
+
+_MISSING = object()
+_ID_MATCH = re.compile(r"[a-z0-9][a-z0-9_]*").fullmatch
+_CANONICAL_DATE_MATCH = re.compile(
+    r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|1[0-9]|2[0-8]))?)?").fullmatch  # as models._CANONICAL_DATE
+_CURRENCY_MATCH = re.compile(r"[A-Z]{3}").fullmatch
+_LANGUAGE_MATCH = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$").match  # as Entity._language_codes
+_SHARE_APPROX = re.compile(r"^\s*(~|about|approx\.?|c\.)\s*")  # as models._APPROX
+_AMOUNT_UNITS = frozenset({"thousand", "million", "billion", "trillion"})
+_SOURCE_KINDS = frozenset({"book", "article", "chapter", "filing", "report", "news", "web", "decision",
+                           "dataset", "case_study"})
+_ENTITY_KEYS = frozenset({"id", "name", "type", "names", "aliases", "jurisdiction", "start", "end", "description",
+                          "facts", "distinct_from", "inferred", "sources"})
+_RELATION_KEYS = frozenset({"id", "type", "from", "to", "equity", "votes", "amount", "start", "end", "as_of",
+                            "instruments", "role", "law", "inferred", "note", "sources"})
+_SOURCE_KEYS = frozenset({"id", "kind", "title", "author", "container", "publisher", "date", "url", "pages", "note"})
+_FACT_KEYS = frozenset({"name", "value", "unit", "currency", "date", "approximate", "note", "sources"})
+_AMOUNT_KEYS = frozenset({"value", "unit", "currency", "approximate"})
+_SHARE_KEYS = frozenset({"value", "min", "max", "approximate"})
+_CITATION_KEYS = frozenset({"source", "locator"})
+_EXACT_INT = 2 ** 53
+_date_type = __import__("datetime").date
+
+
+def _fast_id(value) -> bool:
+    return type(value) is str and len(value) <= 200 and _ID_MATCH(value) is not None
+
+
+def _fast_date(value):
+    kind = type(value)
+    if kind is str:
+        return value if _CANONICAL_DATE_MATCH(value) is not None else None
+    if kind is int:
+        return str(value) if 1000 <= value <= 9999 else None
+    if kind is _date_type:
+        return value.isoformat()
+    return None
+
+
+def _fast_float(value):
+    """A finite float from an int or float (what a float field holds), else None."""
+    kind = type(value)
+    if kind is float:
+        return value if value - value == 0.0 else None  # inf and nan give nan
+    if kind is int and -_EXACT_INT <= value <= _EXACT_INT:
+        return float(value)
+    return None
+
+
+def _fast_strings(value):
+    if type(value) is not list:
+        return None
+    for item in value:
+        if type(item) is not str:
+            return None
+    return list(value)
+
+
+def _fast_citations(value):
+    if type(value) is not list or not value:
+        return None
+    out = []
+    for citation in value:
+        kind = type(citation)
+        if kind is str:
+            source, _, locator = citation.strip().partition(" ")
+            locator = locator.strip()
+        elif kind is dict:
+            if not citation.keys() <= _CITATION_KEYS:
+                return None
+            source = citation.get("source")
+            locator = citation.get("locator", "")
+            if type(locator) is not str:
+                return None
+        else:
+            return None
+        if type(source) is not str or len(source) > 200 or _ID_MATCH(source) is None:
+            return None
+        out.append({"source": source, "locator": locator} if locator else {"source": source})
+    return out
+
+
+def _fast_share(value):
+    kind = type(value)
+    if kind is int or kind is float:
+        if not 0 <= value <= 100:  # also refuses nan
+            return None
+        return {"value": float(value)}
+    if kind is str:
+        text = value.strip().rstrip("%").strip()
+        approximate = _SHARE_APPROX.match(text) is not None
+        text = _SHARE_APPROX.sub("", text).rstrip("%").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        if not 0 <= number <= 100:
+            return None
+        return {"value": number, "approximate": True} if approximate else {"value": number}
+    if kind is not dict or not value.keys() <= _SHARE_KEYS:
+        return None
+    out = {}
+    for key in ("value", "min", "max"):
+        number = value.get(key)
+        if number is None:
+            continue
+        if (type(number) is not int and type(number) is not float) or not 0 <= number <= 100:
+            return None
+        out[key] = float(number)
+    approximate = value.get("approximate", False)
+    if type(approximate) is not bool or not out:
+        return None
+    if "value" in out:
+        if len(out) > 1:
+            return None
+    elif "min" in out and "max" in out and out["min"] > out["max"]:
+        return None
+    if approximate:
+        out["approximate"] = True
+    return out
+
+
+def _fast_amount(value):
+    if type(value) is not dict or not value.keys() <= _AMOUNT_KEYS:
+        return None
+    number = _fast_float(value.get("value"))
+    if number is None:
+        return None
+    out = {"value": number}
+    unit = value.get("unit")
+    if unit is not None:
+        if type(unit) is not str or unit not in _AMOUNT_UNITS:
+            return None
+        out["unit"] = unit
+    currency = value.get("currency")
+    if currency is not None:
+        if type(currency) is not str or _CURRENCY_MATCH(currency) is None:
+            return None
+        out["currency"] = currency
+    approximate = value.get("approximate", False)
+    if type(approximate) is not bool:
+        return None
+    if approximate:
+        out["approximate"] = True
+    return out
+
+
+def _fast_fact(value):
+    if type(value) is not dict or not value.keys() <= _FACT_KEYS:
+        return None
+    name, unit = value.get("name"), value.get("unit")
+    number = _fast_float(value.get("value"))
+    if type(name) is not str or not name or type(unit) is not str or not unit or number is None:
+        return None
+    out = {"name": name, "value": number, "unit": unit}
+    currency = value.get("currency")
+    if currency is not None:
+        if type(currency) is not str or _CURRENCY_MATCH(currency) is None:
+            return None
+        out["currency"] = currency
+    date = value.get("date")
+    if date is not None:
+        date = _fast_date(date)
+        if date is None:
+            return None
+        out["date"] = date
+    approximate = value.get("approximate", False)
+    if type(approximate) is not bool:
+        return None
+    if approximate:
+        out["approximate"] = True
+    note = value.get("note")
+    if note is not None:
+        if type(note) is not str:
+            return None
+        out["note"] = note
+    sources = _fast_citations(value.get("sources"))
+    if sources is None:
+        return None
+    out["sources"] = sources
+    return out
+
+
+def _fast_entity(item):
+    if type(item) is not dict or not item.keys() <= _ENTITY_KEYS:
+        return None
+    get = item.get
+    entity_id, name, kind = get("id"), get("name"), get("type")
+    if not _fast_id(entity_id) or type(name) is not str or not name or type(kind) is not str:
+        return None
+    out = {"id": entity_id, "name": name, "type": kind}
+    names = get("names", _MISSING)
+    if names is not _MISSING:
+        if type(names) is not dict:
+            return None
+        for language, text in names.items():
+            if type(language) is not str or type(text) is not str or _LANGUAGE_MATCH(language) is None:
+                return None
+        if names:
+            out["names"] = dict(names)
+    aliases = get("aliases", _MISSING)
+    if aliases is not _MISSING:
+        aliases = _fast_strings(aliases)
+        if aliases is None:
+            return None
+        if aliases:
+            out["aliases"] = aliases
+    jurisdiction = get("jurisdiction")
+    if jurisdiction is not None:
+        if not _fast_id(jurisdiction):
+            return None
+        out["jurisdiction"] = jurisdiction
+    for key in ("start", "end"):
+        date = get(key)
+        if date is not None:
+            date = _fast_date(date)
+            if date is None:
+                return None
+            out[key] = date
+    description = get("description")
+    if description is not None:
+        if type(description) is not str:
+            return None
+        out["description"] = description
+    facts = get("facts", _MISSING)
+    if facts is not _MISSING:
+        if type(facts) is not list:
+            return None
+        dumped = []
+        for fact in facts:
+            fact = _fast_fact(fact)
+            if fact is None:
+                return None
+            dumped.append(fact)
+        if dumped:
+            out["facts"] = dumped
+    distinct = get("distinct_from", _MISSING)
+    if distinct is not _MISSING:
+        if type(distinct) is not list:
+            return None
+        for other in distinct:
+            if not _fast_id(other):
+                return None
+        if distinct:
+            out["distinct_from"] = list(distinct)
+    inferred = get("inferred", False)
+    if type(inferred) is not bool:
+        return None
+    if inferred:
+        out["inferred"] = True
+    sources = _fast_citations(get("sources"))
+    if sources is None:
+        return None
+    out["sources"] = sources
+    return out
+
+
+def _fast_relation(item):
+    if type(item) is not dict or not item.keys() <= _RELATION_KEYS:
+        return None
+    get = item.get
+    out = {}
+    relation_id = get("id")
+    if relation_id is not None:
+        if not _fast_id(relation_id):
+            return None
+        out["id"] = relation_id
+    kind, source, target = get("type"), get("from"), get("to")
+    if type(kind) is not str or not _fast_id(source) or not _fast_id(target):
+        return None
+    out["type"] = kind
+    out["from"] = source
+    out["to"] = target
+    for key in ("equity", "votes"):
+        share = get(key)
+        if share is not None:
+            share = _fast_share(share)
+            if share is None:
+                return None
+            out[key] = share
+    amount = get("amount")
+    if amount is not None:
+        amount = _fast_amount(amount)
+        if amount is None:
+            return None
+        out["amount"] = amount
+    for key in ("start", "end", "as_of"):
+        date = get(key)
+        if date is not None:
+            date = _fast_date(date)
+            if date is None:
+                return None
+            out[key] = date
+    instruments = get("instruments", _MISSING)
+    if instruments is not _MISSING:
+        instruments = _fast_strings(instruments)
+        if instruments is None:
+            return None
+        if instruments:
+            out["instruments"] = instruments
+    role = get("role")
+    if role is not None:
+        if type(role) is not str:
+            return None
+        out["role"] = role
+    law = get("law")
+    if law is not None:
+        if not _fast_id(law):
+            return None
+        out["law"] = law
+    inferred = get("inferred", False)
+    if type(inferred) is not bool:
+        return None
+    if inferred:
+        out["inferred"] = True
+    note = get("note")
+    if note is not None:
+        if type(note) is not str:
+            return None
+        out["note"] = note
+    sources = _fast_citations(get("sources"))
+    if sources is None:
+        return None
+    out["sources"] = sources
+    return out
+
+
+def _fast_source(item):
+    if type(item) is not dict or not item.keys() <= _SOURCE_KEYS:
+        return None
+    get = item.get
+    source_id, kind, title = get("id"), get("kind"), get("title")
+    if not _fast_id(source_id) or type(kind) is not str or kind not in _SOURCE_KINDS:
+        return None
+    if type(title) is not str or not title:
+        return None
+    out = {"id": source_id, "kind": kind, "title": title}
+    for key in ("author", "container", "publisher", "date", "url", "pages", "note"):
+        value = get(key)
+        if value is None:
+            continue
+        if key == "date":
+            value = _fast_date(value)
+            if value is None:
+                return None
+        elif type(value) is not str:
+            return None
+        out[key] = value
+    return out
+
+
+_FAST = {"sources": _fast_source, "entities": _fast_entity, "relations": _fast_relation}
 
 
 # ---------------------------------------------------------------------------------------------

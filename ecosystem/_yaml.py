@@ -58,6 +58,8 @@ _RISKY_SCANS = (
     re.compile(r"-(?<=[\"'][0-9]{4}-)"),
     # tags, anchors, aliases, reserved indicators and directives where a scalar or node starts
     re.compile(r"[!&*@`%](?:(?<=[\s\[{,:][!&*@`%])|(?<=^[!&*@`%]))"),
+    # an explicit (complex) key: yaml-rs makes tuple keys of sequences where PyYAML refuses them
+    re.compile(r"\?(?<=[\s\[{,:]\?)(?=[\s]|\Z)"),
 )
 # blanks before the end of a scalar (`on  # comment`, trailing spaces) escape the first scan,
 # so a text that has any gets the exact (slower) scan for whole-scalar 1.1 words
@@ -69,14 +71,60 @@ _RISKY_WORDS_SLOW = re.compile(
 )
 
 
+_LEADING_ZERO_SCAN = _RISKY_SCANS[1]
+_INDICATOR_SCAN = _RISKY_SCANS[4]
+# the rest of a number-like token, and what may follow it for it to be a whole plain scalar
+_NUMBER_TAIL = re.compile(r"[0-9a-zA-Z_.:+-]*[ \t]*(?:[,\]}#\r\n]|:[ \t\r\n]|:?\Z)")
+_SCALAR_STARTERS = frozenset(":-?,[{")
+
+
+def _harmless(text: str, start: int) -> bool:
+    """True when the token at ``start`` cannot be read as a value of its own by either parser.
+
+    That is when it sits in a comment (a line whose first non-blank is ``#``, or after `` #`` on a
+    line with no quote character, so the ``#`` cannot be inside a quoted scalar), or inside a plain
+    scalar (preceded on its line by other text that ends with none of ``: - ? , [ {``). Comment
+    lines and text inside a scalar are content to both parsers, never resolved to a type.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    stripped = before.lstrip(" \t")
+    if stripped.startswith("#") or " #" in before or "\t#" in before:
+        # a comment, unless a quoted scalar (perhaps opened on an earlier line) holds the `#`: a
+        # line without quotes is then all inside that scalar, so content either way
+        line_end = text.find("\n", start)
+        line = text[line_start:] if line_end < 0 else text[line_start:line_end]
+        if '"' not in line and "'" not in line:
+            return True
+    stripped = stripped.rstrip(" \t")
+    return stripped != "" and stripped[-1] not in _SCALAR_STARTERS
+
+
 def safe_for_fast(text: str) -> bool:
-    """True when yaml-rs and PyYAML cannot read ``text`` differently (a conservative scan)."""
-    head = "\n" + text[:200]  # the scans look behind for a separator: give the first line one
+    """True when yaml-rs and PyYAML cannot read ``text`` differently (a conservative scan).
+
+    A cheap scan finds candidates; each is then looked at on its line, and one that sits in a
+    comment or inside a longer plain scalar (prose such as "250,000 users" or "Rowman & Littlefield")
+    is not counted. A quoted date is always counted (yaml-rs reads it as a date).
+    """
+    text = "\n" + text  # the scans look behind for a separator: give the first line one
     for scan in _RISKY_SCANS:
-        if scan.search(text) is not None or scan.search(head) is not None:
-            return False
-    if _TRAILING_BLANKS.search(text) is not None and _RISKY_WORDS_SLOW.search(text) is not None:
-        return False
+        for match in scan.finditer(text):
+            start = match.start()
+            if scan is _LEADING_ZERO_SCAN:
+                if text[start - 1] in "+-":
+                    start -= 1
+                if _NUMBER_TAIL.match(text, match.end()) is None:
+                    continue  # a longer plain scalar (250,000 people): text to both parsers
+            elif scan is not _INDICATOR_SCAN and scan is not _RISKY_SCANS[0] and scan is not _RISKY_SCANS[5]:
+                return False  # times and sexagesimals, quoted dates: always risky
+            if not _harmless(text, start):
+                return False
+    if _TRAILING_BLANKS.search(text) is not None or text[-1:] in (" ", "\t"):
+        for match in _RISKY_WORDS_SLOW.finditer(text):
+            start = match.start() if text[match.start()] not in " \t\r\n[{," else match.start() + 1
+            if not _harmless(text, start):
+                return False
     return True
 
 

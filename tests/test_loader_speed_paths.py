@@ -75,6 +75,10 @@ def test_synthetic_records_are_deterministic():
     "a: on  # comment", "a: 017", "a: -017", "a: 0o17", "a: 1:20", "a: 12:30:45", "a: =", "<<: {b: 1}",
     'a: "2014-09-19"', "a: '2014-09-19'", "a: !foo x", "a: !!python/object:os.system x", "a: &x 1\nb: *x",
     "a: @x", "a: `x", "%YAML 1.1\n---\na: 1", "a: 1\na: 2",
+    # the scan counts prose as harmless only where neither parser can read a token on its own
+    "a: on ", "- off\t", "k:\n  no ", '{a: "x\n #", b: yes}', "[250,010]", "a: [1,010]", "key: 010 # c",
+    "a: b\n  on\n", "a: 'x #' # on\nb: no", "a: x # c\nb: off", "a: [x, +017]", "? - a\n- b",
+    "k:\n  ? - x", "a: x\n# `c`\nb: 'on'\n---\n- on",
 ])
 def test_texts_where_yaml_1_1_and_1_2_differ_never_take_the_fast_path(text):
     assert _yaml.fast_parse(text) is None
@@ -84,6 +88,9 @@ def test_texts_where_yaml_1_1_and_1_2_differ_never_take_the_fast_path(text):
 @pytest.mark.parametrize("text", [
     "a: 2014-09-19", "a: 2014-09", "a: 2014", "a: 33.3", "a: -5", "a: true", "a: ~", "a: null",
     "note: turn it on now", "a: [x, y]", "a: {b: c}", "a: |\n  x\n", 'a: "x\\u00e9"', "a: 阿里巴巴",
+    # prose the first scan sent to PyYAML for nothing
+    "a: 250,000 people", 'a: "more than 250,000"', "a: Rowman & Littlefield", "# `case` is the source\na: 1",
+    "a: x  # `y` & z", "a: works with Ant on\n  rural trade\n", "a: why? because",
 ])
 def test_plain_texts_take_the_fast_path_and_read_as_pyyaml_reads_them(text):
     import yaml
@@ -179,3 +186,4 @@ def test_the_cache_is_never_written_beside_the_data(data, tmp_path):
     assert sorted(p.relative_to(data) for p in data.rglob("*")) == before
     assert _cache_files() and all(data not in path.parents for path in _cache_files())
     assert loader.cache_dir() != data and data not in loader.cache_dir().parents
+

@@ -171,6 +171,7 @@ def _vocabulary_file(data_dir: Path) -> Path:
 
 class _Reader:
     fast_validate = True  # check the common record shapes without the pydantic models (tests turn it off)
+    parallel = True  # let a second process read some large files (tests turn it off)
 
     def __init__(self, data_dir: Path, contents: dict[Path, bytes], fast: bool = False):
         self.data_dir = data_dir
@@ -190,10 +191,24 @@ class _Reader:
     def run(self, vocabulary_file: Path, views_file: Path | None, files: list[Path]) -> Dataset:
         vocabulary = self._read_vocabulary(vocabulary_file)
         views = self._read_views(views_file) if views_file else {}
-        raw: dict[str, list[tuple[Path, tuple, dict]]] = {section: [] for section in SECTIONS}
+        # (file, path, item as read, its checked dump or None when not checked yet)
+        raw: dict[str, list[tuple[Path, tuple, object, dict | None]]] = {section: [] for section in SECTIONS}
+        elsewhere = self._prepare_elsewhere(files)  # files read and checked by a second process
+        read_here = {file: list(self._read_records(file)) for file in files if file not in elsewhere}
         for file in files:
-            for section, path, item in self._read_records(file):
-                raw[section].append((file, path, item))
+            if file in elsewhere:
+                checked = elsewhere[file]()
+                if checked is not None:
+                    self.texts[file] = _decoded(self.contents[file])
+                    self.fast_files.append(file)
+                    for section, records in checked:
+                        raw[section].extend((file, (section, index), None, record) for index, record in enumerate(records))
+                    continue
+                entries = self._read_records(file)  # the worker declined it: read it here, as usual
+            else:
+                entries = read_here.pop(file)
+            for section, path, item in entries:
+                raw[section].append((file, path, item, None))
         if not files:
             self.problem(self.data_dir, (), None, "no data files found",
                          "put entities.yaml and relations.yaml (or any *.yaml / *.json) in the folder")
@@ -203,6 +218,64 @@ class _Reader:
         if self.problems:
             raise DataError(self._located())
         return dataset
+
+    # --- a second process ----------------------------------------------------------------
+
+    def _prepare_elsewhere(self, files: list[Path]) -> dict:
+        """Start reading some large YAML files in a forked process; {file: a function giving its result}.
+
+        Used when yaml-rs and the fast check are on, the machine has a second core and there are
+        at least two record files with enough bytes to share. The worker takes the smaller files
+        (about half the bytes; this process keeps the largest) and returns, for each file, the
+        checked dumps of its records, or None when anything in it needs the usual path (a
+        scan, parse or shape the fast paths decline): this process then reads that file itself,
+        so results and problems are exactly those of reading every file here.
+        """
+        if not (self.parallel and self.fast and self.fast_validate and len(files) >= 2):
+            return {}
+        from . import _yaml
+
+        if not _yaml.fast_available() or _cpu_count() < 2:
+            return {}
+        sizes = {file: len(self.contents[file]) for file in files if file.suffix.lower() in (".yaml", ".yml")}
+        if sum(sizes.values()) < _PARALLEL_MIN_BYTES or len(sizes) < 2:
+            return {}
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not on Linux
+            return {}
+        here = there = 0
+        chosen = []
+        for file in sorted(sizes, key=lambda f: -sizes[f]):
+            if here <= there:
+                here += sizes[file]
+            else:
+                there += sizes[file]
+                chosen.append(file)
+        if not chosen:
+            return {}
+        import concurrent.futures
+
+        try:
+            executor = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            future = executor.submit(_check_files_elsewhere, [self.contents[file] for file in chosen])
+        except (OSError, RuntimeError):  # pragma: no cover - no processes to be had: read here
+            return {}
+        results: list = []
+
+        def result_of(index):
+            def get():
+                if not results:
+                    try:
+                        results.append(marshal.loads(future.result()))
+                    except Exception:  # a worker that died or failed: read its files here
+                        results.append([None] * len(chosen))
+                    finally:
+                        executor.shutdown(wait=False)
+                return results[0][index]
+            return get
+
+        return {file: result_of(index) for index, file in enumerate(chosen)}
 
     # --- files ---------------------------------------------------------------------------
 
@@ -348,15 +421,16 @@ class _Reader:
         fast = _FAST[section] if self.fast_validate else None
         checked: list = []
         slow: list[int] = []
-        for index, (file, path, item) in enumerate(items):
-            record = fast(item) if fast is not None else None
+        for index, (file, path, item, record) in enumerate(items):
+            if record is None and fast is not None:
+                record = fast(item)
             if record is None:
                 slow.append(index)
             checked.append(record)
         if slow:
             for index, record in zip(slow, self._validate_models(section, [items[i] for i in slow])):
                 checked[index] = record
-        return [(file, path, record) for (file, path, _), record in zip(items, checked) if record is not None]
+        return [(file, path, record) for (file, path, _, _), record in zip(items, checked) if record is not None]
 
     def _validate_models(self, section: str, items: list[tuple[Path, tuple, dict]]) -> list[dict | None]:
         """The full models, in bulk, falling back to one by one to place errors (None: invalid)."""
@@ -364,7 +438,7 @@ class _Reader:
 
         model, adapter = _models()[section]
         dump = _dump_source if section == "sources" else _dump
-        payload = [item for _, _, item in items]
+        payload = [item for _, _, item, _ in items]
         try:
             return [dump(record) for record in adapter.validate_python(payload)]
         except ValidationError as error:
@@ -372,7 +446,7 @@ class _Reader:
             for detail in error.errors():
                 bad.setdefault(detail["loc"][0], []).append(detail)
         good: list[dict | None] = []
-        for index, (file, path, item) in enumerate(items):
+        for index, (file, path, item, _) in enumerate(items):
             if index not in bad:
                 good.append(dump(model.model_validate(item)))
                 continue
@@ -743,6 +817,58 @@ class _Reader:
                 if needle in line and '"id"' in line:
                     return number
         return None
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+_PARALLEL_MIN_BYTES = 8_000_000  # below this the second process costs more than it saves
+
+
+def _decoded(data: bytes) -> str:
+    text = data.decode("utf-8")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _check_files_elsewhere(contents: list[bytes]) -> bytes:
+    """In the worker: each file's [(section, [checked dumps])], or None if any of it needs the usual path."""
+    from . import _yaml
+
+    results = []
+    for data in contents:
+        results.append(_check_file(data, _yaml))
+    return marshal.dumps(results)
+
+
+def _check_file(data: bytes, _yaml):
+    try:
+        text = _decoded(data)
+    except UnicodeDecodeError:
+        return None
+    if not text.strip():
+        return None
+    parsed = _yaml.fast_parse(text)
+    if type(parsed) is not dict:
+        return None
+    sections = []
+    for key, items in parsed.items():
+        if key not in _FAST or (items is not None and type(items) is not list):
+            return None
+        if items is None:
+            continue
+        fast = _FAST[key]
+        records = []
+        for item in items:
+            record = fast(item)
+            if record is None:
+                return None
+            records.append(record)
+        sections.append((key, records))
+    return sections
 
 
 @dataclass

@@ -1072,8 +1072,20 @@ _EXACT_INT = 2 ** 53
 _date_type = __import__("datetime").date
 
 
+_KNOWN_IDS: set[str] = set()  # ids already seen to be valid (they repeat: each source is cited many times)
+
+
+def _new_id(value: str) -> bool:
+    if len(value) <= 200 and _ID_MATCH(value) is not None:
+        if len(_KNOWN_IDS) > 2_000_000:  # bounded, for a long-lived process reading many datasets
+            _KNOWN_IDS.clear()
+        _KNOWN_IDS.add(value)
+        return True
+    return False
+
+
 def _fast_id(value) -> bool:
-    return type(value) is str and len(value) <= 200 and _ID_MATCH(value) is not None
+    return type(value) is str and (value in _KNOWN_IDS or _new_id(value))
 
 
 def _fast_date(value):
@@ -1124,7 +1136,7 @@ def _fast_citations(value):
                 return None
         else:
             return None
-        if type(source) is not str or len(source) > 200 or _ID_MATCH(source) is None:
+        if type(source) is not str or (source not in _KNOWN_IDS and not _new_id(source)):
             return None
         out.append({"source": source, "locator": locator} if locator else {"source": source})
     return out

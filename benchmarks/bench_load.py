@@ -38,7 +38,8 @@ sys.path.insert(0, {root!r})
 files = sorted(os.path.join(d, f) for d in [{directory!r}] for f in os.listdir(d))
 def done(seconds, **extra):
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(dict(seconds=seconds, rss_mb=rss, **extra)))
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the loader's second process
+    print(json.dumps(dict(seconds=seconds, rss_mb=rss, worker_rss_mb=worker, **extra)))
 """
 
 SNIPPETS = {
@@ -113,6 +114,7 @@ def measure(name: str, directory: Path, cache: Path, runs: int, fresh_cache: boo
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     summary = {key: statistics.median(r[key] for r in results) for key in results[0] if isinstance(results[0][key], float)}
     summary["rss_mb"] = max(r["rss_mb"] for r in results)
+    summary["worker_rss_mb"] = max(r.get("worker_rss_mb", 0.0) for r in results)
     return summary
 
 
@@ -153,7 +155,8 @@ def main(argv=None) -> None:
                 continue
             results[name] = result
             extra = f"  + build {result['build']:.2f} s" if "build" in result else ""
-            print(f"  {name:26s} {result['seconds']:7.2f} s{extra:18s}  peak RSS {result['rss_mb']:6.0f} MB")
+            worker = f" (+ worker {result['worker_rss_mb']:.0f} MB)" if result.get("worker_rss_mb", 0) > 1 else ""
+            print(f"  {name:26s} {result['seconds']:7.2f} s{extra:18s}  peak RSS {result['rss_mb']:6.0f} MB{worker}")
 
     orjson = results.get("orjson", {}).get("seconds")
     fastest_yaml = min((results[k]["seconds"], k) for k in ("yaml-rs", "fastyaml-rs") if k in results) if (
@@ -170,6 +173,8 @@ def main(argv=None) -> None:
     if "PyYAML CSafeLoader" in results and first:
         print(f"  PyYAML parse / first load       {results['PyYAML CSafeLoader']['seconds'] / first['seconds']:5.2f}x")
     if first:
+        if first.get("worker_rss_mb", 0) > 1:
+            print(f"first load's second process: peak RSS {first['worker_rss_mb']:.0f} MB (while the first is still parsing)")
         print(f"peak memory, first load + build: {first['rss_mb']:.0f} MB; repeat load + build: "
               f"{repeat['rss_mb'] if repeat else float('nan'):.0f} MB")
 

@@ -33,6 +33,8 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     try:
         return _build_graph(dataset)
     finally:
+        gc.freeze()  # with unfreeze: the graph's objects move to the oldest generation at once, so
+        gc.unfreeze()  # the next young collection does not walk them all (see loader._gc_paused)
         if enabled:
             gc.enable()
 

@@ -78,3 +78,17 @@ def test_a_warm_cache_query_imports_no_record_models(tmp_path):
     assert "ecosystem.models" in first.stdout  # a cold cache reads the files
     warm = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     assert warm.stdout.strip() == "[]"
+
+
+def test_loading_and_building_leave_the_collector_as_they_found_it(valid_dir):
+    import gc
+
+    assert gc.isenabled()
+    build_graph(loader.load(valid_dir, use_cache=False))
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # promoted to the oldest generation, not frozen
+    gc.disable()
+    try:
+        build_graph(loader.load(valid_dir, use_cache=False))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -1,0 +1,59 @@
+"""The README's tour runs: every query it shows exits 0 on the bundled data, and the lines of
+output it quotes are still what the command prints (drift fails)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+WRITES_FILES = {"render", "export", "import", "build"}
+
+
+def tour():
+    """(command words, quoted output lines) for each `$ ecosystem ...` line of a console block."""
+    steps = []
+    for block in re.findall(r"```console\n(.*?)```", README, re.S):
+        for line in block.splitlines():
+            if line.startswith("$ ecosystem "):
+                words = shlex.split(line[2:].split("  #")[0])[1:]
+                steps.append([words, []])
+            elif steps and line.strip():
+                steps[-1][1].append(line)
+    return steps
+
+
+STEPS = [step for step in tour() if step[0][0] not in WRITES_FILES]
+
+
+def test_the_tour_is_found():
+    assert len(STEPS) >= 12
+
+
+@pytest.mark.parametrize("words, quoted", STEPS, ids=[" ".join(step[0]) for step in STEPS])
+def test_tour_command_runs_and_quotes_are_current(invoke, words, quoted, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "300")
+    result = invoke(*words)
+    assert result.exit_code == 0, result.output
+    printed = " ".join(result.stdout.split())
+    for line in quoted:
+        # quoted lines may be shortened with "..."; each piece must appear as printed
+        for piece in line.split("..."):
+            piece = " ".join(piece.split())
+            if piece.startswith("[{") or not piece:
+                continue
+            if piece.startswith("ok:"):
+                piece = piece.rsplit(" in ", 1)[0]
+            assert piece in printed, f"README quotes {piece!r}, `ecosystem {' '.join(words)}` prints:\n{result.stdout}"
+
+
+def test_json_quote_is_current(invoke):
+    import json
+
+    result = invoke("search", "yu'eobao", "--json")
+    assert json.loads(result.stdout)[0] == {"id": "yuebao", "name": "Yu'ebao", "type": "financial_product",
+                                            "score": 95.0, "matched": "Yu'eobao"}
+    assert '"id": "yuebao", "name": "Yu\'ebao"' in README

@@ -290,3 +290,23 @@ def iso_day(value, end: bool = False) -> str | None:
         return dates.first_day(value).isoformat()
     except (ValueError, TypeError):
         return None
+
+
+def scalar_type(value) -> str:
+    """The attribute type a scalar is written as: boolean, long, double or string."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    return "string"
+
+
+def merge_types(known: str | None, found: str) -> str:
+    """One type per attribute: long and double widen to double, arrays stay arrays, else string."""
+    if known is None or known == found:
+        return found
+    if {known, found} == {"long", "double"}:
+        return "double"
+    return "array" if "array" in (known, found) else "string"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
+from ._common import merge_types as _merge, scalar_type as _type_of
 from ._common import (
     ExportResult, atomic_path, clean_text, flatten, graph_metadata, relation_type_definition,
     share_label, slugger, sorted_edges, sorted_nodes, entity_type_label, weight,
@@ -42,20 +43,6 @@ NODE_RENAMES = _renames("entity")
 EDGE_RENAMES = _renames("relation")
 
 
-def _type_of(value) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "double"
-    return "string"
-
-
-def _merge(known, found):
-    if known is None or known == found:
-        return found
-    return "double" if {known, found} == {"long", "double"} else "string"
 
 
 def _value(value, kind) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ._common import merge_types as _merge_type, scalar_type as _type_of
 from ._common import (
     ExportResult, atomic_path, clean_text, flatten, graph_metadata, relation_type_definition, share_label,
     slugger, sorted_edges, sorted_nodes, entity_type_label, weight,
@@ -65,22 +66,6 @@ def edge_columns(graph, key, attributes: dict) -> dict:
     return columns
 
 
-def _type_of(value) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "double"
-    return "string"
-
-
-def _merge_type(known: str | None, found: str) -> str:
-    if known is None or known == found:
-        return found
-    if {known, found} == {"long", "double"}:
-        return "double"
-    return "string"
 
 
 def _text(value, kind: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ._common import merge_types as _merge, scalar_type
 from ._common import (
     ExportResult, citation_text, clean_text, entity_type_label, flatten, prepare_directory,
     relation_type_definition, sorted_edges, sorted_nodes, write_text, _scalar,
@@ -59,24 +60,6 @@ def _properties(data: dict, rename: dict, drop=()) -> dict:
     return {name: value for name, value in found.items() if value != []}
 
 
-def _kind(value) -> str:
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "double"
-    return "string"
-
-
-def _merge(known, found):
-    if known is None or known == found:
-        return found
-    if {known, found} == {"long", "double"}:
-        return "double"
-    return "array" if "array" in (known, found) else "string"
 
 
 def _cell(value, kind) -> str:
@@ -183,3 +166,7 @@ def cypher_script(labels: list[str], node_kinds: dict, types: list[str], edge_ki
             "",
         ]
     return "\n".join(lines)
+
+
+def _kind(value) -> str:
+    return "array" if isinstance(value, list) else scalar_type(value)

@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BUNDLED = ROOT / "data"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# The GraphML, GEXF and BODS schemas: the shared copy beside the repository where there is one,
+# else the copy kept in tests/schemas (same files, with their licences).
+SCHEMAS = next((p for p in (ROOT.parent / "shared" / "schemas", Path(__file__).resolve().parent / "schemas")
+                if (p / "graphml" / "graphml.xsd").is_file()), ROOT.parent / "shared" / "schemas")
 
 
 @pytest.fixture(autouse=True)

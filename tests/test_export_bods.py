@@ -7,10 +7,12 @@ import json
 
 import pytest
 
+from conftest import SCHEMAS as SHARED_SCHEMAS
+
 from conftest import ROOT, need
 from fixtures.export.awkward import awkward_graph
 
-SCHEMAS = ROOT.parent / "shared" / "schemas" / "bods-0.4"
+SCHEMAS = SHARED_SCHEMAS / "bods-0.4"
 
 
 @pytest.fixture(scope="module")

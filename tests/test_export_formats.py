@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SCHEMAS as SHARED_SCHEMAS
+
 from conftest import ROOT, need, need_binary
 from fixtures.export.awkward import awkward_graph
 
-SCHEMAS = ROOT.parent / "shared" / "schemas"
+SCHEMAS = SHARED_SCHEMAS
 GRAPHML_NS = "{http://graphml.graphdrawing.org/xmlns}"
 GEXF_NS = "{http://gexf.net/1.3}"
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

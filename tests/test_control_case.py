@@ -59,10 +59,14 @@ def test_vie_licence_holders_controlled_by_alibaba_with_zero_equity(bundled_grap
         assert interest.get(AGH, {"high": 0.0})["high"] == 0.0, f"{vie}: Alibaba Group Holding holds no equity"
         owners = _final_owners(bundled_graph, analysis, vie)
         assert owners, f"{vie}: no legal owners recorded"
-        types = {bundled_graph.nodes[o]["type"] for o in owners}
-        if types != {"person"}:
-            pytest.xfail(f"data gap: the legal owners of {vie} do not lead to PRC citizens (found {sorted(owners)})")
-        assert all(bundled_graph.nodes[o].get("jurisdiction") in (None, "prc", "china") for o in owners)
+        # named PRC citizens, or (where the filings withhold names) an unknown party recorded as PRC citizens
+        for owner in owners:
+            data = bundled_graph.nodes[owner]
+            assert data["type"] in ("person", "unknown_party"), f"{vie}: legal owner {owner} is a {data['type']}"
+            if data["type"] == "unknown_party":
+                assert data.get("jurisdiction") == "prc", f"{vie}: {owner} is not recorded as PRC citizens"
+            else:
+                assert data.get("jurisdiction") in (None, "prc"), owner
 
 
 def test_alibaba_stake_in_ant_is_significant_not_control(bundled_graph):

@@ -262,7 +262,11 @@ def _fact_value(fact: dict) -> str:
     return f"{currency}{prefix}{fact['value']:,g} {fact['unit']}"
 
 
-def _share_text(data: dict) -> str:
+def relation_details(data: dict) -> list[str]:
+    """The particulars of a relation in words: shares, amount, instruments, role, law.
+
+    One wording for the CLI, the timeline and the figures' tooltips.
+    """
     from .graph import share
 
     parts = []
@@ -271,8 +275,29 @@ def _share_text(data: dict) -> str:
     if data.get("votes"):
         parts.append(f"{share(data['votes'])} votes")
     if data.get("amount"):
-        amount = data["amount"]
-        parts.append(" ".join(str(x) for x in (amount.get("currency"), amount["value"], amount.get("unit")) if x))
+        from .models import Amount
+
+        parts.append(str(Amount.model_validate(data["amount"])))
+    if data.get("instruments"):
+        parts.append("via " + ", ".join(str(item).replace("_", " ") for item in data["instruments"]))
+    if data.get("role"):
+        parts.append(str(data["role"]))
+    if data.get("law"):
+        parts.append(f"under {data['law']}")
+    return parts
+
+
+def period(data: dict) -> str:
+    """When a relation held, in words: ``2014 – 2023-01``, ``2014 –`` or ``as of 2019-11``."""
+    if data.get("start") or data.get("end"):
+        return f"{data.get('start', '…')} – {data.get('end', '')}".rstrip()
+    if data.get("as_of"):
+        return f"as of {data['as_of']}"
+    return ""
+
+
+def _share_text(data: dict) -> str:
+    parts = relation_details(data)
     return f" ({', '.join(parts)})" if parts else ""
 
 

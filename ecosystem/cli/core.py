@@ -120,34 +120,15 @@ def _print_entity(graph, result):
 
 
 def details(edge: dict) -> str:
-    from ..graph import share
+    from ..query import relation_details
 
-    parts = []
-    if edge.get("equity"):
-        parts.append(f"{share(edge['equity'])} equity")
-    if edge.get("votes"):
-        parts.append(f"{share(edge['votes'])} votes")
-    if edge.get("amount"):
-        from ..models import Amount
-
-        parts.append(str(Amount.model_validate(edge["amount"])))
-    if edge.get("instruments"):
-        parts.append("via " + ", ".join(edge["instruments"]))
-    if edge.get("role"):
-        parts.append(edge["role"])
-    if edge.get("law"):
-        parts.append(f"under {edge['law']}")
-    if edge.get("inferred"):
-        parts.append("inferred")
-    return "; ".join(parts)
+    return "; ".join(relation_details(edge) + (["inferred"] if edge.get("inferred") else []))
 
 
 def period(edge: dict) -> str:
-    if edge.get("start") or edge.get("end"):
-        return f"{edge.get('start', '…')} – {edge.get('end', '')}".rstrip()
-    if edge.get("as_of"):
-        return f"as of {edge['as_of']}"
-    return ""
+    from ..query import period as period_text
+
+    return period_text(edge)
 
 
 def _cites(record: dict) -> str:

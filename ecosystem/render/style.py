@@ -9,6 +9,7 @@ screen and on a slide look alike.
 from __future__ import annotations
 
 from ..graph import share
+from ..query import period, relation_details
 
 FONT = "Helvetica, Arial, sans-serif"
 DOT_FONT = "Helvetica"
@@ -105,14 +106,6 @@ def legend_notes(graph) -> list[str]:
     return ["Contracts: " + "; ".join(f"{name} = {INSTRUMENT_LONG[name]}" for name in used) + "."]
 
 
-def period(data: dict) -> str:
-    if data.get("start") or data.get("end"):
-        return f"{data.get('start', '…')} – {data.get('end', '')}".rstrip()
-    if data.get("as_of"):
-        return f"as of {data['as_of']}"
-    return ""
-
-
 def citations(graph, record: dict) -> list[str]:
     """Each citation of a record as one line: ``case §3.2, n 20 — <title of the source>``."""
     sources = graph.graph.get("sources", {})
@@ -153,15 +146,7 @@ def entity_tooltip(graph, node: str) -> str:
 def edge_tooltip(graph, u: str, v: str, data: dict) -> str:
     vocabulary = graph.graph["vocabulary"]
     lines = [f"{graph.nodes[u]['name']} {relation_phrase(vocabulary, data)} {graph.nodes[v]['name']}"]
-    details = []
-    if data.get("equity"):
-        details.append(f"{share(data['equity'])} equity")
-    if data.get("votes"):
-        details.append(f"{share(data['votes'])} votes")
-    if data.get("instruments"):
-        details.append("via " + ", ".join(str(item).replace("_", " ") for item in data["instruments"]))
-    if data.get("role"):
-        details.append(str(data["role"]))
+    details = relation_details(data)
     if details:
         lines.append("; ".join(details))
     when = period(data)

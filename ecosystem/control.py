@@ -232,16 +232,7 @@ class ControlAnalysis:
         self.votes = votes = defaultdict(list)
         uncertain = set()
         Holding = _Holding
-        for u, v, key, data in graph.edges(keys=True, data=True):
-            if filter_dates:
-                if u not in present or v not in present:
-                    continue
-                start = data.get("start") or data.get("as_of")
-                end = data.get("end")
-                if (start is not None or end is not None) and not _current(start, end, day):
-                    continue
-            if u == v:
-                continue
+        for u, v, key, data in self._edges_in_force():
             rtype = data["type"]
             kind = kinds.get(rtype, "none")
             if kind == "equity" or kind == "votes":

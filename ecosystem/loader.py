@@ -17,6 +17,7 @@ import os
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,7 @@ RECORD_SUFFIXES = {".yaml", ".yml", ".json", ".jsonl"}
 SECTIONS = ("sources", "entities", "relations")
 SINGULAR = {"sources": "source", "entities": "entity", "relations": "relation"}
 PLURAL = {value: key for key, value in SINGULAR.items()}
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 _MODELS: dict = {}  # section -> (model, TypeAdapter(list[model])), built on first use
 
 
@@ -66,7 +67,8 @@ class Dataset:
     entities: dict[str, dict]
     relations: dict[str, dict]
     views: dict = field(default_factory=dict)
-    locations: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    # where each record was read: "source:<id>", "<entity id>", "relation:<id>" -> (file, None)
+    locations: Mapping[str, tuple[str, None]] = field(default_factory=dict)
 
     def latest_date(self) -> str | None:
         """The latest date the data mentions (the default as-of date of queries)."""
@@ -80,6 +82,55 @@ class Dataset:
         # the values are normalised partial dates, on which sort_key is one-to-one: the maximum of
         # the distinct values is the maximum of all of them
         return max(found, key=dates.sort_key) if found else None
+
+
+class Locations(Mapping):
+    """Where each record was read, built when first asked for (nothing asks on the usual paths).
+
+    ``origins`` lists runs of records in file order as (section, file relative to the data folder,
+    how many); the records' ids are the keys of the dataset's section dictionaries, in order.
+    The mapping is the one the reader builds: sources first, then entities, then relations.
+    """
+
+    def __init__(self, sections: dict[str, dict], origins: list[tuple[str, str, int]]):
+        self._sections, self.origins, self._built = sections, origins, None
+
+    def _mapping(self) -> dict:
+        if self._built is None:
+            built: dict[str, tuple] = {}
+            places: dict[str, tuple] = {}
+            for section in SECTIONS:
+                prefix = "" if section == "entities" else SINGULAR[section] + ":"
+                ids = iter(self._sections[section])
+                for origin_section, file, count in self.origins:
+                    if origin_section == section:
+                        place = places.setdefault(file, (file, None))
+                        built.update(dict.fromkeys([prefix + next(ids) for _ in range(count)], place))
+            self._built = built
+        return self._built
+
+    def __getitem__(self, key):
+        return self._mapping()[key]
+
+    def __iter__(self):
+        return iter(self._mapping())
+
+    def __len__(self):
+        return len(self._mapping())
+
+
+def _origins(locations: Mapping) -> list[tuple[str, str, int]]:
+    """The runs of a locations mapping (see :class:`Locations`)."""
+    if isinstance(locations, Locations):
+        return locations.origins
+    runs: list[list] = []
+    for key, (file, _) in locations.items():
+        section = "sources" if key.startswith("source:") else "relations" if key.startswith("relation:") else "entities"
+        if runs and runs[-1][0] == section and runs[-1][1] == file:
+            runs[-1][2] += 1
+        else:
+            runs.append([section, file, 1])
+    return [tuple(run) for run in runs]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,18 +164,29 @@ def _load(data_dir, contents, vocabulary_file, views_file, files, use_cache) -> 
         cached = _read_cache(cache_file)
         if cached is not None:
             return _dataset_from_cache(data_dir, cached)
+    from . import _fastload
+
+    # plainly valid YAML: read in pieces, on two cores; anything else: the reader, which explains
+    found = _fastload.load(data_dir, contents, vocabulary_file, views_file, files, marshalled=cache_file is not None)
+    if found is not None:
+        dataset, blobs = found
+    else:
+        dataset, blobs = _read(data_dir, contents, vocabulary_file, views_file, files), None
+    if cache_file is not None:
+        _write_cache(cache_file, dataset, blobs)
+    return dataset
+
+
+def _read(data_dir, contents, vocabulary_file, views_file, files) -> Dataset:
     reader = _Reader(data_dir, contents, fast=True)
     try:
-        dataset = reader.run(vocabulary_file, views_file, files)
+        return reader.run(vocabulary_file, views_file, files)
     except DataError:
         if not reader.fast_files:
             raise
         # a problem in data the fast YAML parser read: read everything again with PyYAML alone,
         # so that every message and line number is exactly PyYAML's
-        dataset = _Reader(data_dir, contents, fast=False).run(vocabulary_file, views_file, files)
-    if cache_file is not None:
-        _write_cache(cache_file, dataset)
-    return dataset
+        return _Reader(data_dir, contents, fast=False).run(vocabulary_file, views_file, files)
 
 
 @contextlib.contextmanager
@@ -183,7 +245,6 @@ def _vocabulary_file(data_dir: Path) -> Path:
 
 class _Reader:
     fast_validate = True  # check the common record shapes without the pydantic models (tests turn it off)
-    parallel = True  # let a second process read some large files (tests turn it off)
 
     def __init__(self, data_dir: Path, contents: dict[Path, bytes], fast: bool = False):
         self.data_dir = data_dir
@@ -203,24 +264,10 @@ class _Reader:
     def run(self, vocabulary_file: Path, views_file: Path | None, files: list[Path]) -> Dataset:
         vocabulary = self._read_vocabulary(vocabulary_file)
         views = self._read_views(views_file) if views_file else {}
-        # (file, path, item as read, its checked dump or None when not checked yet)
-        raw: dict[str, list[tuple[Path, tuple, object, dict | None]]] = {section: [] for section in SECTIONS}
-        elsewhere = self._prepare_elsewhere(files)  # files read and checked by a second process
-        read_here = {file: list(self._read_records(file)) for file in files if file not in elsewhere}
+        raw: dict[str, list[tuple[Path, tuple, object]]] = {section: [] for section in SECTIONS}  # (file, path, item)
         for file in files:
-            if file in elsewhere:
-                checked = elsewhere[file]()
-                if checked is not None:
-                    self.texts[file] = _decoded(self.contents[file])
-                    self.fast_files.append(file)
-                    for section, records in checked:
-                        raw[section].extend((file, (section, index), None, record) for index, record in enumerate(records))
-                    continue
-                entries = self._read_records(file)  # the worker declined it: read it here, as usual
-            else:
-                entries = read_here.pop(file)
-            for section, path, item in entries:
-                raw[section].append((file, path, item, None))
+            for section, path, item in self._read_records(file):
+                raw[section].append((file, path, item))
         if not files:
             self.problem(self.data_dir, (), None, "no data files found",
                          "put entities.yaml and relations.yaml (or any *.yaml / *.json) in the folder")
@@ -230,64 +277,6 @@ class _Reader:
         if self.problems:
             raise DataError(self._located())
         return dataset
-
-    # --- a second process ----------------------------------------------------------------
-
-    def _prepare_elsewhere(self, files: list[Path]) -> dict:
-        """Start reading some large YAML files in a forked process; {file: a function giving its result}.
-
-        Used when yaml-rs and the fast check are on, the machine has a second core and there are
-        at least two record files with enough bytes to share. The worker takes the smaller files
-        (about half the bytes; this process keeps the largest) and returns, for each file, the
-        checked dumps of its records, or None when anything in it needs the usual path (a
-        scan, parse or shape the fast paths decline): this process then reads that file itself,
-        so results and problems are exactly those of reading every file here.
-        """
-        if not (self.parallel and self.fast and self.fast_validate and len(files) >= 2):
-            return {}
-        from . import _yaml
-
-        if not _yaml.fast_available() or _cpu_count() < 2:
-            return {}
-        sizes = {file: len(self.contents[file]) for file in files if file.suffix.lower() in (".yaml", ".yml")}
-        if sum(sizes.values()) < _PARALLEL_MIN_BYTES or len(sizes) < 2:
-            return {}
-        import multiprocessing
-
-        if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not on Linux
-            return {}
-        here = there = 0
-        chosen = []
-        for file in sorted(sizes, key=lambda f: -sizes[f]):
-            if here <= there:
-                here += sizes[file]
-            else:
-                there += sizes[file]
-                chosen.append(file)
-        if not chosen:
-            return {}
-        import concurrent.futures
-
-        try:
-            executor = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-            future = executor.submit(_check_files_elsewhere, [self.contents[file] for file in chosen])
-        except (OSError, RuntimeError):  # pragma: no cover - no processes to be had: read here
-            return {}
-        results: list = []
-
-        def result_of(index):
-            def get():
-                if not results:
-                    try:
-                        results.append(marshal.loads(future.result()))
-                    except Exception:  # a worker that died or failed: read its files here
-                        results.append([None] * len(chosen))
-                    finally:
-                        executor.shutdown(wait=False)
-                return results[0][index]
-            return get
-
-        return {file: result_of(index) for index, file in enumerate(chosen)}
 
     # --- files ---------------------------------------------------------------------------
 
@@ -433,16 +422,15 @@ class _Reader:
         fast = _FAST[section] if self.fast_validate else None
         checked: list = []
         slow: list[int] = []
-        for index, (file, path, item, record) in enumerate(items):
-            if record is None and fast is not None:
-                record = fast(item)
+        for index, (file, path, item) in enumerate(items):
+            record = fast(item) if fast is not None else None
             if record is None:
                 slow.append(index)
             checked.append(record)
         if slow:
             for index, record in zip(slow, self._validate_models(section, [items[i] for i in slow])):
                 checked[index] = record
-        return [(file, path, record) for (file, path, _, _), record in zip(items, checked) if record is not None]
+        return [(file, path, record) for (file, path, _), record in zip(items, checked) if record is not None]
 
     def _validate_models(self, section: str, items: list[tuple[Path, tuple, dict]]) -> list[dict | None]:
         """The full models, in bulk, falling back to one by one to place errors (None: invalid)."""
@@ -450,7 +438,7 @@ class _Reader:
 
         model, adapter = _models()[section]
         dump = _dump_source if section == "sources" else _dump
-        payload = [item for _, _, item, _ in items]
+        payload = [item for _, _, item in items]
         try:
             return [dump(record) for record in adapter.validate_python(payload)]
         except ValidationError as error:
@@ -458,7 +446,7 @@ class _Reader:
             for detail in error.errors():
                 bad.setdefault(detail["loc"][0], []).append(detail)
         good: list[dict | None] = []
-        for index, (file, path, item, _) in enumerate(items):
+        for index, (file, path, item) in enumerate(items):
             if index not in bad:
                 good.append(dump(model.model_validate(item)))
                 continue
@@ -838,49 +826,9 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-_PARALLEL_MIN_BYTES = 8_000_000  # below this the second process costs more than it saves
-
-
 def _decoded(data: bytes) -> str:
     text = data.decode("utf-8")
     return text[1:] if text.startswith("\ufeff") else text
-
-
-def _check_files_elsewhere(contents: list[bytes]) -> bytes:
-    """In the worker: each file's [(section, [checked dumps])], or None if any of it needs the usual path."""
-    from . import _yaml
-
-    results = []
-    for data in contents:
-        results.append(_check_file(data, _yaml))
-    return marshal.dumps(results)
-
-
-def _check_file(data: bytes, _yaml):
-    try:
-        text = _decoded(data)
-    except UnicodeDecodeError:
-        return None
-    if not text.strip():
-        return None
-    parsed = _yaml.fast_parse(text)
-    if type(parsed) is not dict:
-        return None
-    sections = []
-    for key, items in parsed.items():
-        if key not in _FAST or (items is not None and type(items) is not list):
-            return None
-        if items is None:
-            continue
-        fast = _FAST[key]
-        records = []
-        for item in items:
-            record = fast(item)
-            if record is None:
-                return None
-            records.append(record)
-        sections.append((key, records))
-    return sections
 
 
 @dataclass
@@ -1451,29 +1399,56 @@ def _cache_path(data_dir: Path, contents: dict[Path, bytes]) -> Path:
     return cache_dir() / f"{digest.hexdigest()}.marshal"
 
 
+_CACHE_MAGIC = b"ecosystem-cache\n"
+
+
 def _read_cache(path: Path):
+    """The cached payload (see _write_cache) with its records put together, or None."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
-        return marshal.loads(data)  # marshal.load(handle) reads in small pieces: several times slower
-    except (OSError, EOFError, ValueError, TypeError):
+            data = handle.read()  # marshal.load(handle) reads in small pieces: several times slower
+        if not data.startswith(_CACHE_MAGIC):
+            return None
+        view = memoryview(data)
+        start = len(_CACHE_MAGIC) + 8
+        size = int.from_bytes(view[len(_CACHE_MAGIC):start], "little")
+        payload = marshal.loads(view[start:start + size])
+        sections: dict[str, dict] = {section: {} for section in SECTIONS}
+        offset = start + size
+        for length in payload["records"]:
+            for section, records in marshal.loads(view[offset:offset + length]):
+                sections[section].update(records)
+            offset += length
+        if offset != len(data):
+            return None
+        payload.update(sections)
+        return payload
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
 
 
-def _write_cache(path: Path, dataset: Dataset) -> None:
-    payload = {
+def _write_cache(path: Path, dataset: Dataset, blobs: list[bytes] | None = None) -> None:
+    """Write the validated dataset: a header, then the records as marshalled (section, records) lists.
+
+    ``blobs`` are such lists already marshalled (the fast load's); without them the dataset's
+    records are marshalled here. The file: a magic line, the header's length (8 bytes), the
+    marshalled header (vocabulary, views, origins of the locations, the blobs' lengths), the blobs.
+    """
+    if blobs is None:
+        blobs = [marshal.dumps([(section, getattr(dataset, section)) for section in SECTIONS])]
+    header = marshal.dumps({
         "vocabulary": dataset.vocabulary.model_dump(mode="json", by_alias=True),
-        "sources": dataset.sources,
-        "entities": dataset.entities,
-        "relations": dataset.relations,
         "views": json.loads(json.dumps(dataset.views, default=str)),
-        "locations": dataset.locations,
-    }
+        "origins": _origins(dataset.locations),
+        "records": [len(blob) for blob in blobs],
+    })
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         with open(temporary, "wb") as handle:
-            marshal.dump(payload, handle)
+            handle.write(_CACHE_MAGIC + len(header).to_bytes(8, "little") + header)
+            for blob in blobs:
+                handle.write(blob)
         os.replace(temporary, path)
     except (OSError, ValueError):
         pass  # a cache that cannot be written only costs time
@@ -1481,12 +1456,13 @@ def _write_cache(path: Path, dataset: Dataset) -> None:
 
 def _dataset_from_cache(data_dir: Path, payload: dict) -> Dataset:
     vocabulary = Vocabulary.model_validate(payload["vocabulary"])
+    sections = {section: payload[section] for section in SECTIONS}
     return Dataset(
         path=data_dir,
         vocabulary=vocabulary,
-        sources=payload["sources"],
-        entities=payload["entities"],
-        relations=payload["relations"],
+        sources=sections["sources"],
+        entities=sections["entities"],
+        relations=sections["relations"],
         views=payload["views"],
-        locations={key: tuple(value) for key, value in payload["locations"].items()},
+        locations=Locations(sections, [tuple(origin) for origin in payload["origins"]]),
     )

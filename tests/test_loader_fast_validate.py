@@ -50,7 +50,7 @@ def _assert_agrees(section, item):
 
 
 def _plain(dataset) -> str:
-    return json.dumps([dataset.sources, dataset.entities, dataset.relations, dataset.locations], ensure_ascii=False)
+    return json.dumps([dataset.sources, dataset.entities, dataset.relations, dict(dataset.locations)], ensure_ascii=False)
 
 
 def _load_both(path, monkeypatch):

@@ -1,0 +1,285 @@
+"""The fast first load (ecosystem/_fastload.py) gives exactly what the reader gives, or declines.
+
+* plainly valid data: the same Dataset (records, order, locations), in one process or two, cut
+  into many pieces or few, whatever the layout of the YAML;
+* anything wrong, in one piece or across pieces (a duplicate id, an unknown reference, a forbidden
+  endpoint, a shared name, equity past 100%, ...): the fast load declines (returns None), so the
+  problems reported are the reader's;
+* a cut that would fall inside a quoted scalar, an unusual layout, a failed second process: the
+  same result or a decline, never a different dataset.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ecosystem import _fastload, _yaml, loader
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+sys.path.insert(0, str(ROOT))
+from benchmarks.synthetic import write_dataset  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not _yaml.fast_available(), reason="needs yaml-rs (the `fast` extra)")
+
+
+def _plain(dataset) -> str:
+    return json.dumps([dataset.sources, dataset.entities, dataset.relations, dict(dataset.locations),
+                       dataset.views], ensure_ascii=False, default=str)
+
+
+def _inputs(path: Path):
+    files = loader._record_files(path)
+    vocabulary = loader._vocabulary_file(path)
+    views = next((path / name for name in ("views.yaml",) if (path / name).is_file()), None)
+    contents = {file: file.read_bytes() for file in [vocabulary] + ([views] if views else []) + files}
+    return contents, vocabulary, views, files
+
+
+def _fast(path: Path):
+    """The fast load's dataset, or None when it declines."""
+    contents, vocabulary, views, files = _inputs(path)
+    found = _fastload.load(path, contents, vocabulary, views, files)
+    return None if found is None else found[0]
+
+
+def _reader(path: Path):
+    """What the reader alone gives: the dataset, or the problems."""
+    contents, vocabulary, views, files = _inputs(path)
+    try:
+        return loader._read(path, contents, vocabulary, views, files)
+    except loader.DataError as error:
+        return error.problems
+
+
+@pytest.fixture
+def small_pieces(monkeypatch):
+    """Pieces of a few records each, and a second process for any size."""
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", 1_500)
+    monkeypatch.setattr(_fastload, "PARALLEL_MIN_BYTES", 0)
+
+
+@pytest.fixture
+def workers(monkeypatch):
+    """Counts the second processes started."""
+    started = []
+    original = _fastload._Worker.__init__
+
+    def spy(self, work):
+        started.append(1)
+        original(self, work)
+
+    monkeypatch.setattr(_fastload._Worker, "__init__", spy)
+    return started
+
+
+def _assert_same(path: Path) -> None:
+    fast, slow = _fast(path), _reader(path)
+    assert fast is not None, "the fast load declined plainly valid data"
+    assert not isinstance(slow, list), slow
+    assert _plain(fast) == _plain(slow)
+
+
+# --- plainly valid data ----------------------------------------------------------------------------
+
+
+def test_valid_fixtures_and_synthetic_data_load_as_the_reader_reads_them(tmp_path):
+    _assert_same(FIXTURES / "valid")
+    write_dataset(tmp_path / "one", 300, fmt="yaml")
+    _assert_same(tmp_path / "one")
+    write_dataset(tmp_path / "three", 300, fmt="yaml", files=3)
+    _assert_same(tmp_path / "three")
+
+
+@pytest.mark.skipif(loader._cpu_count() < 2, reason="one core: no second process")
+def test_many_pieces_in_two_processes_give_the_same_dataset(tmp_path, small_pieces, workers, monkeypatch):
+    write_dataset(tmp_path / "data", 400, fmt="yaml", files=2)
+    contents, vocabulary, views, files = _inputs(tmp_path / "data")
+    jobs = [job for index, file in enumerate(files) for job in _fastload._pieces(index, loader._decoded(contents[file]))]
+    assert len(jobs) > 20  # cut into many pieces
+    together = _fast(tmp_path / "data")
+    assert workers  # a second process read some of them
+    monkeypatch.setattr(_fastload, "parallel", False)
+    workers.clear()
+    alone = _fast(tmp_path / "data")
+    assert not workers
+    assert together is not None and _plain(together) == _plain(alone) == _plain(_reader(tmp_path / "data"))
+
+
+def test_a_failed_second_process_leaves_its_pieces_to_this_one(tmp_path, small_pieces, monkeypatch):
+    write_dataset(tmp_path / "data", 200, fmt="yaml")
+    monkeypatch.setattr(_fastload._Worker, "result", lambda self: b"")
+    _assert_same(tmp_path / "data")
+
+
+def test_the_cache_keeps_what_the_fast_load_read(tmp_path, small_pieces, monkeypatch):
+    monkeypatch.setenv("ECOSYSTEM_CACHE_DIR", str(tmp_path / "cache"))
+    write_dataset(tmp_path / "data", 300, fmt="yaml", files=2)
+    first = loader.load(tmp_path / "data")
+    assert isinstance(first.locations, loader.Locations)  # built by the fast load
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+    again = loader.load(tmp_path / "data")
+    assert _plain(again) == _plain(first) == _plain(_reader(tmp_path / "data"))
+
+
+LAYOUTS = {
+    "items at column 0": lambda text: text.replace("\n  - ", "\n- ").replace("\n    ", "\n  ").replace("\n      ", "\n    "),
+    "comments between items": lambda text: text.replace("\n  - ", "\n  # a comment\n\n  - "),
+    "windows line ends": lambda text: text.replace("\n", "\r\n"),
+    "a byte-order mark": lambda text: "\ufeff" + text,
+    "an empty section after": lambda text: text + "sources:\n",
+    "a flow sequence": lambda text: text.split("\n", 1)[0] + "\n" + _as_flow(text),
+    "a document start": lambda text: "---\n" + text,
+}
+
+
+def _as_flow(text: str) -> str:
+    section = "entities" if "\nentities:" in text else "relations"
+    items = text.split(f"\n{section}:\n", 1)[1]
+    return f"{section}: [\n" + ",\n".join("  " + line[4:] for line in items.splitlines() if line.startswith("  - {")) + "\n]\n"
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_every_layout_loads_as_the_reader_reads_it(tmp_path, small_pieces, layout):
+    write_dataset(tmp_path / "data", 120, fmt="yaml")
+    for file in (tmp_path / "data").glob("relations*.yaml"):
+        text = file.read_text(encoding="utf-8")
+        if layout == "a flow sequence":  # flow items only (block ones would not fit in [ ])
+            text = text.split("\nrelations:\n")[0] + "\nrelations:\n" + "".join(
+                line + "\n" for line in text.splitlines() if line.startswith("  - {"))
+        file.write_bytes(LAYOUTS[layout](text).encode("utf-8"))
+    fast, slow = _fast(tmp_path / "data"), _reader(tmp_path / "data")
+    assert fast is None or _plain(fast) == _plain(slow)
+    if layout != "a document start":  # `---` is left to the reader; the others are read fast
+        assert fast is not None
+
+
+def test_a_cut_inside_a_quoted_scalar_is_declined_or_harmless(tmp_path, monkeypatch):
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", 10)  # a cut before every item line, if it could
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", data)
+    relations = data / "relations.yaml"
+    text = relations.read_text(encoding="utf-8")
+    relations.write_text(text.replace("relations:\n", 'relations:\n- type: owns\n  from: jack_ma\n  to: alibaba\n'
+                                      '  note: "one line\n- and what looks like an item"\n  sources: [case]\n', 1)
+                         if "relations:\n-" in text else text, encoding="utf-8")
+    fast, slow = _fast(data), _reader(data)
+    assert fast is None or (not isinstance(slow, list) and _plain(fast) == _plain(slow))
+
+
+# --- anything wrong: declined, the reader reports -------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (FIXTURES / "invalid").iterdir()))
+def test_every_invalid_fixture_is_declined(name, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", folder)
+    shutil.copy(FIXTURES / "invalid" / name, folder / name)
+    assert isinstance(_reader(folder), list)  # the fixture has a problem
+    assert _fast(folder) is None
+    with pytest.raises(loader.DataError) as raised:
+        loader.load(folder, use_cache=False)
+    assert raised.value.problems == _reader(folder)
+
+
+def _entity_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("  - id: ")]
+
+
+# Each damage touches two records far apart in the files (the first and the last piece, and so
+# different processes), each record well formed on its own: what only the whole dataset shows
+# must still be seen.
+DAMAGE = {
+    "an entity id used twice": ("entities", lambda t: _append(t, f"  - {{id: {_first(t, 'company')}, name: Zed Co, "
+                                                                 f"type: company, sources: [{_first(t, 'src')}]}}\n")),
+    "a name used by two entities": ("entities", lambda t: _append(t, "  - {id: zed, name: \"People's Republic of "
+                                                                     f"China\", type: company, sources: [{_first(t, 'src')}]}}\n")),
+    "a relation to an unknown entity": ("relations", lambda t: _replace_last(t, "to: company_", "to: compnay_")),
+    "a forbidden endpoint type": ("relations", lambda t: _sub_last(
+        t, r"\{type: officer_of, from: person_[0-9]+", f"{{type: officer_of, from: {_first(t, 'company')}")),
+    "an unknown source": ("relations", lambda t: _replace_last(t, '["src_', '["srcx_')),
+    "an unknown jurisdiction": ("entities", lambda t: _replace_last(t, "jurisdiction: ", "jurisdiction: atlantis_")),
+    "a relation id given twice": ("relations", lambda t: _replace_last(t, "{type: ", f"{{id: {_first(t, 'rel')}, type: ")),
+    "a derived relation id twice": ("relations", lambda t: _append(t, _first_line(t, "  - {type: competes_with"))),
+    "equity past 100%": ("relations", lambda t: _append(_prepend(t, _stake(t, 0)), _stake(t, 1))),
+    "a record the fast check declines": ("relations", lambda t: _replace_last(t, "  - {type: ", "  - {typo: x, type: ")),
+    "a YAML 1.1 word": ("relations", lambda t: _replace_last(t, "inferred: true", "inferred: yes")),
+}
+
+
+def _stake(text: str, which: int) -> str:
+    owner, target = re.findall(r"from: (company_[0-9]+)", text)[which], re.findall(r"to: (company_[0-9]+)", text)[0]
+    return f"  - {{type: owns, from: {owner}, to: {target}, equity: 60, sources: [{_first(text, 'src')}]}}\n"
+
+
+def _first_line(text: str, start: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(start)) + "\n"
+
+
+def _append(text: str, record: str) -> str:
+    return text + record
+
+
+def _prepend(text: str, record: str) -> str:
+    head, key, tail = text.partition(":\n")
+    return head + key + record + tail
+
+
+def _first(text: str, prefix: str) -> str:
+    """The first id in the text that starts with ``prefix``."""
+    return re.search(prefix + r"_[0-9]+", text).group(0)
+
+
+def _sub_last(text: str, pattern: str, new: str) -> str:
+    *_, last = re.finditer(pattern, text)
+    return text[:last.start()] + new + text[last.end():]
+
+
+def _replace_last(text: str, old: str, new: str) -> str:
+    head, found, tail = text.rpartition(old)
+    return head + new + tail if found else text
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_problems_across_pieces_are_declined_and_reported_by_the_reader(tmp_path, small_pieces, damage):
+    write_dataset(tmp_path / "data", 300, fmt="yaml")
+    section, change = DAMAGE[damage]
+    file = tmp_path / "data" / f"{section}.yaml"
+    text = file.read_text(encoding="utf-8")
+    changed = change(text)
+    assert changed != text, "the damage did not apply"
+    file.write_text(changed, encoding="utf-8")
+    slow = _reader(tmp_path / "data")
+    fast = _fast(tmp_path / "data")
+    if isinstance(slow, list):
+        assert fast is None
+    else:  # a change the data allows (a clash the reader resolves): the same dataset, or declined
+        assert fast is None or _plain(fast) == _plain(slow)
+    if damage == "a YAML 1.1 word":  # valid (`yes` is true in YAML 1.1), but not for the fast parser
+        assert fast is None and not isinstance(slow, list)
+    else:
+        assert isinstance(slow, list), "the damage made no problem"
+
+
+# --- random records and cuts -----------------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n=st.integers(5, 120), seed=st.integers(0, 10_000), piece=st.integers(40, 5_000), files=st.integers(1, 3))
+def test_random_datasets_cut_anywhere_load_as_the_reader_reads_them(tmp_path_factory, monkeypatch, n, seed, piece, files):
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", piece)
+    monkeypatch.setattr(_fastload, "parallel", False)  # forks are tested above; keep this quick
+    path = write_dataset(tmp_path_factory.mktemp("random") / "data", n, fmt="yaml", files=files, seed=seed)
+    fast, slow = _fast(path), _reader(path)
+    if isinstance(slow, list):  # tiny synthetic datasets are not always valid: then declined
+        assert fast is None
+    else:
+        assert fast is not None and _plain(fast) == _plain(slow)

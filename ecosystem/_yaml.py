@@ -41,41 +41,81 @@ except Exception:  # ImportError, or an incompatible version
     _yaml_rs = None
 
 _WORDS_1_1 = ("yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "=", "<<")
-# Each scan starts with a literal or a small class and looks behind, which keeps it fast
-# (one combined alternation is several times slower); a scan that finds something sends the
-# text to PyYAML.
-_RISKY_SCANS = (
-    # a YAML 1.1 bool, `=` or `<<` as a whole plain scalar (ended by a newline, `,`, `]`, `}`, `: `)
-    re.compile(
-        "(?:" + "|".join(f"{re.escape(word)}(?<=[\\s\\[{{,]{re.escape(word)})" for word in _WORDS_1_1) + ")"
-        + r"(?=[\r\n,\]}]|:[ \t\r\n]|:\Z|\Z)"
-    ),
-    # a number with a leading zero (017 is octal 15 in 1.1, 17 in 1.2) or 0o17 (a string in 1.1)
-    re.compile(r"0[0-7_o](?:(?<=[\s\[{,:]0.)|(?<=[\s\[{,:][-+]0.))"),
-    # digit:digit: sexagesimal numbers (1:20 is 80 in 1.1) and times (yaml-rs reads 12:30:45 as a time)
-    re.compile(r":(?<=[0-9]:)[0-9]"),
-    # a quoted date: a string in PyYAML, a date in yaml-rs
-    re.compile(r"-(?<=[\"'][0-9]{4}-)"),
-    # tags, anchors, aliases, reserved indicators and directives where a scalar or node starts
-    re.compile(r"[!&*@`%](?:(?<=[\s\[{,:][!&*@`%])|(?<=^[!&*@`%]))"),
-    # an explicit (complex) key: yaml-rs makes tuple keys of sequences where PyYAML refuses them
-    re.compile(r"\?(?<=[\s\[{,:]\?)(?=[\s]|\Z)"),
-)
-# blanks before the end of a scalar (`on  # comment`, trailing spaces) escape the first scan,
-# so a text that has any gets the exact (slower) scan for whole-scalar 1.1 words
-_TRAILING_BLANKS = re.compile(r"[\r\n,\]}#](?<=[ \t][\r\n,\]}#])")
-_RISKY_WORDS_SLOW = re.compile(
-    r"(?:^|[\s\[{,])(?:" + "|".join(re.escape(word) for word in _WORDS_1_1) + r")"
-    r"(?=[ \t]*(?:[\r\n,\]}#]|:[ \t\r\n]|:?\Z))",
-    re.MULTILINE,
-)
+
+# Each scan is kept as (character, pattern) and its pattern starts with that one literal character,
+# so the regex engine finds candidates with its literal-prefix search (a tight loop over the text);
+# a scan led by a character class or an alternation tests every character against it and is
+# several times slower. A scan is skipped when its character is not in the text at all (`in` is a
+# memchr, ten times faster still). The scans read the text as it is, a token at its very start
+# counting as one after a separator; a scan that finds something sends the text to PyYAML unless
+# `_harmless` says otherwise.
+
+# what may stand before a whole plain scalar: whitespace, `[`, `{`, `,` (the number and indicator
+# scans also count `:`)
+_SEPARATORS = r"\s\[{,"
+_SEPARATORS_OR_COLON = _SEPARATORS + ":"
 
 
-_LEADING_ZERO_SCAN = _RISKY_SCANS[1]
-_INDICATOR_SCAN = _RISKY_SCANS[4]
+def _follows_separator(token: str, separators: str = _SEPARATORS) -> str:
+    """A look-behind placed right after ``token``: the token starts the text or follows a separator."""
+    return f"(?<![^{separators}]{token})"
+
+
+def _word_scan(words: list[str]) -> tuple[str, re.Pattern]:
+    """One scan for the 1.1 words that begin with the same character, as whole plain scalars.
+
+    A word must be followed by an end (a newline, `,`, `]`, `}`, `#`, `: `), perhaps after blanks.
+    """
+    lead = words[0][0]
+    rests = "|".join(re.escape(word[1:]) + _follows_separator(re.escape(word)) for word in words)
+    return lead, re.compile(f"{re.escape(lead)}(?:{rests})" + r"(?=[ \t]*(?:[\r\n,\]}#]|:[ \t\r\n]|:?\Z))")
+
+
+def _word_scans() -> tuple[tuple[str, re.Pattern], ...]:
+    by_lead: dict[str, list[str]] = {}
+    for word in _WORDS_1_1:
+        by_lead.setdefault(word[0], []).append(word)
+    return tuple(_word_scan(words) for words in by_lead.values())
+
+
+def _indicator_scan(char: str) -> tuple[str, re.Pattern]:
+    token = re.escape(char)
+    return char, re.compile(token + _follows_separator(token, _SEPARATORS_OR_COLON))
+
+
+# a YAML 1.1 bool, `=` or `<<` as a whole plain scalar, and what ends one right after the word
+_WORD_SCANS = _word_scans()
+_WORD_END = re.compile(r"[\r\n,\]}]|:[ \t\r\n]|:?\Z")
+# a blank before the end of a scalar (`on  # comment`, `on ,`): where the text has one, a word
+# followed by blanks counts too
+_TRAILING_BLANKS = ((" ", re.compile(r" [\r\n,\]}#]")), ("\t", re.compile(r"\t[\r\n,\]}#]")))
+# a number with a leading zero (017 is octal 15 in 1.1, 17 in 1.2) or 0o17 (a string in 1.1)
+_LEADING_ZEROS = (
+    ("0", re.compile(
+        r"0[0-7_o](?:" + _follows_separator("0.", _SEPARATORS_OR_COLON)
+        + r"|(?<=[-+]0.)" + _follows_separator("[-+]0.", _SEPARATORS_OR_COLON) + ")"
+    )),
+)
 # the rest of a number-like token, and what may follow it for it to be a whole plain scalar
 _NUMBER_TAIL = re.compile(r"[0-9a-zA-Z_.:+-]*[ \t]*(?:[,\]}#\r\n]|:[ \t\r\n]|:?\Z)")
+_ALWAYS_RISKY = (
+    # digit:digit: sexagesimal numbers (1:20 is 80 in 1.1) and times (yaml-rs reads 12:30:45 as a time)
+    (":", re.compile(r":[0-9](?<=[0-9]:[0-9])")),
+    # a quoted date: a string in PyYAML, a date in yaml-rs
+    ("-", re.compile(r"-(?<=[\"'][0-9]{4}-)")),
+)
+_INDICATORS = (
+    # tags, anchors, aliases, reserved indicators and directives where a scalar or node starts
+    *(_indicator_scan(char) for char in "!&*@`%"),
+    # an explicit (complex) key: yaml-rs makes tuple keys of sequences where PyYAML refuses them
+    ("?", re.compile(r"\?" + _follows_separator(r"\?", _SEPARATORS_OR_COLON) + r"(?=\s|\Z)")),
+)
 _SCALAR_STARTERS = frozenset(":-?,[{")
+
+
+def _present(scans, text: str) -> list[re.Pattern]:
+    """The patterns of ``scans`` whose leading character is in ``text`` (the others cannot match)."""
+    return [pattern for lead, pattern in scans if lead in text]
 
 
 def _harmless(text: str, start: int) -> bool:
@@ -105,24 +145,56 @@ def safe_for_fast(text: str) -> bool:
 
     A cheap scan finds candidates; each is then looked at on its line, and one that sits in a
     comment or inside a longer plain scalar (prose such as "250,000 users" or "Rowman & Littlefield")
-    is not counted. A quoted date is always counted (yaml-rs reads it as a date).
+    is not counted. A quoted date, a time or a sexagesimal number (`1:20`) always counts.
     """
-    text = "\n" + text  # the scans look behind for a separator: give the first line one
-    for scan in _RISKY_SCANS:
-        for match in scan.finditer(text):
+    return (
+        _indicators_safe(text)
+        and not any(pattern.search(text) for pattern in _present(_ALWAYS_RISKY, text))
+        and _numbers_safe(text)
+        and _words_safe(text)
+    )
+
+
+def _indicators_safe(text: str) -> bool:
+    """No tag, anchor, alias, reserved indicator, directive or explicit key starts a node."""
+    return all(
+        _harmless(text, match.start()) for pattern in _present(_INDICATORS, text) for match in pattern.finditer(text)
+    )
+
+
+def _numbers_safe(text: str) -> bool:
+    """No number with a leading zero (017, -017, 0o17) is a whole plain scalar."""
+    for pattern in _present(_LEADING_ZEROS, text):
+        for match in pattern.finditer(text):
             start = match.start()
-            if scan is _LEADING_ZERO_SCAN:
-                if text[start - 1] in "+-":
-                    start -= 1
-                if _NUMBER_TAIL.match(text, match.end()) is None:
-                    continue  # a longer plain scalar (250,000 people): text to both parsers
-            elif scan is not _INDICATOR_SCAN and scan is not _RISKY_SCANS[0] and scan is not _RISKY_SCANS[5]:
-                return False  # times and sexagesimals, quoted dates: always risky
+            if start and text[start - 1] in "+-":
+                start -= 1
+            if _NUMBER_TAIL.match(text, match.end()) is None:
+                continue  # a longer plain scalar (250,000 people): text to both parsers
             if not _harmless(text, start):
                 return False
-    if _TRAILING_BLANKS.search(text) is not None or text[-1:] in (" ", "\t"):
-        for match in _RISKY_WORDS_SLOW.finditer(text):
-            start = match.start() if text[match.start()] not in " \t\r\n[{," else match.start() + 1
+    return True
+
+
+def _words_safe(text: str) -> bool:
+    """No YAML 1.1 word (yes/no/on/off in three cases, `=`, `<<`) is a whole plain scalar.
+
+    A word with its end right after it counts. One followed by blanks first (``on  # comment``)
+    counts when the text has a blank before an end anywhere; it is then looked at from the
+    separator before it when that is a rarer whitespace character (U+3000, U+00A0, ...), so that
+    character is not taken for text before the word (conservative).
+    """
+    found = []
+    for pattern in _present(_WORD_SCANS, text):
+        for match in pattern.finditer(text):
+            start = match.start()
+            if _WORD_END.match(text, match.end()) is not None and not _harmless(text, start):
+                return False
+            found.append(start)
+    if found and (text[-1:] in (" ", "\t") or any(p.search(text) for p in _present(_TRAILING_BLANKS, text))):
+        for start in found:
+            if start and text[start - 1] not in " \t\r\n[{,":
+                start -= 1
             if not _harmless(text, start):
                 return False
     return True

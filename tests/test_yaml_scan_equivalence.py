@@ -176,3 +176,17 @@ def test_random_snippets():
         _assert_agree(text)
         passed += _reference_safe_for_fast(text)
     assert 20_000 < passed < 90_000  # both outcomes are well represented
+
+
+def test_random_edits_of_bundled_data():
+    """Pieces of the real files, cut anywhere, with risky tokens put in anywhere."""
+    sources = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "data").glob("*.yaml"))]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        source = rng.choice(sources)
+        start = rng.randrange(len(source))
+        text = source[start:start + rng.randint(0, 400)]
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randint(0, len(text))
+            text = text[:at] + rng.choice(_TOKENS) + text[at:]
+        _assert_agree(text)

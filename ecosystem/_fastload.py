@@ -30,7 +30,7 @@ import marshal
 import os
 import re
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from . import _yaml
@@ -40,14 +40,15 @@ enabled = True  # tests turn it off to compare with the reader
 parallel = True  # tests turn the second process off
 PIECE_BYTES = 2_000_000  # records per piece: about this many characters
 PARALLEL_MIN_BYTES = 4_000_000  # below this a second process costs more than it saves
-SHARE_HERE = 0.53  # of the bytes, read in this process (it also puts the pieces together)
+SHARE_HERE = 0.5  # of the records, read in this process (it also puts the pieces together)
 
 _SECTIONS = ("sources", "entities", "relations")
-_KEY_LINE = re.compile(r"\n(sources|entities|relations):[ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)")
-# a line at column 0 that is neither a comment, a blank line nor a `- ` item
-_COLUMN_0 = re.compile(r"\n(?:[^ \t#\r\n-]|-[^ \t\r\n])")
-_FIRST_ITEM = re.compile(r"\n( *)-[ \t]")
-_BLANK_OR_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*(?:#[^\r\n]*)?")
+_BOM = "\ufeff".encode()
+# on the bytes of a file; each pattern starts at the newline before the line it looks for
+_KEY_LINE = re.compile(rb"\n(sources|entities|relations):[ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)")
+_COLUMN_0 = re.compile(rb"\n(?:[^ \t#\r\n-]|-[^ \t\r\n])")  # not a comment, a blank or a `- ` item
+_FIRST_ITEM = re.compile(rb"\n( *)-[ \t]")
+_BLANK_OR_COMMENTS = re.compile(rb"(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*(?:#[^\r\n]*)?")
 
 
 def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, views_file: Path | None,
@@ -68,17 +69,9 @@ def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, vie
     views = reader._read_views(views_file) if views_file else {}
     if reader.problems:
         return None
-    texts = []
-    for file in files:
-        try:
-            text = _loader._decoded(contents[file])
-        except UnicodeDecodeError:
-            return None
-        if not text.strip():
-            return None
-        texts.append(text)
-    jobs = [job for index, text in enumerate(texts) for job in _pieces(index, text)]
-    found = _run(jobs, texts, _Rules(vocabulary), marshalled)
+    datas = [contents[file] for file in files]
+    jobs = [job for index, data in enumerate(datas) for job in _pieces(index, data)]
+    found = _run(jobs, datas, _Rules(vocabulary), marshalled)
     if found is None:
         return None
     results, blobs = found
@@ -90,20 +83,22 @@ def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, vie
 # cutting files into pieces
 
 
-def _pieces(index: int, text: str) -> list[tuple]:
-    """(file index, section or None, start, end, item lines) for each piece of one file's text.
+def _pieces(index: int, data: bytes) -> list[tuple]:
+    """(file index, section or None, start, end, item lines) for each piece of one file's bytes.
 
-    A piece with a section is ``text[start:end]``, whole item lines of that section; one with None
-    is the whole file, for layouts this does not cut.
+    A piece with a section is ``data[start:end]``, whole item lines of that section; one with
+    None is the whole file, for layouts this does not cut (read as the reader reads a file).
     """
-    whole = [(index, None, 0, len(text), 0)]
-    framed = "\n" + text  # positions in `framed` are one past those in `text`
+    whole = [(index, None, 0, len(data), 0)]
+    skip = len(_BOM) if data.startswith(_BOM) else 0
+    framed = b"\n" + data[skip:]  # every line after a newline; framed[i] is data[i - 1 + skip]
+    shift = skip - 1
     keys = list(_KEY_LINE.finditer(framed))
     starts = [match.start() for match in keys]
     if not keys or [match.start() for match in _COLUMN_0.finditer(framed)] != starts:
         return whole  # another layout, or other text at column 0
     sections = [match.group(1) for match in keys]
-    if len(set(sections)) != len(sections) or _BLANK_OR_COMMENTS.fullmatch(framed, 0, starts[0]) is None:
+    if len(set(sections)) != len(sections) or _BLANK_OR_COMMENTS.fullmatch(framed, 1, starts[0] + 1) is None:
         return whole
     jobs = []
     for number, match in enumerate(keys):
@@ -115,12 +110,13 @@ def _pieces(index: int, text: str) -> list[tuple]:
             continue  # `relations:` and nothing under it
         if _BLANK_OR_COMMENTS.fullmatch(framed, body_start, item.start()) is None:
             return whole
-        marker = "\n" + item.group(1) + "- "
+        marker = b"\n" + item.group(1) + b"- "
+        section = match.group(1).decode()
         cut = item.start() + 1  # the first item line
         while cut < body_end:
             following = framed.find(marker, cut + PIECE_BYTES, body_end) + 1 if cut + PIECE_BYTES < body_end else 0
             end = following or body_end
-            jobs.append((index, match.group(1), cut - 1, end - 1, framed.count(marker, cut - 1, end)))
+            jobs.append((index, section, cut + shift, end + shift, framed.count(marker, cut - 1, end)))
             cut = end
     return jobs
 
@@ -129,23 +125,26 @@ def _pieces(index: int, text: str) -> list[tuple]:
 # reading pieces, here and in a second process
 
 
-def _run(jobs: list[tuple], texts: list[str], rules: "_Rules", marshalled: bool):
+def _run(jobs: list[tuple], datas: list[bytes], rules: "_Rules", marshalled: bool):
     """(every piece's result in order, marshalled records or None), or None when any piece is not
     plainly valid."""
-    total = sum(end - start for _, _, start, end, _ in jobs)
-    split = len(jobs)
-    if parallel and len(jobs) > 1 and total >= PARALLEL_MIN_BYTES and _loader._cpu_count() >= 2 \
-            and threading.active_count() == 1 and hasattr(os, "fork"):
+    # the work a piece takes goes with its records far more than with its bytes
+    weights = [count if section else (end - start) // 100 for _, section, start, end, count in jobs]
+    total, split = sum(weights), len(jobs)
+    if parallel and len(jobs) > 1 and sum(end - start for _, _, start, end, _ in jobs) >= PARALLEL_MIN_BYTES \
+            and _loader._cpu_count() >= 2 and threading.active_count() == 1 and hasattr(os, "fork"):
         done = 0
-        for split, (_, _, start, end, _) in enumerate(jobs):
+        for split, weight in enumerate(weights):
             if done >= total * SHARE_HERE:
                 break
-            done += end - start
+            done += weight
         else:
             split = len(jobs)
-    there = _Worker(lambda: _sent(_read(jobs[split:], texts, rules))) if split < len(jobs) else None
+    # the second process ends with os._exit, freeing nothing: it keeps what it parsed rather than
+    # spend time freeing it piece by piece
+    there = _Worker(lambda: _sent(_read(jobs[split:], datas, rules, keep=[]))) if split < len(jobs) else None
     try:
-        here = _read(jobs[:split], texts, rules)
+        here = _read(jobs[:split], datas, rules)
         if here is None:
             return None
         blobs = [_records(here)] if marshalled else None
@@ -153,7 +152,7 @@ def _run(jobs: list[tuple], texts: list[str], rules: "_Rules", marshalled: bool)
             return here, blobs
         rest = _received(there.result())
         if rest is None:  # the second process failed: read its pieces here
-            found = _read(jobs[split:], texts, rules)
+            found = _read(jobs[split:], datas, rules)
             if found is None:
                 return None
             rest = found, _records(found)
@@ -244,12 +243,17 @@ class _Rules:
                                  if value.control in ("equity", "none"))
 
 
-def _read(jobs: list[tuple], texts: list[str], rules: _Rules) -> list | None:
+def _read(jobs: list[tuple], datas: list[bytes], rules: _Rules, keep: list | None = None) -> list | None:
+    """The results of reading ``jobs`` (None if any is not plainly valid); parsed data is added to
+    ``keep`` when given (not freed)."""
     results = []
     for index, section, start, end, count in jobs:
-        text = texts[index]
+        try:
+            text = datas[index][start:end].decode("utf-8") if section else _loader._decoded(datas[index])
+        except UnicodeDecodeError:
+            return None
         if section is None:
-            data = _yaml.fast_parse(text)
+            data = _yaml.fast_parse(text) if text.strip() else None
             if type(data) is not dict:
                 return None
             for key, items in data.items():
@@ -261,7 +265,9 @@ def _read(jobs: list[tuple], texts: list[str], rules: _Rules) -> list | None:
                         return None
                     results.append((index, key, result))
             continue
-        data = _yaml.fast_parse(f"{section}:\n{text[start:end]}")
+        data = _yaml.fast_parse(f"{section}:\n{text}")
+        if keep is not None:
+            keep.append(data)
         if type(data) is not dict or len(data) != 1:
             return None
         items = data.get(section)
@@ -344,7 +350,8 @@ def _read_entities(items: list, rules: _Rules):
 
 
 def _read_relations(items: list, rules: _Rules):
-    """(records, {type: (from ids, to ids)}, laws, cited sources, {target: [certain equity, ids]})."""
+    """(records, {type: (from ids, to ids)}, laws, cited sources, {target: [certain equity, ids]},
+    the ids of stakes in targets whose certain equity here already sums past 100%)."""
     check, relation_types, with_shares, counted = (
         _loader._fast_relation, rules.relation_types, rules.with_shares, rules.counted)
     share_low = _loader._share_low
@@ -392,7 +399,8 @@ def _read_relations(items: list, rules: _Rules):
                 held[1].append(relation_id)
     if len(records) != len(items):
         return None  # an id used twice (a derived one perhaps: the reader decides what it becomes)
-    return records, ends, laws, cited, equity
+    heavy = [relation_id for low, ids in equity.values() if low > 100.0001 for relation_id in ids]
+    return records, ends, laws, cited, equity, heavy
 
 
 _READERS = {"sources": _read_sources, "entities": _read_entities, "relations": _read_relations}
@@ -423,7 +431,7 @@ def _assemble(reader, data_dir: Path, files: list[Path], vocabulary, views: dict
     clash = False
     ends: dict[str, tuple[set, set]] = {}
     laws: set[str] = set()
-    equity: dict[str, list] = {}
+    equity: list[tuple[dict, list]] = []
     for index, section, result in results:
         records = result[0]
         counts[section] += len(records)
@@ -441,7 +449,7 @@ def _assemble(reader, data_dir: Path, files: list[Path], vocabulary, views: dict
             names.update(piece_names)
         else:
             relations.update(records)
-            _, piece_ends, piece_laws, piece_cited, piece_equity = result
+            _, piece_ends, piece_laws, piece_cited, piece_equity, piece_heavy = result
             for kind, (starts, finishes) in piece_ends.items():
                 pair = ends.get(kind)
                 if pair is None:
@@ -451,13 +459,7 @@ def _assemble(reader, data_dir: Path, files: list[Path], vocabulary, views: dict
                     pair[1].update(finishes)
             laws |= piece_laws
             cited |= piece_cited
-            for target, (low, ids) in piece_equity.items():
-                held = equity.get(target)
-                if held is None:
-                    equity[target] = [low, ids]
-                else:
-                    held[0] += low
-                    held[1] = held[1] + ids
+            equity.append((piece_equity, piece_heavy))
     if (len(sources), len(entities), len(relations)) != (counts["sources"], counts["entities"], counts["relations"]):
         return None  # an id used in two pieces
     if not files or not (entities or relations or sources):
@@ -470,7 +472,7 @@ def _assemble(reader, data_dir: Path, files: list[Path], vocabulary, views: dict
         return None
     if clash:  # two entities share a name: allowed only between entities listed as distinct
         reader._check_names(entities, _Anywhere())
-    heavy = [relation_id for low, ids in equity.values() if low > 100.0001 for relation_id in ids]
+    heavy = _heavy_stakes(equity)
     if heavy:  # stakes that could pass 100% at some date: the reader's exact check, on them only
         reader._check_equity_sums(vocabulary, entities, {rid: relations[rid] for rid in heavy}, _Anywhere())
     if reader.problems:
@@ -480,6 +482,25 @@ def _assemble(reader, data_dir: Path, files: list[Path], vocabulary, views: dict
     origins = [(section, places[index], len(result[0])) for index, section, result in results]
     return _loader.Dataset(path=data_dir, vocabulary=vocabulary, sources=sources, entities=entities,
                            relations=relations, views=views, locations=_loader.Locations(sections, origins))
+
+
+def _heavy_stakes(equity: list[tuple[dict, list]]) -> list[str]:
+    """The stakes in targets whose certain equity, over all dates, sums past 100%.
+
+    ``equity`` holds each piece's ({target: [certain equity, relation ids]}, the ids of its own
+    heavy stakes); a target in several pieces is summed here (set operations find them).
+    """
+    heavy = [relation_id for _, ids in equity for relation_id in ids]
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for table, _ in equity:
+        shared |= seen & table.keys()
+        seen |= table.keys()
+    for target in shared:
+        tables = [table[target] for table, _ in equity if target in table]
+        if sum(low for low, _ in tables) > 100.0001 and all(low <= 100.0001 for low, _ in tables):
+            heavy.extend(relation_id for _, ids in tables for relation_id in ids)
+    return heavy
 
 
 def _endpoints_allowed(vocabulary, by_type: dict[str, set], ends: dict) -> bool:

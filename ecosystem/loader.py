@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import gc
 import hashlib
 import json
@@ -917,7 +918,17 @@ def _fold(text: str) -> str:
     import unicodedata
 
     decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if decomposed.isascii() or max(decomposed) <= "\uffff":
+        return decomposed.translate(_combining_marks()).strip()
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+@functools.cache
+def _combining_marks() -> dict[int, None]:
+    """A str.translate table deleting the combining marks of the Basic Multilingual Plane."""
+    import unicodedata
+
+    return dict.fromkeys(code for code in range(0x300, 0x10000) if unicodedata.combining(chr(code)))
 
 
 def _did_you_mean(word: str, candidates) -> str:
@@ -1081,6 +1092,7 @@ def _fast_strings(value):
 def _fast_citations(value):
     if type(value) is not list or not value:
         return None
+    known = _KNOWN_IDS
     out = []
     for citation in value:
         kind = type(citation)
@@ -1096,7 +1108,7 @@ def _fast_citations(value):
                 return None
         else:
             return None
-        if type(source) is not str or (source not in _KNOWN_IDS and not _new_id(source)):
+        if type(source) is not str or (source not in known and not _new_id(source)):
             return None
         out.append({"source": source, "locator": locator} if locator else {"source": source})
     return out
@@ -1278,41 +1290,52 @@ def _fast_entity(item):
 
 
 def _fast_relation(item):
+    # written out flat (ids checked inline, no loops over keys): it runs once per relation
     if type(item) is not dict or not item.keys() <= _RELATION_KEYS:
         return None
-    get = item.get
-    out = {}
-    relation_id = get("id")
-    if relation_id is not None:
-        if not _fast_id(relation_id):
-            return None
-        out["id"] = relation_id
+    get, known = item.get, _KNOWN_IDS
     kind, source, target = get("type"), get("from"), get("to")
-    if type(kind) is not str or not _fast_id(source) or not _fast_id(target):
+    if type(kind) is not str or type(source) is not str or type(target) is not str:
         return None
-    out["type"] = kind
-    out["from"] = source
-    out["to"] = target
-    for key in ("equity", "votes"):
-        share = get(key)
-        if share is not None:
-            share = _fast_share(share)
-            if share is None:
-                return None
-            out[key] = share
+    if (source not in known and not _new_id(source)) or (target not in known and not _new_id(target)):
+        return None
+    relation_id = get("id")
+    if relation_id is None:
+        out = {"type": kind, "from": source, "to": target}
+    elif type(relation_id) is str and (relation_id in known or _new_id(relation_id)):
+        out = {"id": relation_id, "type": kind, "from": source, "to": target}
+    else:
+        return None
+    share = get("equity")
+    if share is not None:
+        share = out["equity"] = _fast_share(share)
+        if share is None:
+            return None
+    share = get("votes")
+    if share is not None:
+        share = out["votes"] = _fast_share(share)
+        if share is None:
+            return None
     amount = get("amount")
     if amount is not None:
-        amount = _fast_amount(amount)
+        amount = out["amount"] = _fast_amount(amount)
         if amount is None:
             return None
-        out["amount"] = amount
-    for key in ("start", "end", "as_of"):
-        date = get(key)
-        if date is not None:
-            date = _fast_date(date)
-            if date is None:
-                return None
-            out[key] = date
+    date = get("start")
+    if date is not None:
+        date = out["start"] = _fast_date(date)
+        if date is None:
+            return None
+    date = get("end")
+    if date is not None:
+        date = out["end"] = _fast_date(date)
+        if date is None:
+            return None
+    date = get("as_of")
+    if date is not None:
+        date = out["as_of"] = _fast_date(date)
+        if date is None:
+            return None
     instruments = get("instruments", _MISSING)
     if instruments is not _MISSING:
         instruments = _fast_strings(instruments)
@@ -1327,14 +1350,14 @@ def _fast_relation(item):
         out["role"] = role
     law = get("law")
     if law is not None:
-        if not _fast_id(law):
+        if type(law) is not str or (law not in known and not _new_id(law)):
             return None
         out["law"] = law
     inferred = get("inferred", False)
-    if type(inferred) is not bool:
-        return None
-    if inferred:
+    if inferred is True:
         out["inferred"] = True
+    elif inferred is not False:
+        return None
     note = get("note")
     if note is not None:
         if type(note) is not str:

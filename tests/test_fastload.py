@@ -103,7 +103,7 @@ def test_valid_fixtures_and_synthetic_data_load_as_the_reader_reads_them(tmp_pat
 def test_many_pieces_in_two_processes_give_the_same_dataset(tmp_path, small_pieces, workers, monkeypatch):
     write_dataset(tmp_path / "data", 400, fmt="yaml", files=2)
     contents, vocabulary, views, files = _inputs(tmp_path / "data")
-    jobs = [job for index, file in enumerate(files) for job in _fastload._pieces(index, loader._decoded(contents[file]))]
+    jobs = [job for index, file in enumerate(files) for job in _fastload._pieces(index, contents[file])]
     assert len(jobs) > 20  # cut into many pieces
     together = _fast(tmp_path / "data")
     assert workers  # a second process read some of them

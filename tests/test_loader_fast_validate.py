@@ -172,3 +172,18 @@ def test_generated_records_agree_with_the_models(section, changes):
         else:
             item[key] = changes.draw(_values)
     _assert_agrees(section, item)
+
+
+def _fold_reference(text: str) -> str:
+    """Name folding as defined: casefold, NFKD, combining marks dropped, outer blanks stripped."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x24F), st.characters(min_codepoint=0x300, max_codepoint=0x36F),
+                                  st.characters(min_codepoint=0x1D100, max_codepoint=0x1D24F), st.characters()), max_size=12))
+def test_name_folding_matches_its_definition(text):
+    assert loader._fold(text) == _fold_reference(text)

@@ -468,7 +468,7 @@ def _assemble(reader, data_dir: Path, files: list[Path], vocabulary, views: dict
         return None
     if not (by_type.get("jurisdiction", set()) >= jurisdictions and by_type.get("law", set()) >= laws):
         return None
-    if not _endpoints_allowed(vocabulary, by_type, ends):
+    if not _endpoints_allowed(vocabulary, entities, by_type, ends):
         return None
     if clash:  # two entities share a name: allowed only between entities listed as distinct
         reader._check_names(entities, _Anywhere())
@@ -494,28 +494,45 @@ def _heavy_stakes(equity: list[tuple[dict, list]]) -> list[str]:
     seen: set[str] = set()
     shared: set[str] = set()
     for table, _ in equity:
-        shared |= seen & table.keys()
-        seen |= table.keys()
-    for target in shared:
-        tables = [table[target] for table, _ in equity if target in table]
-        if sum(low for low, _ in tables) > 100.0001 and all(low <= 100.0001 for low, _ in tables):
-            heavy.extend(relation_id for _, ids in tables for relation_id in ids)
+        shared.update(seen.intersection(table))
+        seen.update(table)
+    totals: dict[str, list] = {}
+    for table, _ in equity:
+        for target in shared.intersection(table):
+            low, ids = table[target]
+            total = totals.get(target)
+            if total is None:
+                totals[target] = [low, list(ids), low > 100.0001]
+            else:
+                total[0] += low
+                total[1].extend(ids)
+                total[2] = total[2] or low > 100.0001
+    for low, ids, counted in totals.values():
+        if low > 100.0001 and not counted:  # (a piece's own heavy stakes are in `heavy` already)
+            heavy.extend(ids)
     return heavy
 
 
-def _endpoints_allowed(vocabulary, by_type: dict[str, set], ends: dict) -> bool:
-    """Every relation's ends are known entities of the types its relation type allows."""
-    type_of: dict[str, str] = {}
-    for kind, ids in by_type.items():
-        type_of.update(dict.fromkeys(ids, kind))
-    type_of_id = type_of.__getitem__
+def _endpoints_allowed(vocabulary, entities: dict, by_type: dict[str, set], ends: dict) -> bool:
+    """Every relation's ends are known entities of the types its relation type allows.
+
+    Each end is looked up once, among all entities; each relation type's ends are then checked
+    against the entities of the types it forbids when those are fewer than the ones it allows.
+    """
+    every_end = set().union(*(ids for pair in ends.values() for ids in pair))
+    if not entities.keys() >= every_end:
+        return False
+    sizes = {kind: len(ids) for kind, ids in by_type.items()}
     for kind, (starts, finishes) in ends.items():
         definition = vocabulary.relation_types[kind]
         for permitted, ids in ((definition.from_, starts), (definition.to, finishes)):
-            try:
-                found = set(map(type_of_id, ids))
-            except KeyError:
-                return False  # not an entity
-            if permitted != "*" and not found <= set(permitted):
+            if permitted == "*":
+                continue
+            permitted = set(permitted)
+            forbidden = [entity_type for entity_type in by_type if entity_type not in permitted]
+            if sum(sizes[entity_type] for entity_type in forbidden) < sum(sizes.get(t, 0) for t in permitted):
+                if not all(ids.isdisjoint(by_type[entity_type]) for entity_type in forbidden):
+                    return False
+            elif not ids <= set().union(*(by_type.get(entity_type, ()) for entity_type in permitted)):
                 return False
     return True

@@ -29,6 +29,8 @@ from __future__ import annotations
 import marshal
 import os
 import re
+import shutil
+import tempfile
 import threading
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -40,7 +42,8 @@ enabled = True  # tests turn it off to compare with the reader
 parallel = True  # tests turn the second process off
 PIECE_BYTES = 2_000_000  # records per piece: about this many characters
 PARALLEL_MIN_BYTES = 4_000_000  # below this a second process costs more than it saves
-SHARE_HERE = 0.5  # of the records, read in this process (it also puts the pieces together)
+SHARE_HERE = 0.40  # of the records, read in this process (it also puts the pieces together)
+BATCH = 4  # pieces the second process hands over at a time
 
 _SECTIONS = ("sources", "entities", "relations")
 _BOM = "\ufeff".encode()
@@ -52,13 +55,13 @@ _BLANK_OR_COMMENTS = re.compile(rb"(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*(?:#[^\r\
 
 
 def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, views_file: Path | None,
-         files: list[Path], marshalled: bool = False):
-    """(the dataset, its records marshalled for the cache or None), or None when the usual reader
-    must read it (see the module docstring).
+         files: list[Path], staging: Path | None = None):
+    """(the dataset, the record files it left in ``staging``), or None when the usual reader must
+    read it (see the module docstring).
 
-    With ``marshalled``, the records come back as the cache stores them too: marshalled lists of
-    (section, records), the second process's as it sent them, this process's marshalled while it
-    waits for the other.
+    ``staging`` is the empty folder of a cache entry being made, or None: with one, the records
+    are left there as the cache keeps them, in order (files of marshalled [(section, records)]);
+    the second process hands its pieces over through files there too (else in a temporary folder).
     """
     if not (enabled and files and _yaml.fast_available() and _loader._Reader.fast_validate):
         return None
@@ -71,12 +74,15 @@ def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, vie
         return None
     datas = [contents[file] for file in files]
     jobs = [job for index, data in enumerate(datas) for job in _pieces(index, data)]
-    found = _run(jobs, datas, _Rules(vocabulary), marshalled)
-    if found is None:
-        return None
-    results, blobs = found
-    dataset = _assemble(reader, data_dir, files, vocabulary, views, results)
-    return None if dataset is None else (dataset, blobs)
+    assembly = _Assembly(reader, data_dir, files, vocabulary, views)
+    folder = staging if staging is not None else Path(tempfile.mkdtemp(prefix="ecosystem-load-"))
+    try:
+        parts = _run(jobs, datas, _Rules(vocabulary), assembly, folder, staging is not None)
+        dataset = assembly.finish() if parts is not None else None
+    finally:
+        if staging is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    return None if dataset is None else (dataset, parts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -84,12 +90,14 @@ def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, vie
 
 
 def _pieces(index: int, data: bytes) -> list[tuple]:
-    """(file index, section or None, start, end, item lines) for each piece of one file's bytes.
+    """(file index, section or None, start, end, item marker, weight) for each piece of a file.
 
-    A piece with a section is ``data[start:end]``, whole item lines of that section; one with
-    None is the whole file, for layouts this does not cut (read as the reader reads a file).
+    A piece with a section is ``data[start:end]``, whole item lines of that section, each of
+    which starts after a newline with the marker (the indentation and ``- ``); one with None is
+    the whole file, for layouts this does not cut (read as the reader reads a file). The weight
+    estimates the piece's records, which the work goes with far more than with its bytes.
     """
-    whole = [(index, None, 0, len(data), 0)]
+    whole = [(index, None, 0, len(data), b"", len(data) / 150)]
     skip = len(_BOM) if data.startswith(_BOM) else 0
     framed = b"\n" + data[skip:]  # every line after a newline; framed[i] is data[i - 1 + skip]
     shift = skip - 1
@@ -113,10 +121,13 @@ def _pieces(index: int, data: bytes) -> list[tuple]:
         marker = b"\n" + item.group(1) + b"- "
         section = match.group(1).decode()
         cut = item.start() + 1  # the first item line
+        record_bytes = None  # the average record's size, from the first piece
         while cut < body_end:
             following = framed.find(marker, cut + PIECE_BYTES, body_end) + 1 if cut + PIECE_BYTES < body_end else 0
             end = following or body_end
-            jobs.append((index, section, cut + shift, end + shift, framed.count(marker, cut - 1, end)))
+            if record_bytes is None:
+                record_bytes = (end - cut) / max(1, framed.count(marker, cut - 1, end))
+            jobs.append((index, section, cut + shift, end + shift, marker, (end - cut) / record_bytes))
             cut = end
     return jobs
 
@@ -125,45 +136,81 @@ def _pieces(index: int, data: bytes) -> list[tuple]:
 # reading pieces, here and in a second process
 
 
-def _run(jobs: list[tuple], datas: list[bytes], rules: "_Rules", marshalled: bool):
-    """(every piece's result in order, marshalled records or None), or None when any piece is not
-    plainly valid."""
-    # the work a piece takes goes with its records far more than with its bytes
-    weights = [count if section else (end - start) // 100 for _, section, start, end, count in jobs]
-    total, split = sum(weights), len(jobs)
-    if parallel and len(jobs) > 1 and sum(end - start for _, _, start, end, _ in jobs) >= PARALLEL_MIN_BYTES \
-            and _loader._cpu_count() >= 2 and threading.active_count() == 1 and hasattr(os, "fork"):
-        done = 0
-        for split, weight in enumerate(weights):
-            if done >= total * SHARE_HERE:
-                break
-            done += weight
-        else:
-            split = len(jobs)
-    # the second process ends with os._exit, freeing nothing: it keeps what it parsed rather than
-    # spend time freeing it piece by piece
-    there = _Worker(lambda: _sent(_read(jobs[split:], datas, rules, keep=[]))) if split < len(jobs) else None
+def _run(jobs: list[tuple], datas: list[bytes], rules: "_Rules", assembly: "_Assembly", folder: Path,
+         keep_records: bool) -> list[str] | None:
+    """Read every piece into ``assembly``; the record files left in ``folder`` (none unless
+    ``keep_records``), or None when a piece is not plainly valid.
+
+    With a second process: this one reads the first pieces while the other reads the rest in
+    batches, leaving each batch's records and summaries in ``folder`` and saying so through a
+    pipe; this one then takes the batches in order as they come. If the other process fails,
+    this one reads what it left.
+    """
+    split = _split(jobs)
+    batches = [jobs[start:start + BATCH] for start in range(split, len(jobs), BATCH)]
+    # the second process ends with os._exit and frees nothing: it keeps what it parsed rather
+    # than spend time freeing it piece by piece
+    worker = _Worker(lambda say: _work(batches, datas, rules, folder, say)) if batches else None
     try:
         here = _read(jobs[:split], datas, rules)
         if here is None:
             return None
-        blobs = [_records(here)] if marshalled else None
-        if there is None:
-            return here, blobs
-        rest = _received(there.result())
-        if rest is None:  # the second process failed: read its pieces here
-            found = _read(jobs[split:], datas, rules)
-            if found is None:
+        for result in here:
+            assembly.add(*result)
+        parts = [_write(folder, "0.records", _records(here))] if keep_records and here else []
+        del here
+        for number, batch in enumerate(batches):
+            said = worker.next()
+            if said == b"-":
                 return None
-            rest = found, _records(found)
-        elif rest[0] is None:
-            return None
-        if marshalled:
-            blobs.append(rest[1])
-        return here + rest[0], blobs
+            records, summaries = folder / f"{number + 1}.records", folder / f"{number + 1}.summary"
+            if said == b"+":
+                results = [(index, section, (piece,) + summary) for (index, section, summary), (_, piece)
+                           in zip(marshal.loads(summaries.read_bytes()), marshal.loads(records.read_bytes()))]
+                summaries.unlink()
+            else:  # the second process failed: read its batch here
+                results = _read(batch, datas, rules)
+                if results is None:
+                    return None
+                if keep_records:
+                    _write(folder, records.name, _records(results))
+            for result in results:
+                assembly.add(*result)
+            if keep_records:
+                parts.append(records.name)
+            else:
+                records.unlink(missing_ok=True)
+        return parts
     finally:
-        if there is not None:
-            there.close()
+        if worker is not None:
+            worker.close()
+
+
+def _split(jobs: list[tuple]) -> int:
+    """How many of the first pieces this process reads: all, or its share when there is a second."""
+    if not (parallel and len(jobs) > 1 and _loader._cpu_count() >= 2 and threading.active_count() == 1
+            and hasattr(os, "fork") and sum(end - start for _, _, start, end, _, _ in jobs) >= PARALLEL_MIN_BYTES):
+        return len(jobs)
+    total, done = sum(job[-1] for job in jobs), 0.0
+    for split, job in enumerate(jobs):
+        if done >= total * SHARE_HERE:
+            return max(split, 1)
+        done += job[-1]
+    return len(jobs)
+
+
+def _work(batches: list[list[tuple]], datas: list[bytes], rules: "_Rules", folder: Path, say) -> None:
+    """In the second process: read each batch, leave its records and summaries in ``folder``, and
+    ``say`` b"+" (done) or b"-" (a piece is not plainly valid: stop)."""
+    keep: list = []
+    for number, batch in enumerate(batches):
+        results = _read(batch, datas, rules, keep)
+        if results is None:
+            say(b"-")
+            return
+        _write(folder, f"{number + 1}.records", _records(results))
+        _write(folder, f"{number + 1}.summary", marshal.dumps([(index, section, result[1:]) for index, section, result in results]))
+        say(b"+")
 
 
 def _records(results: list) -> bytes:
@@ -171,28 +218,14 @@ def _records(results: list) -> bytes:
     return marshal.dumps([(section, result[0]) for _, section, result in results])
 
 
-def _sent(results: list | None) -> bytes:
-    """What the second process sends: its records marshalled (as the cache keeps them) and the rest."""
-    if results is None:
-        return marshal.dumps(None)
-    return marshal.dumps((_records(results), [(index, section, result[1:]) for index, section, result in results]))
-
-
-def _received(data: bytes):
-    """(results, the records' marshalled bytes) from what _sent sent; (None, None) when it declined;
-    None when it failed."""
-    if not data:
-        return None
-    sent = marshal.loads(data)
-    if sent is None:
-        return None, None
-    records, rest = sent
-    return [(index, section, (piece,) + summary)
-            for (index, section, summary), (_, piece) in zip(rest, marshal.loads(records))], records
+def _write(folder: Path, name: str, data: bytes) -> str:
+    with open(folder / name, "wb") as handle:
+        handle.write(data)
+    return name
 
 
 class _Worker:
-    """A forked process computing ``work()`` (bytes) and handing the bytes back through a pipe."""
+    """A forked process running ``work(say)``; what it says (one byte at a time) comes through a pipe."""
 
     def __init__(self, work):
         reading, writing = os.pipe()
@@ -201,35 +234,28 @@ class _Worker:
             status = 1
             try:
                 os.close(reading)
-                data = work()
-                with os.fdopen(writing, "wb") as pipe:
-                    pipe.write(data)
+                work(lambda word: os.write(writing, word))
                 status = 0
             finally:
                 os._exit(status)
         os.close(writing)
         self.reading = reading
 
-    def result(self) -> bytes:
-        """The child's bytes (empty when it failed)."""
-        with os.fdopen(self.reading, "rb") as pipe:
-            self.reading = None
-            data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = None
-        return data if status == 0 else b""
+    def next(self) -> bytes | None:
+        """What the process says next: b"+" or b"-"; None when it ended without saying (failed)."""
+        try:
+            return os.read(self.reading, 1) or None
+        except OSError:  # pragma: no cover - the pipe is gone
+            return None
 
     def close(self) -> None:
-        if self.reading is not None:
-            os.close(self.reading)
-            self.reading = None
-        if self.pid is not None:  # not waited for: an error here; stop the child
-            try:
-                os.kill(self.pid, 9)
-                os.waitpid(self.pid, 0)
-            except OSError:  # pragma: no cover - already gone
-                pass
-            self.pid = None
+        """Stop the process if it is still running (nothing more is wanted from it) and reap it."""
+        os.close(self.reading)
+        try:
+            os.kill(self.pid, 9)
+        except OSError:  # pragma: no cover - already gone
+            pass
+        os.waitpid(self.pid, 0)
 
 
 class _Rules:
@@ -247,7 +273,7 @@ def _read(jobs: list[tuple], datas: list[bytes], rules: _Rules, keep: list | Non
     """The results of reading ``jobs`` (None if any is not plainly valid); parsed data is added to
     ``keep`` when given (not freed)."""
     results = []
-    for index, section, start, end, count in jobs:
+    for index, section, start, end, marker, _ in jobs:
         try:
             text = datas[index][start:end].decode("utf-8") if section else _loader._decoded(datas[index])
         except UnicodeDecodeError:
@@ -271,7 +297,7 @@ def _read(jobs: list[tuple], datas: list[bytes], rules: _Rules, keep: list | Non
         if type(data) is not dict or len(data) != 1:
             return None
         items = data.get(section)
-        if type(items) is not list or len(items) != count:
+        if type(items) is not list or len(items) != datas[index].count(marker, start - 1, end):
             return None
         result = _READERS[section](items, rules)
         if result is None:
@@ -417,71 +443,76 @@ class _Anywhere(dict):
         return Path("."), ()
 
 
-def _assemble(reader, data_dir: Path, files: list[Path], vocabulary, views: dict, results: list):
-    sources: dict[str, dict] = {}
-    entities: dict[str, dict] = {}
-    relations: dict[str, dict] = {}
-    places = [_loader._relative(file, data_dir) for file in files]
-    counts = {"sources": 0, "entities": 0, "relations": 0}
-    by_type: dict[str, set] = defaultdict(set)
-    cited: set[str] = set()
-    jurisdictions: set[str] = set()
-    others: set[str] = set()
-    names: dict[str, str] = {}
-    clash = False
-    ends: dict[str, tuple[set, set]] = {}
-    laws: set[str] = set()
-    equity: list[tuple[dict, list]] = []
-    for index, section, result in results:
+class _Assembly:
+    """The dataset put together from pieces' results, added in order; checked once all are in."""
+
+    def __init__(self, reader, data_dir: Path, files: list[Path], vocabulary, views: dict):
+        self.reader, self.data_dir, self.vocabulary, self.views = reader, data_dir, vocabulary, views
+        self.places = [_loader._relative(file, data_dir) for file in files]
+        self.sections: dict[str, dict[str, dict]] = {section: {} for section in _SECTIONS}
+        self.counts = dict.fromkeys(_SECTIONS, 0)
+        self.origins: list[tuple[str, str, int]] = []
+        self.by_type: dict[str, set] = defaultdict(set)
+        self.cited: set[str] = set()
+        self.jurisdictions: set[str] = set()
+        self.others: set[str] = set()  # named in distinct_from
+        self.names: dict[str, str] = {}
+        self.clash = False
+        self.ends: dict[str, tuple[set, set]] = {}
+        self.laws: set[str] = set()
+        self.equity: list[tuple[dict, list]] = []
+
+    def add(self, index: int, section: str, result: tuple) -> None:
         records = result[0]
-        counts[section] += len(records)
-        if section == "sources":
-            sources.update(records)
-        elif section == "entities":
-            entities.update(records)
-            _, piece_types, piece_cited, piece_jurisdictions, piece_others, piece_names, piece_clash = result
-            for kind, ids in piece_types.items():
-                by_type[kind].update(ids)
-            cited |= piece_cited
-            jurisdictions |= piece_jurisdictions
-            others |= piece_others
-            clash = clash or piece_clash or not names.keys().isdisjoint(piece_names)
-            names.update(piece_names)
-        else:
-            relations.update(records)
-            _, piece_ends, piece_laws, piece_cited, piece_equity, piece_heavy = result
-            for kind, (starts, finishes) in piece_ends.items():
-                pair = ends.get(kind)
+        self.sections[section].update(records)
+        self.counts[section] += len(records)
+        self.origins.append((section, self.places[index], len(records)))
+        if section == "entities":
+            _, types, cited, jurisdictions, others, names, clash = result
+            for kind, ids in types.items():
+                self.by_type[kind].update(ids)
+            self.cited |= cited
+            self.jurisdictions |= jurisdictions
+            self.others |= others
+            self.clash = self.clash or clash or not self.names.keys().isdisjoint(names)
+            self.names.update(names)
+        elif section == "relations":
+            _, ends, laws, cited, equity, heavy = result
+            for kind, (starts, finishes) in ends.items():
+                pair = self.ends.get(kind)
                 if pair is None:
-                    ends[kind] = (starts, finishes)
+                    self.ends[kind] = (starts, finishes)
                 else:
                     pair[0].update(starts)
                     pair[1].update(finishes)
-            laws |= piece_laws
-            cited |= piece_cited
-            equity.append((piece_equity, piece_heavy))
-    if (len(sources), len(entities), len(relations)) != (counts["sources"], counts["entities"], counts["relations"]):
-        return None  # an id used in two pieces
-    if not files or not (entities or relations or sources):
-        return None
-    if not (sources.keys() >= cited and entities.keys() >= others):
-        return None
-    if not (by_type.get("jurisdiction", set()) >= jurisdictions and by_type.get("law", set()) >= laws):
-        return None
-    if not _endpoints_allowed(vocabulary, entities, by_type, ends):
-        return None
-    if clash:  # two entities share a name: allowed only between entities listed as distinct
-        reader._check_names(entities, _Anywhere())
-    heavy = _heavy_stakes(equity)
-    if heavy:  # stakes that could pass 100% at some date: the reader's exact check, on them only
-        reader._check_equity_sums(vocabulary, entities, {rid: relations[rid] for rid in heavy}, _Anywhere())
-    if reader.problems:
-        return None
+            self.laws |= laws
+            self.cited |= cited
+            self.equity.append((equity, heavy))
 
-    sections = {"sources": sources, "entities": entities, "relations": relations}
-    origins = [(section, places[index], len(result[0])) for index, section, result in results]
-    return _loader.Dataset(path=data_dir, vocabulary=vocabulary, sources=sources, entities=entities,
-                           relations=relations, views=views, locations=_loader.Locations(sections, origins))
+    def finish(self):
+        """The dataset, or None when the pieces together are not plainly valid."""
+        sources, entities, relations = (self.sections[section] for section in _SECTIONS)
+        if [len(self.sections[section]) for section in _SECTIONS] != [self.counts[section] for section in _SECTIONS]:
+            return None  # an id used in two pieces
+        if not (entities or relations or sources):
+            return None
+        if not (sources.keys() >= self.cited and entities.keys() >= self.others):
+            return None
+        if not (self.by_type.get("jurisdiction", set()) >= self.jurisdictions and self.by_type.get("law", set()) >= self.laws):
+            return None
+        if not _endpoints_allowed(self.vocabulary, entities, self.by_type, self.ends):
+            return None
+        reader = self.reader
+        if self.clash:  # two entities share a name: allowed only between entities listed as distinct
+            reader._check_names(entities, _Anywhere())
+        heavy = _heavy_stakes(self.equity)
+        if heavy:  # stakes that could pass 100% at some date: the reader's exact check, on them only
+            reader._check_equity_sums(self.vocabulary, entities, {rid: relations[rid] for rid in heavy}, _Anywhere())
+        if reader.problems:
+            return None
+        return _loader.Dataset(path=self.data_dir, vocabulary=self.vocabulary, sources=sources, entities=entities,
+                               relations=relations, views=self.views,
+                               locations=_loader.Locations(self.sections, self.origins))
 
 
 def _heavy_stakes(equity: list[tuple[dict, list]]) -> list[str]:

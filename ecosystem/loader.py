@@ -16,6 +16,7 @@ import json
 import marshal
 import os
 import re
+import shutil
 import sys
 from collections import defaultdict
 from collections.abc import Mapping
@@ -34,7 +35,7 @@ RECORD_SUFFIXES = {".yaml", ".yml", ".json", ".jsonl"}
 SECTIONS = ("sources", "entities", "relations")
 SINGULAR = {"sources": "source", "entities": "entity", "relations": "relation"}
 PLURAL = {value: key for key, value in SINGULAR.items()}
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 _MODELS: dict = {}  # section -> (model, TypeAdapter(list[model])), built on first use
 
 
@@ -160,22 +161,28 @@ def load(path: str | os.PathLike | None = None, *, use_cache: bool = True) -> Da
 
 
 def _load(data_dir, contents, vocabulary_file, views_file, files, use_cache) -> Dataset:
-    cache_file = _cache_path(data_dir, contents) if use_cache else None
-    if cache_file is not None:
-        cached = _read_cache(cache_file)
+    entry = _cache_entry(data_dir, contents) if use_cache else None
+    if entry is not None:
+        cached = _read_cache(entry)
         if cached is not None:
             return _dataset_from_cache(data_dir, cached)
+        shutil.rmtree(entry, ignore_errors=True)  # a damaged entry (or none): made again below
     from . import _fastload
 
-    # plainly valid YAML: read in pieces, on two cores; anything else: the reader, which explains
-    found = _fastload.load(data_dir, contents, vocabulary_file, views_file, files, marshalled=cache_file is not None)
-    if found is not None:
-        dataset, blobs = found
-    else:
-        dataset, blobs = _read(data_dir, contents, vocabulary_file, views_file, files), None
-    if cache_file is not None:
-        _write_cache(cache_file, dataset, blobs)
-    return dataset
+    staging = _staging(entry) if entry is not None else None
+    try:
+        # plainly valid YAML: read in pieces, on two cores; anything else: the reader, which explains
+        found = _fastload.load(data_dir, contents, vocabulary_file, views_file, files, staging)
+        if found is not None:
+            dataset, parts = found
+        else:
+            dataset, parts = _read(data_dir, contents, vocabulary_file, views_file, files), None
+        if staging is not None:
+            _write_cache(entry, staging, dataset, parts)
+        return dataset
+    finally:
+        if staging is not None and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _read(data_dir, contents, vocabulary_file, views_file, files) -> Dataset:
@@ -1414,67 +1421,66 @@ def cache_dir() -> Path:
     return base / "ecosystem"
 
 
-def _cache_path(data_dir: Path, contents: dict[Path, bytes]) -> Path:
+def _cache_entry(data_dir: Path, contents: dict[Path, bytes]) -> Path:
+    """The cache entry (a folder) for these inputs: named by a hash of every byte and path."""
     digest = hashlib.sha256(f"{_CACHE_FORMAT}:{__version__}".encode())
     for file in sorted(contents, key=str):
         digest.update(str(file.resolve()).encode() + b"\0")
         digest.update(hashlib.sha256(contents[file]).digest())
-    return cache_dir() / f"{digest.hexdigest()}.marshal"
+    return cache_dir() / digest.hexdigest()
 
 
-_CACHE_MAGIC = b"ecosystem-cache\n"
+def _staging(entry: Path) -> Path | None:
+    """A new empty folder beside ``entry`` to make it in, or None when the cache cannot be written."""
+    staging = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        return staging
+    except OSError:
+        return None
 
 
-def _read_cache(path: Path):
+def _read_cache(entry: Path):
     """The cached payload (see _write_cache) with its records put together, or None."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()  # marshal.load(handle) reads in small pieces: several times slower
-        if not data.startswith(_CACHE_MAGIC):
-            return None
-        view = memoryview(data)
-        start = len(_CACHE_MAGIC) + 8
-        size = int.from_bytes(view[len(_CACHE_MAGIC):start], "little")
-        payload = marshal.loads(view[start:start + size])
+        payload = marshal.loads((entry / "header").read_bytes())
         sections: dict[str, dict] = {section: {} for section in SECTIONS}
-        offset = start + size
-        for length in payload["records"]:
-            for section, records in marshal.loads(view[offset:offset + length]):
-                sections[section].update(records)
-            offset += length
-        if offset != len(data):
-            return None
+        for name in payload["parts"]:
+            with open(entry / name, "rb") as handle:  # marshal.load(handle) reads in small pieces: slower
+                for section, records in marshal.loads(handle.read()):
+                    sections[section].update(records)
         payload.update(sections)
         return payload
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
 
 
-def _write_cache(path: Path, dataset: Dataset, blobs: list[bytes] | None = None) -> None:
-    """Write the validated dataset: a header, then the records as marshalled (section, records) lists.
+def _write_cache(entry: Path, staging: Path, dataset: Dataset, parts: list[str] | None) -> None:
+    """Make the cache entry for ``dataset`` in ``staging`` and put it in place whole.
 
-    ``blobs`` are such lists already marshalled (the fast load's); without them the dataset's
-    records are marshalled here. The file: a magic line, the header's length (8 bytes), the
-    marshalled header (vocabulary, views, origins of the locations, the blobs' lengths), the blobs.
+    The entry is a folder: ``header`` (vocabulary, views, where records were read, the record
+    files in order) and record files, each a marshalled [(section, records)] list. ``parts`` names
+    record files already in ``staging`` (the fast load leaves them there); without them the
+    dataset's records are written here. A half-made entry is never read: only the finished folder
+    is renamed into place.
     """
-    if blobs is None:
-        blobs = [marshal.dumps([(section, getattr(dataset, section)) for section in SECTIONS])]
-    header = marshal.dumps({
-        "vocabulary": dataset.vocabulary.model_dump(mode="json", by_alias=True),
-        "views": json.loads(json.dumps(dataset.views, default=str)),
-        "origins": _origins(dataset.locations),
-        "records": [len(blob) for blob in blobs],
-    })
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(temporary, "wb") as handle:
-            handle.write(_CACHE_MAGIC + len(header).to_bytes(8, "little") + header)
-            for blob in blobs:
-                handle.write(blob)
-        os.replace(temporary, path)
+        if parts is None:
+            parts = ["records"]
+            with open(staging / "records", "wb") as handle:
+                marshal.dump([(section, getattr(dataset, section)) for section in SECTIONS], handle)
+        header = {
+            "vocabulary": dataset.vocabulary.model_dump(mode="json", by_alias=True),
+            "views": json.loads(json.dumps(dataset.views, default=str)),
+            "origins": _origins(dataset.locations),
+            "parts": parts,
+        }
+        with open(staging / "header", "wb") as handle:
+            marshal.dump(header, handle)
+        os.rename(staging, entry)
     except (OSError, ValueError):
-        pass  # a cache that cannot be written only costs time
+        pass  # written by another process meanwhile, or not writable: a cache only saves time
 
 
 def _dataset_from_cache(data_dir: Path, payload: dict) -> Dataset:

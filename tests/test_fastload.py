@@ -114,9 +114,16 @@ def test_many_pieces_in_two_processes_give_the_same_dataset(tmp_path, small_piec
     assert together is not None and _plain(together) == _plain(alone) == _plain(_reader(tmp_path / "data"))
 
 
-def test_a_failed_second_process_leaves_its_pieces_to_this_one(tmp_path, small_pieces, monkeypatch):
+@pytest.mark.parametrize("batches_done", [0, 1])
+def test_a_failed_second_process_leaves_its_pieces_to_this_one(tmp_path, small_pieces, monkeypatch, batches_done):
     write_dataset(tmp_path / "data", 200, fmt="yaml")
-    monkeypatch.setattr(_fastload._Worker, "result", lambda self: b"")
+    original = _fastload._work
+
+    def failing(batches, *rest):  # hands over some batches, then dies
+        original(batches[:batches_done], *rest)
+        raise MemoryError
+
+    monkeypatch.setattr(_fastload, "_work", failing)
     _assert_same(tmp_path / "data")
 
 

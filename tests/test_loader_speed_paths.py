@@ -124,7 +124,8 @@ def data(tmp_path, valid_dir):
 
 
 def _cache_files():
-    return sorted(loader.cache_dir().glob("*.marshal"))
+    """The cache's entries (folders), leaving out any still being made."""
+    return sorted(path for path in loader.cache_dir().glob("*") if not path.name.endswith(".tmp"))
 
 
 def test_a_repeat_load_reads_the_cache_and_gives_the_same_dataset(data):
@@ -170,13 +171,22 @@ def test_the_cache_is_invalidated_by_any_change(data, change, monkeypatch):
         assert "extra" not in dataset.entities
 
 
-def test_a_corrupt_cache_file_is_ignored_and_rewritten(data):
+@pytest.mark.parametrize("damaged", ["header", "records"])
+def test_a_corrupt_cache_entry_is_ignored_and_rewritten(data, damaged):
     expected = _plain(loader.load(data))
-    (cache_file,) = _cache_files()
-    for garbage in (b"", b"\x00\x01garbage", cache_file.read_bytes()[:100]):
-        cache_file.write_bytes(garbage)
+    (entry,) = _cache_files()
+    files = sorted(path.name for path in entry.iterdir())
+    assert "header" in files and len(files) >= 2
+    damaged = "header" if damaged == "header" else next(name for name in files if name != "header")
+    for garbage in (b"", b"\x00\x01garbage", (entry / damaged).read_bytes()[:100], None):
+        if garbage is None:
+            (entry / damaged).unlink()
+        else:
+            (entry / damaged).write_bytes(garbage)
         assert _plain(loader.load(data)) == expected
-        assert cache_file.read_bytes() not in (b"", garbage)
+        assert sorted(path.name for path in entry.iterdir()) == files
+        assert (entry / damaged).read_bytes() not in (b"", garbage)
+    assert [path.name for path in loader.cache_dir().iterdir()] == [entry.name]  # nothing left half-made
 
 
 def test_the_cache_is_never_written_beside_the_data(data, tmp_path):

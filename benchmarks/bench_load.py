@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -103,8 +104,8 @@ def measure(name: str, directory: Path, cache: Path, runs: int, fresh_cache: boo
     results = []
     for _ in range(runs):
         if fresh_cache:
-            for item in cache.glob("*"):
-                item.unlink()
+            shutil.rmtree(cache)
+            cache.mkdir()
         env = dict(os.environ, ECOSYSTEM_CACHE_DIR=str(cache))
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
         if proc.returncode != 0:

@@ -147,7 +147,10 @@ def _run(jobs: list[tuple], datas: list[bytes], rules: "_Rules", assembly: "_Ass
     this one reads what it left.
     """
     split = _split(jobs)
-    batches = [jobs[start:start + BATCH] for start in range(split, len(jobs), BATCH)]
+    # batches of BATCH pieces, the last three of one: what this process waits for at the end is small
+    rest = jobs[split:]
+    head = max(0, len(rest) - 3)
+    batches = [rest[start:min(start + BATCH, head)] for start in range(0, head, BATCH)] + [[job] for job in rest[head:]]
     # the second process ends with os._exit and frees nothing: it keeps what it parsed rather
     # than spend time freeing it piece by piece
     worker = _Worker(lambda say: _work(batches, datas, rules, folder, say)) if batches else None

@@ -20,8 +20,15 @@ How:
   across pieces, references to entities and sources, endpoint types, names shared by two
   entities, equity past 100%) is summarised per piece as sets and small tables, and checked once
   with set operations when the pieces are put together.
-* With two cores, a forked process reads the later pieces (a bit under half the bytes) and hands
-  back their marshalled results through a pipe, while this process reads the first ones.
+* With two cores, a forked process reads the later pieces (about 60% of the records) in batches,
+  leaving each batch's marshalled records and summaries in a folder and saying so through a
+  pipe, while this process reads the first pieces and then takes the batches in order. The
+  records files are those the cache keeps: when the load is cached, the folder is the cache
+  entry being made, so the records are marshalled once.
+
+Where the time goes (N = 100,000, benchmarks/README.md): the YAML parse, then the checks and the
+records they build (plain Python, about as costly as the parse), then handing the second
+process's records over (marshal) and putting the dataset together.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ import re
 import shutil
 import tempfile
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 from . import _yaml
@@ -40,7 +47,7 @@ from . import loader as _loader
 
 enabled = True  # tests turn it off to compare with the reader
 parallel = True  # tests turn the second process off
-PIECE_BYTES = 2_000_000  # records per piece: about this many characters
+PIECE_BYTES = 2_000_000  # records per piece: about this many bytes
 PARALLEL_MIN_BYTES = 4_000_000  # below this a second process costs more than it saves
 SHARE_HERE = 0.40  # of the records, read in this process (it also puts the pieces together)
 BATCH = 4  # pieces the second process hands over at a time
@@ -76,12 +83,16 @@ def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, vie
     jobs = [job for index, data in enumerate(datas) for job in _pieces(index, data)]
     assembly = _Assembly(reader, data_dir, files, vocabulary, views)
     folder = staging if staging is not None else Path(tempfile.mkdtemp(prefix="ecosystem-load-"))
+    dataset = None
     try:
         parts = _run(jobs, datas, _Rules(vocabulary), assembly, folder, staging is not None)
         dataset = assembly.finish() if parts is not None else None
     finally:
         if staging is None:
             shutil.rmtree(folder, ignore_errors=True)
+        elif dataset is None:  # declined: leave the cache entry's folder empty for the reader's records
+            for leftover in staging.iterdir():
+                leftover.unlink()
     return None if dataset is None else (dataset, parts)
 
 

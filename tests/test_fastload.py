@@ -290,3 +290,36 @@ def test_random_datasets_cut_anywhere_load_as_the_reader_reads_them(tmp_path_fac
         assert fast is None
     else:
         assert fast is not None and _plain(fast) == _plain(slow)
+
+
+# --- the cache entry's folder ------------------------------------------------------------------------
+
+
+def _cache_folder_names(cache: Path) -> list[str]:
+    return sorted(path.name for path in cache.iterdir())
+
+
+@pytest.mark.parametrize("where", ["first piece", "last piece"])
+def test_a_decline_leaves_the_cache_entry_holding_only_what_the_reader_wrote(tmp_path, small_pieces, monkeypatch, where):
+    monkeypatch.setenv("ECOSYSTEM_CACHE_DIR", str(tmp_path / "cache"))
+    write_dataset(tmp_path / "data", 300, fmt="yaml")
+    file = tmp_path / "data" / ("entities.yaml" if where == "first piece" else "relations.yaml")
+    text = file.read_text(encoding="utf-8")
+    # valid for the reader (YAML 1.1 reads `yes` as true), but the fast load declines it
+    file.write_text(text.replace("inferred: true", "inferred: yes", 1) if where == "last piece"
+                    else text.replace('name: "', 'aliases: [yes]\n    name: "', 1), encoding="utf-8")
+    dataset = loader.load(tmp_path / "data")
+    assert _fast(tmp_path / "data") is None and not isinstance(_reader(tmp_path / "data"), list)
+    (entry,) = [path for path in (tmp_path / "cache").iterdir()]
+    assert _cache_folder_names(entry) == ["header", "records"]  # nothing the fast load left behind
+    assert _plain(loader.load(tmp_path / "data")) == _plain(dataset)
+
+
+def test_a_load_with_problems_leaves_no_cache_folder(tmp_path, small_pieces, monkeypatch):
+    monkeypatch.setenv("ECOSYSTEM_CACHE_DIR", str(tmp_path / "cache"))
+    write_dataset(tmp_path / "data", 300, fmt="yaml")
+    file = tmp_path / "data" / "relations.yaml"
+    file.write_text(_replace_last(file.read_text(encoding="utf-8"), "to: company_", "to: compnay_"), encoding="utf-8")
+    with pytest.raises(loader.DataError):
+        loader.load(tmp_path / "data")
+    assert not (tmp_path / "cache").exists() or _cache_folder_names(tmp_path / "cache") == []

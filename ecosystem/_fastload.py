@@ -54,9 +54,9 @@ BATCH = 4  # pieces the second process hands over at a time
 
 _SECTIONS = ("sources", "entities", "relations")
 _BOM = "\ufeff".encode()
-# on the bytes of a file; each pattern starts at the newline before the line it looks for
-_KEY_LINE = re.compile(rb"\n(sources|entities|relations):[ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)")
+# on the bytes of a file; a pattern that starts with a newline looks for the line after it
 _COLUMN_0 = re.compile(rb"\n(?:[^ \t#\r\n-]|-[^ \t\r\n])")  # not a comment, a blank or a `- ` item
+_KEY_LINE = re.compile(rb"(sources|entities|relations):[ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)")  # at a line's start
 _FIRST_ITEM = re.compile(rb"\n( *)-[ \t]")
 _BLANK_OR_COMMENTS = re.compile(rb"(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*(?:#[^\r\n]*)?")
 
@@ -109,36 +109,37 @@ def _pieces(index: int, data: bytes) -> list[tuple]:
     estimates the piece's records, which the work goes with far more than with its bytes.
     """
     whole = [(index, None, 0, len(data), b"", len(data) / 150)]
-    skip = len(_BOM) if data.startswith(_BOM) else 0
-    framed = b"\n" + data[skip:]  # every line after a newline; framed[i] is data[i - 1 + skip]
-    shift = skip - 1
-    keys = list(_KEY_LINE.finditer(framed))
-    starts = [match.start() for match in keys]
-    if not keys or [match.start() for match in _COLUMN_0.finditer(framed)] != starts:
+    first = len(_BOM) if data.startswith(_BOM) else 0
+    # lines at column 0 other than comments, blanks and `- ` items: each must be a section's key
+    lines = [match.start() + 1 for match in _COLUMN_0.finditer(data, first)]
+    if _COLUMN_0.match(b"\n" + data[first:first + 2]) is not None:
+        lines.insert(0, first)  # the first line (no newline before it)
+    keys = [_KEY_LINE.match(data, start) for start in lines]
+    if not keys or None in keys or _BLANK_OR_COMMENTS.fullmatch(data, first, lines[0]) is None:
         return whole  # another layout, or other text at column 0
     sections = [match.group(1) for match in keys]
-    if len(set(sections)) != len(sections) or _BLANK_OR_COMMENTS.fullmatch(framed, 1, starts[0] + 1) is None:
+    if len(set(sections)) != len(sections):
         return whole
     jobs = []
     for number, match in enumerate(keys):
-        body_start, body_end = match.end(), starts[number + 1] if number + 1 < len(keys) else len(framed)
-        item = _FIRST_ITEM.search(framed, body_start, body_end)
+        body_start, body_end = match.end(), lines[number + 1] - 1 if number + 1 < len(keys) else len(data)
+        item = _FIRST_ITEM.search(data, body_start, body_end)
         if item is None:
-            if _BLANK_OR_COMMENTS.fullmatch(framed, body_start, body_end) is None:
+            if _BLANK_OR_COMMENTS.fullmatch(data, body_start, body_end) is None:
                 return whole  # a value on the key's line or something other than items under it
             continue  # `relations:` and nothing under it
-        if _BLANK_OR_COMMENTS.fullmatch(framed, body_start, item.start()) is None:
+        if _BLANK_OR_COMMENTS.fullmatch(data, body_start, item.start()) is None:
             return whole
         marker = b"\n" + item.group(1) + b"- "
         section = match.group(1).decode()
         cut = item.start() + 1  # the first item line
         record_bytes = None  # the average record's size, from the first piece
         while cut < body_end:
-            following = framed.find(marker, cut + PIECE_BYTES, body_end) + 1 if cut + PIECE_BYTES < body_end else 0
+            following = data.find(marker, cut + PIECE_BYTES, body_end) + 1 if cut + PIECE_BYTES < body_end else 0
             end = following or body_end
             if record_bytes is None:
-                record_bytes = (end - cut) / max(1, framed.count(marker, cut - 1, end))
-            jobs.append((index, section, cut + shift, end + shift, marker, (end - cut) / record_bytes))
+                record_bytes = (end - cut) / max(1, data.count(marker, cut - 1, end))
+            jobs.append((index, section, cut, end, marker, (end - cut) / record_bytes))
             cut = end
     return jobs
 

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import sys
+import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -1430,10 +1431,20 @@ def _cache_entry(data_dir: Path, contents: dict[Path, bytes]) -> Path:
     return cache_dir() / digest.hexdigest()
 
 
+_STALE_SECONDS = 24 * 3600  # a folder still being made after this long was left by a process that died
+
+
 def _staging(entry: Path) -> Path | None:
-    """A new empty folder beside ``entry`` to make it in, or None when the cache cannot be written."""
+    """A new empty folder beside ``entry`` to make it in, or None when the cache cannot be written.
+
+    Folders other processes left half-made a day ago or more are removed on the way.
+    """
     staging = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
     try:
+        for leftover in entry.parent.glob("*.tmp"):
+            with contextlib.suppress(OSError):
+                if time.time() - leftover.stat().st_mtime > _STALE_SECONDS:
+                    shutil.rmtree(leftover, ignore_errors=True)
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         return staging

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -197,3 +198,16 @@ def test_the_cache_is_never_written_beside_the_data(data, tmp_path):
     assert _cache_files() and all(data not in path.parents for path in _cache_files())
     assert loader.cache_dir() != data and data not in loader.cache_dir().parents
 
+
+
+def test_folders_left_half_made_long_ago_are_removed(data):
+    loader.load(data)
+    cache = loader.cache_dir()
+    old, recent = cache / "0123.99999.tmp", cache / "4567.99998.tmp"
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / "records").write_bytes(b"partial")
+    os.utime(old, (0, 0))  # made long ago by a process that died
+    (data / "entities.yaml").write_bytes((data / "entities.yaml").read_bytes() + b"\n# changed\n")
+    loader.load(data)  # a miss: a new entry is made
+    assert not old.exists() and recent.exists()

@@ -339,7 +339,7 @@ def _read_sources(items: list, rules: _Rules):
 
 def _read_entities(items: list, rules: _Rules):
     """(records, ids by type, cited sources, jurisdictions, distinct_from ids, folded names, clash)."""
-    check, fold, entity_types = _loader._fast_entity, _loader._fold, rules.entity_types
+    check, folded_names, entity_types = _loader._fast_entity, _loader._folded_names, rules.entity_types
     records: dict[str, dict] = {}
     by_type: dict[str, list] = defaultdict(list)
     cited: set[str] = set()
@@ -375,14 +375,7 @@ def _read_entities(items: list, rules: _Rules):
         distinct = get("distinct_from")
         if distinct is not None:
             others.update(distinct)
-        # as the loader's _check_names: the folded name, aliases and names in other languages
-        aliases, translations = get("aliases"), get("names")
-        if aliases is None and translations is None:
-            name = record["name"]
-            folded = (fold(name),) if name.strip() else ()
-        else:
-            folded = {fold(n) for n in [record["name"], *(aliases or ()), *(translations or {}).values()] if n.strip()}
-        for name in folded:
+        for name in folded_names(record):  # as the reader's name check
             if names.setdefault(name, entity_id) is not entity_id:
                 clash = True
     if len(records) != len(items):

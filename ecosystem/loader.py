@@ -651,14 +651,7 @@ class _Reader:
     def _check_names(self, entities: dict[str, dict], locations):
         seen: dict[str, str] = {}
         for entity_id, entity in entities.items():
-            aliases = entity.get("aliases")
-            names = entity.get("names")
-            if aliases is None and names is None:
-                name = entity["name"]
-                folded = (_fold(name),) if name.strip() else ()
-            else:
-                folded = {_fold(n) for n in [entity["name"], *(aliases or ()), *(names or {}).values()] if n.strip()}
-            for name in folded:
+            for name in _folded_names(entity):
                 other_id = seen.get(name)
                 if other_id is None:
                     seen[name] = entity_id
@@ -918,6 +911,15 @@ def _share_text(share: dict) -> str:
 
 def _number(value: float) -> str:  # as models._number
     return f"{value:g}" if abs(value) < 1e15 else str(value)
+
+
+def _folded_names(entity: dict):
+    """The folded forms of an entity's name, aliases and names in other languages (blank ones left out)."""
+    aliases, names = entity.get("aliases"), entity.get("names")
+    if aliases is None and names is None:
+        name = entity["name"]
+        return (_fold(name),) if name.strip() else ()
+    return {_fold(n) for n in [entity["name"], *(aliases or ()), *(names or {}).values()] if n.strip()}
 
 
 def _fold(text: str) -> str:
@@ -1298,7 +1300,6 @@ def _fast_entity(item):
 
 
 def _fast_relation(item):
-    # written out flat (ids checked inline, no loops over keys): it runs once per relation
     if type(item) is not dict or not item.keys() <= _RELATION_KEYS:
         return None
     get, known = item.get, _KNOWN_IDS
@@ -1314,36 +1315,23 @@ def _fast_relation(item):
         out = {"id": relation_id, "type": kind, "from": source, "to": target}
     else:
         return None
-    share = get("equity")
-    if share is not None:
-        share = out["equity"] = _fast_share(share)
-        if share is None:
-            return None
-    share = get("votes")
-    if share is not None:
-        share = out["votes"] = _fast_share(share)
-        if share is None:
-            return None
+    for key in ("equity", "votes"):
+        share = get(key)
+        if share is not None:
+            share = out[key] = _fast_share(share)
+            if share is None:
+                return None
     amount = get("amount")
     if amount is not None:
         amount = out["amount"] = _fast_amount(amount)
         if amount is None:
             return None
-    date = get("start")
-    if date is not None:
-        date = out["start"] = _fast_date(date)
-        if date is None:
-            return None
-    date = get("end")
-    if date is not None:
-        date = out["end"] = _fast_date(date)
-        if date is None:
-            return None
-    date = get("as_of")
-    if date is not None:
-        date = out["as_of"] = _fast_date(date)
-        if date is None:
-            return None
+    for key in ("start", "end", "as_of"):
+        date = get(key)
+        if date is not None:
+            date = out[key] = _fast_date(date)
+            if date is None:
+                return None
     instruments = get("instruments", _MISSING)
     if instruments is not _MISSING:
         instruments = _fast_strings(instruments)

@@ -7,7 +7,7 @@ problem. So this module never reports a problem; it only has to be sure there is
 
 How:
 
-* Each YAML record file is cut into pieces of whole records: a file laid out as top-level
+* Each YAML record file is cut into pieces of whole records (a JSON file is one piece): a file laid out as top-level
   ``entities:`` / ``relations:`` / ``sources:`` keys over block sequences (``- ...`` items at one
   indentation) is cut before item lines; any other layout is one piece. A piece is parsed on its
   own as ``<section>:`` followed by its items, and accepted only when it passes the YAML 1.1/1.2
@@ -33,6 +33,7 @@ process's records over (marshal) and putting the dataset together.
 
 from __future__ import annotations
 
+import json
 import marshal
 import os
 import re
@@ -54,6 +55,11 @@ BATCH = 4  # pieces the second process hands over at a time
 
 _SECTIONS = ("sources", "entities", "relations")
 _BOM = "\ufeff".encode()
+_JSON = b"json"  # the marker of a whole JSON document
+try:  # pragma: no cover - depends on the environment
+    from orjson import loads as _orjson_loads
+except ImportError:  # pragma: no cover
+    _orjson_loads = None
 # on the bytes of a file; a pattern that starts with a newline looks for the line after it
 _COLUMN_0 = re.compile(rb"\n(?:[^ \t#\r\n-]|-[^ \t\r\n])")  # not a comment, a blank or a `- ` item
 _KEY_LINE = re.compile(rb"(sources|entities|relations):[ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)")  # at a line's start
@@ -72,7 +78,7 @@ def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, vie
     """
     if not (enabled and files and _yaml.fast_available() and _loader._Reader.fast_validate):
         return None
-    if any(file.suffix.lower() not in (".yaml", ".yml") for file in files):
+    if any(file.suffix.lower() not in (".yaml", ".yml", ".json") for file in files):
         return None
     reader = _loader._Reader(data_dir, contents)
     vocabulary = reader._read_vocabulary(vocabulary_file)
@@ -80,7 +86,8 @@ def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, vie
     if reader.problems:
         return None
     datas = [contents[file] for file in files]
-    jobs = [job for index, data in enumerate(datas) for job in _pieces(index, data)]
+    jobs = [job for index, (file, data) in enumerate(zip(files, datas))
+            for job in (_pieces(index, data) if file.suffix.lower() != ".json" else [_json_document(index, data)])]
     assembly = _Assembly(reader, data_dir, files, vocabulary, views)
     folder = staging if staging is not None else Path(tempfile.mkdtemp(prefix="ecosystem-load-"))
     dataset = None
@@ -142,6 +149,11 @@ def _pieces(index: int, data: bytes) -> list[tuple]:
             jobs.append((index, section, cut, end, marker, (end - cut) / record_bytes))
             cut = end
     return jobs
+
+
+def _json_document(index: int, data: bytes) -> tuple:
+    """A JSON file is read whole (its records weigh more bytes each than YAML's)."""
+    return index, None, 0, len(data), _JSON, len(data) / 250
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,7 +223,7 @@ def _split(jobs: list[tuple]) -> int:
         if done >= total * SHARE_HERE:
             return max(split, 1)
         done += job[-1]
-    return len(jobs)
+    return len(jobs) - 1  # the second process reads the last piece at least
 
 
 def _work(batches: list[list[tuple]], datas: list[bytes], rules: "_Rules", folder: Path, say) -> None:
@@ -294,7 +306,9 @@ def _read(jobs: list[tuple], datas: list[bytes], rules: _Rules, keep: list | Non
         except UnicodeDecodeError:
             return None
         if section is None:
-            data = _yaml.fast_parse(text) if text.strip() else None
+            data = (_parse_json(text) if marker == _JSON else _yaml.fast_parse(text)) if text.strip() else None
+            if keep is not None:
+                keep.append(data)
             if type(data) is not dict:
                 return None
             for key, items in data.items():
@@ -319,6 +333,18 @@ def _read(jobs: list[tuple], datas: list[bytes], rules: _Rules, keep: list | Non
             return None
         results.append((index, section, result))
     return results
+
+
+def _parse_json(text: str):
+    """A JSON document as the reader's json.loads reads it, or None (then the reader reads it).
+
+    orjson when installed: it reads exactly RFC 8259 JSON, to the same values; what it refuses
+    and json.loads takes (NaN, lone surrogates, huge integers) is declined, not read otherwise.
+    """
+    try:
+        return _orjson_loads(text) if _orjson_loads is not None else json.loads(text)
+    except Exception:  # a JSON or recursion error: the reader reports it
+        return None
 
 
 def _first_day(value: str) -> str:

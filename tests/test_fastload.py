@@ -323,3 +323,35 @@ def test_a_load_with_problems_leaves_no_cache_folder(tmp_path, small_pieces, mon
     with pytest.raises(loader.DataError):
         loader.load(tmp_path / "data")
     assert not (tmp_path / "cache").exists() or _cache_folder_names(tmp_path / "cache") == []
+
+
+# --- JSON ----------------------------------------------------------------------------------------
+
+
+def test_json_and_mixed_datasets_load_as_the_reader_reads_them(tmp_path, small_pieces):
+    write_dataset(tmp_path / "json", 300, fmt="json", files=2)
+    _assert_same(tmp_path / "json")
+    write_dataset(tmp_path / "mixed", 300, fmt="yaml", files=2)
+    for file in (tmp_path / "json").glob("relations*.json"):
+        (tmp_path / "mixed" / file.name.replace("relations", "more_relations")).write_bytes(file.read_bytes())
+    for file in (tmp_path / "mixed").glob("relations*.yaml"):
+        file.unlink()
+    _assert_same(tmp_path / "mixed")
+
+
+@pytest.mark.parametrize("change", [
+    ("5.4", "NaN"),                      # json.loads reads NaN, orjson does not: declined, the reader decides
+    ('"type": "owns"', '"type": "owns", "type": "owns"'),  # a key twice: the last one counts for both
+    ('"src_', '"\\ud800src_'),           # a lone surrogate
+])
+def test_json_that_parsers_could_read_differently_is_declined_or_read_alike(tmp_path, change):
+    write_dataset(tmp_path / "data", 200, fmt="json")
+    file = tmp_path / "data" / "relations.json"
+    text = file.read_text(encoding="utf-8")
+    assert change[0] in text
+    file.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    fast, slow = _fast(tmp_path / "data"), _reader(tmp_path / "data")
+    if isinstance(slow, list):
+        assert fast is None
+    else:
+        assert fast is None or _plain(fast) == _plain(slow)

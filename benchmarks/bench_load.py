@@ -11,7 +11,8 @@ allocator), N times with --runs, and reports the median time and the peak reside
 * baseline 1: orjson parsing the same records written as JSON (the repeat-load target is 3x this);
 * baseline 2: the fastest YAML parser we use (yaml-rs; fastyaml-rs too if installed) parsing the
   YAML files (the first-load target is 1.5x this); PyYAML's CSafeLoader with --pyyaml (slow);
-* our first load (empty cache) and our repeat load (warm cache), each then building the graph.
+* our first load (empty cache) and our repeat load (warm cache), each then building the graph;
+  our first load of the same records written as JSON (no target; reported).
 
 Parsers run as the loader runs them: with the cyclic garbage collector paused (the loader pauses
 it too); the orjson figure with the collector running is printed beside it for reference.
@@ -89,6 +90,13 @@ t = time.perf_counter(); dataset = load({directory!r}, use_cache=False); t1 = ti
 graph = build_graph(dataset); t2 = time.perf_counter()
 done(t1 - t, build=t2 - t1, relations=len(dataset.relations))
 """,
+    "first load, JSON": """
+from ecosystem.loader import load
+from ecosystem.graph import build_graph
+t = time.perf_counter(); dataset = load({directory!r}); t1 = time.perf_counter()
+graph = build_graph(dataset); t2 = time.perf_counter()
+done(t1 - t, build=t2 - t1, relations=len(dataset.relations))
+""",
     "repeat load": """
 from ecosystem.loader import load
 from ecosystem.graph import build_graph
@@ -148,7 +156,7 @@ def main(argv=None) -> None:
                 ("yaml-rs", yaml_dir, False), ("fastyaml-rs", yaml_dir, False)]
         if args.pyyaml:
             plan += [("PyYAML CSafeLoader", yaml_dir, False), ("first load, PyYAML only", yaml_dir, False)]
-        plan += [("first load", yaml_dir, True), ("repeat load", yaml_dir, False)]
+        plan += [("first load, JSON", json_dir, True), ("first load", yaml_dir, True), ("repeat load", yaml_dir, False)]
         results = {}
         for name, directory, fresh in plan:
             result = measure(name, directory, cache, args.runs, fresh)
@@ -171,6 +179,8 @@ def main(argv=None) -> None:
         seconds, name = fastest_yaml
         print(f"  first load / {name:18s} {first['seconds'] / seconds:5.2f}x  (target <= 1.5x); "
               f"with build {(first['seconds'] + first['build']) / seconds:5.2f}x")
+    if orjson and "first load, JSON" in results:
+        print(f"  first load of the JSON / orjson  {results['first load, JSON']['seconds'] / orjson:5.2f}x  (no target)")
     if "PyYAML CSafeLoader" in results and first:
         print(f"  PyYAML parse / first load       {results['PyYAML CSafeLoader']['seconds'] / first['seconds']:5.2f}x")
     if first:

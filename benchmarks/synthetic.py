@@ -311,18 +311,22 @@ def write_dataset(directory, n: int, fmt: str = "yaml", files: int = 1, seed: in
 
     ``fmt="yaml"`` writes block-style entities and mostly flow-style relations (one per line), with
     unquoted dates (so PyYAML reads ``2014-09-19`` as a date, as it does in hand-written data);
-    ``fmt="json"`` writes the same records as JSON documents.
+    ``fmt="json"`` writes the same records as JSON documents, ``fmt="jsonl"`` as JSON lines (one
+    record a line, with its ``record`` kind).
     """
-    if fmt not in ("yaml", "json"):
-        raise ValueError("fmt must be yaml or json")
+    if fmt not in ("yaml", "json", "jsonl"):
+        raise ValueError("fmt must be yaml, json or jsonl")
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     records = make_records(n, seed)
-    suffix = ".yaml" if fmt == "yaml" else ".json"
+    suffix = {"yaml": ".yaml", "json": ".json", "jsonl": ".jsonl"}[fmt]
+    kinds = {"sources": "source", "entities": "entity", "relations": "relation"}
 
     def write(name: str, section: str, items: list[dict], block_every: int) -> None:
         if fmt == "yaml":
             text = _yaml_document(section, items, block_every)
+        elif fmt == "jsonl":
+            text = "".join(json.dumps({"record": kinds[section], **item}, ensure_ascii=False) + "\n" for item in items)
         else:
             text = json.dumps({section: items}, ensure_ascii=False, indent=1)
         (directory / f"{name}{suffix}").write_text(text, encoding="utf-8")
@@ -342,7 +346,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory")
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--fmt", choices=("yaml", "json"), default="yaml")
+    parser.add_argument("--fmt", choices=("yaml", "json", "jsonl"), default="yaml")
     parser.add_argument("--files", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)

@@ -7,7 +7,8 @@ problem. So this module never reports a problem; it only has to be sure there is
 
 How:
 
-* Each YAML record file is cut into pieces of whole records (a JSON file is one piece): a file laid out as top-level
+* Each YAML record file is cut into pieces of whole records (a JSON-lines file into pieces of
+  whole lines, a JSON file is one piece): a file laid out as top-level
   ``entities:`` / ``relations:`` / ``sources:`` keys over block sequences (``- ...`` items at one
   indentation) is cut before item lines; any other layout is one piece. A piece is parsed on its
   own as ``<section>:`` followed by its items, and accepted only when it passes the YAML 1.1/1.2
@@ -56,6 +57,7 @@ BATCH = 4  # pieces the second process hands over at a time
 _SECTIONS = ("sources", "entities", "relations")
 _BOM = "\ufeff".encode()
 _JSON = b"json"  # the marker of a whole JSON document
+_JSON_LINES = b"jsonl"  # the marker of a piece of a JSON-lines file
 try:  # pragma: no cover - depends on the environment
     from orjson import loads as _orjson_loads
 except ImportError:  # pragma: no cover
@@ -78,7 +80,7 @@ def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, vie
     """
     if not (enabled and files and _yaml.fast_available() and _loader._Reader.fast_validate):
         return None
-    if any(file.suffix.lower() not in (".yaml", ".yml", ".json") for file in files):
+    if any(file.suffix.lower() not in _READ_AS for file in files):
         return None
     reader = _loader._Reader(data_dir, contents)
     vocabulary = reader._read_vocabulary(vocabulary_file)
@@ -86,8 +88,7 @@ def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, vie
     if reader.problems:
         return None
     datas = [contents[file] for file in files]
-    jobs = [job for index, (file, data) in enumerate(zip(files, datas))
-            for job in (_pieces(index, data) if file.suffix.lower() != ".json" else [_json_document(index, data)])]
+    jobs = [job for index, (file, data) in enumerate(zip(files, datas)) for job in _READ_AS[file.suffix.lower()](index, data)]
     assembly = _Assembly(reader, data_dir, files, vocabulary, views)
     folder = staging if staging is not None else Path(tempfile.mkdtemp(prefix="ecosystem-load-"))
     dataset = None
@@ -151,9 +152,23 @@ def _pieces(index: int, data: bytes) -> list[tuple]:
     return jobs
 
 
-def _json_document(index: int, data: bytes) -> tuple:
-    """A JSON file is read whole (its records weigh more bytes each than YAML's)."""
-    return index, None, 0, len(data), _JSON, len(data) / 250
+def _json_document(index: int, data: bytes) -> list[tuple]:
+    """A JSON file is one piece, read whole (its records weigh more bytes each than YAML's)."""
+    return [(index, None, 0, len(data), _JSON, len(data) / 250)]
+
+
+def _json_lines(index: int, data: bytes) -> list[tuple]:
+    """A JSON-lines file is cut into pieces of whole lines."""
+    jobs, cut = [], 0
+    while cut < len(data):
+        end = data.find(b"\n", cut + PIECE_BYTES) + 1 if cut + PIECE_BYTES < len(data) else 0
+        end = end or len(data)
+        jobs.append((index, None, cut, end, _JSON_LINES, (end - cut) / 200))
+        cut = end
+    return jobs
+
+
+_READ_AS = {".yaml": _pieces, ".yml": _pieces, ".json": _json_document, ".jsonl": _json_lines}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,9 +317,15 @@ def _read(jobs: list[tuple], datas: list[bytes], rules: _Rules, keep: list | Non
     results = []
     for index, section, start, end, marker, _ in jobs:
         try:
-            text = datas[index][start:end].decode("utf-8") if section else _loader._decoded(datas[index])
+            text = datas[index][start:end].decode("utf-8")
         except UnicodeDecodeError:
             return None
+        if start == 0 and text.startswith("\ufeff"):
+            text = text[1:]
+        if marker == _JSON_LINES:
+            if not _read_json_lines(index, text, rules, results, keep):
+                return None
+            continue
         if section is None:
             data = (_parse_json(text) if marker == _JSON else _yaml.fast_parse(text)) if text.strip() else None
             if keep is not None:
@@ -333,6 +354,34 @@ def _read(jobs: list[tuple], datas: list[bytes], rules: _Rules, keep: list | Non
             return None
         results.append((index, section, result))
     return results
+
+
+def _read_json_lines(index: int, text: str, rules: _Rules, results: list, keep: list | None) -> bool:
+    """Read a piece of a JSON-lines file into ``results`` (False if it is not plainly valid).
+
+    Lines as the reader splits them (str.splitlines); each a JSON object whose ``record`` names its
+    section; the records of each section in order.
+    """
+    items: dict[str, list] = {section: [] for section in _SECTIONS}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        item = _parse_json(line)
+        if type(item) is not dict:
+            return False
+        kind = item.pop("record", None)
+        if type(kind) is not str or kind not in _loader.PLURAL:
+            return False
+        items[_loader.PLURAL[kind]].append(item)
+    if keep is not None:
+        keep.append(items)
+    for section in _SECTIONS:
+        if items[section]:
+            result = _READERS[section](items[section], rules)
+            if result is None:
+                return False
+            results.append((index, section, result))
+    return True
 
 
 def _parse_json(text: str):

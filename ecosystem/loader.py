@@ -397,7 +397,7 @@ class _Reader:
         if file.suffix.lower() == ".jsonl":
             for number, item in data:
                 kind = item.pop("record", None) if isinstance(item, dict) else None
-                if kind not in PLURAL:
+                if not isinstance(kind, str) or kind not in PLURAL:
                     self.problem(file, (), None, f"line {number}: `record` must be one of source, entity, relation",
                                  'add "record": "entity" (or source, relation)', line=number)
                     continue

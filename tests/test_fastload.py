@@ -331,12 +331,45 @@ def test_a_load_with_problems_leaves_no_cache_folder(tmp_path, small_pieces, mon
 def test_json_and_mixed_datasets_load_as_the_reader_reads_them(tmp_path, small_pieces):
     write_dataset(tmp_path / "json", 300, fmt="json", files=2)
     _assert_same(tmp_path / "json")
+    write_dataset(tmp_path / "lines", 300, fmt="jsonl", files=2)
+    _assert_same(tmp_path / "lines")
+    shuffled = tmp_path / "lines" / "relations_0.jsonl"  # records of every kind in one file, blank lines
+    lines = shuffled.read_text(encoding="utf-8").splitlines()
+    extra = (tmp_path / "lines" / "entities_1.jsonl").read_text(encoding="utf-8").splitlines()
+    shuffled.write_text("\n\n".join(line for pair in zip(lines, extra) for line in pair) + "\n" + "\n".join(lines[len(extra):]),
+                        encoding="utf-8")
+    (tmp_path / "lines" / "entities_1.jsonl").unlink()
+    _assert_same(tmp_path / "lines")
     write_dataset(tmp_path / "mixed", 300, fmt="yaml", files=2)
     for file in (tmp_path / "json").glob("relations*.json"):
         (tmp_path / "mixed" / file.name.replace("relations", "more_relations")).write_bytes(file.read_bytes())
     for file in (tmp_path / "mixed").glob("relations*.yaml"):
         file.unlink()
     _assert_same(tmp_path / "mixed")
+
+
+@pytest.mark.parametrize("lines_change", [
+    ('"record": "relation"', '"record": ["relation"]'),   # not a kind
+    ('"record": "relation", ', ""),                        # no kind
+    ('"to": "company_', '"to": "compnay_'),                # an unknown entity
+    ("5.4", "NaN"),                                        # json.loads reads NaN, orjson does not
+    ('"src_', '"\u2028src_'),                             # a line separator str.splitlines splits at
+])
+def test_json_lines_with_problems_or_doubts_are_declined(tmp_path, small_pieces, lines_change):
+    write_dataset(tmp_path / "data", 200, fmt="jsonl")
+    file = tmp_path / "data" / "relations.jsonl"
+    text = file.read_text(encoding="utf-8")
+    old, new = lines_change
+    assert old in text
+    file.write_text(_replace_last(text, old, new), encoding="utf-8")
+    fast, slow = _fast(tmp_path / "data"), _reader(tmp_path / "data")
+    assert fast is None  # declined: what load gives is the reader's
+    if isinstance(slow, list):
+        with pytest.raises(loader.DataError) as raised:
+            loader.load(tmp_path / "data", use_cache=False)
+        assert raised.value.problems == slow
+    else:
+        assert _plain(loader.load(tmp_path / "data", use_cache=False)) == _plain(slow)
 
 
 @pytest.mark.parametrize("change", [

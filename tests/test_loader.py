@@ -125,6 +125,18 @@ def test_jsonl_errors_name_the_line(tmp_path, valid_dir):
     assert (problem.file, problem.line) == ("bad.jsonl", 2)
 
 
+@pytest.mark.parametrize("kind", ['["entity"]', '{"a": 1}', "null", "3", '"entities"'])
+def test_a_jsonl_record_kind_that_is_not_one_of_the_three_is_reported_on_its_line(tmp_path, kind):
+    folder = dataset_with(tmp_path)
+    (folder / "bad.jsonl").write_text('\n{"record": ' + kind + ', "id": "x1", "name": "X", "type": "company"}\n',
+                                      encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load(folder, use_cache=False)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == ("bad.jsonl", 2)
+    assert "`record` must be one of source, entity, relation" in problem.message
+
+
 def test_json_validation_errors_find_the_record_line(tmp_path):
     folder = dataset_with(tmp_path)
     (folder / "more.json").write_text(

@@ -83,3 +83,10 @@ def test_random_json_documents(document):
 def test_random_jsonl_records(items):
     lines = [json.dumps({"record": "entity", **item}) for item in items]
     load_with("\n".join(lines).encode("utf-8"), "random.jsonl")
+
+
+@SETTINGS
+@given(st.lists(st.tuples(documents, records), max_size=4))
+def test_random_jsonl_record_kinds(items):
+    lines = [json.dumps({"record": kind, **item}) for kind, item in items]
+    load_with("\n".join(lines).encode("utf-8"), "random.jsonl")

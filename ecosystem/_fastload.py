@@ -194,34 +194,27 @@ def _run(jobs: list[tuple], datas: list[bytes], rules: "_Rules", assembly: "_Ass
     # than spend time freeing it piece by piece
     worker = _Worker(lambda say: _work(batches, datas, rules, folder, say)) if batches else None
     try:
-        here = _read(jobs[:split], datas, rules)
-        if here is None:
+        parts: list[str] = []
+        if _read_pieces(jobs[:split], "0", datas, rules, folder, keep_records, assembly.add, parts) is None:
             return None
-        for result in here:
-            assembly.add(*result)
-        parts = [_write(folder, "0.records", _records(here))] if keep_records and here else []
-        del here
-        for number, batch in enumerate(batches):
+        for number, batch in enumerate(batches, 1):
             said = worker.next()
             if said == b"-":
                 return None
-            records, summaries = folder / f"{number + 1}.records", folder / f"{number + 1}.summary"
+            names = [f"{number}.{piece}.records" for piece in range(len(batch))]
             if said == b"+":
-                results = [(index, section, (piece,) + summary) for (index, section, summary), (_, piece)
-                           in zip(marshal.loads(summaries.read_bytes()), marshal.loads(records.read_bytes()))]
-                summaries.unlink()
-            else:  # the second process failed: read its batch here
-                results = _read(batch, datas, rules)
-                if results is None:
-                    return None
+                summary = folder / f"{number}.summary"
+                records = [record for name in names for record in marshal.loads((folder / name).read_bytes())]
+                for (index, section, rest), (_, piece) in zip(marshal.loads(summary.read_bytes()), records):
+                    assembly.add(index, section, (piece,) + rest)
+                summary.unlink()
                 if keep_records:
-                    _write(folder, records.name, _records(results))
-            for result in results:
-                assembly.add(*result)
-            if keep_records:
-                parts.append(records.name)
-            else:
-                records.unlink(missing_ok=True)
+                    parts.extend(names)
+            elif _read_pieces(batch, str(number), datas, rules, folder, keep_records, assembly.add, parts) is None:
+                return None  # (the second process failed: its batch was read here)
+            if not keep_records:
+                for name in names:
+                    (folder / name).unlink(missing_ok=True)
         return parts
     finally:
         if worker is not None:
@@ -241,17 +234,34 @@ def _split(jobs: list[tuple]) -> int:
     return len(jobs) - 1  # the second process reads the last piece at least
 
 
+def _read_pieces(jobs: list[tuple], batch: str, datas: list[bytes], rules: "_Rules", folder: Path, keep_records: bool,
+                 take, parts: list[str], keep: list | None = None) -> list | None:
+    """Read ``jobs`` one by one, giving each result to ``take``; each piece's records marshalled
+    into ``folder`` at once (while they are still in the CPU's caches) when ``keep_records``, the
+    files' names added to ``parts``. The results, or None when a piece is not plainly valid."""
+    results = []
+    for number, job in enumerate(jobs):
+        found = _read([job], datas, rules, keep)
+        if found is None:
+            return None
+        for result in found:
+            take(*result)
+        if keep_records:
+            parts.append(_write(folder, f"{batch}.{number}.records", _records(found)))
+        results.extend(found)
+    return results
+
+
 def _work(batches: list[list[tuple]], datas: list[bytes], rules: "_Rules", folder: Path, say) -> None:
-    """In the second process: read each batch, leave its records and summaries in ``folder``, and
-    ``say`` b"+" (done) or b"-" (a piece is not plainly valid: stop)."""
+    """In the second process: read each batch, leave its pieces' records and the batch's summaries
+    in ``folder``, and ``say`` b"+" (done) or b"-" (a piece is not plainly valid: stop)."""
     keep: list = []
-    for number, batch in enumerate(batches):
-        results = _read(batch, datas, rules, keep)
+    for number, batch in enumerate(batches, 1):
+        results = _read_pieces(batch, str(number), datas, rules, folder, True, lambda *result: None, [], keep)
         if results is None:
             say(b"-")
             return
-        _write(folder, f"{number + 1}.records", _records(results))
-        _write(folder, f"{number + 1}.summary", marshal.dumps([(index, section, result[1:]) for index, section, result in results]))
+        _write(folder, f"{number}.summary", marshal.dumps([(index, section, result[1:]) for index, section, result in results]))
         say(b"+")
 
 

@@ -202,16 +202,16 @@ def _run(jobs: list[tuple], datas: list[bytes], rules: "_Rules", assembly: "_Ass
             if said == b"-":
                 return None
             names = [f"{number}.{piece}.records" for piece in range(len(batch))]
+            summary = folder / f"{number}.summary"
             if said == b"+":
-                summary = folder / f"{number}.summary"
                 records = [record for name in names for record in marshal.loads((folder / name).read_bytes())]
-                for (index, section, rest), (_, piece) in zip(marshal.loads(summary.read_bytes()), records):
-                    assembly.add(index, section, (piece,) + rest)
-                summary.unlink()
+                for (index, section, summarised), (_, piece) in zip(marshal.loads(summary.read_bytes()), records):
+                    assembly.add(index, section, (piece,) + summarised)
                 if keep_records:
                     parts.extend(names)
             elif _read_pieces(batch, str(number), datas, rules, folder, keep_records, assembly.add, parts) is None:
                 return None  # (the second process failed: its batch was read here)
+            summary.unlink(missing_ok=True)
             if not keep_records:
                 for name in names:
                     (folder / name).unlink(missing_ok=True)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import re
 import shutil
 import sys
@@ -125,6 +126,12 @@ def test_a_failed_second_process_leaves_its_pieces_to_this_one(tmp_path, small_p
 
     monkeypatch.setattr(_fastload, "_work", failing)
     _assert_same(tmp_path / "data")
+    monkeypatch.setenv("ECOSYSTEM_CACHE_DIR", str(tmp_path / "cache"))
+    dataset = loader.load(tmp_path / "data")
+    (entry,) = (tmp_path / "cache").iterdir()  # the cache entry holds its header and records, nothing else
+    header = marshal.loads((entry / "header").read_bytes())
+    assert sorted(path.name for path in entry.iterdir()) == sorted(["header", *header["parts"]])
+    assert _plain(loader.load(tmp_path / "data")) == _plain(dataset)
 
 
 def test_the_cache_keeps_what_the_fast_load_read(tmp_path, small_pieces, monkeypatch):

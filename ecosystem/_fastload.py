@@ -39,6 +39,7 @@ import marshal
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 from collections import defaultdict
@@ -223,8 +224,10 @@ def _run(jobs: list[tuple], datas: list[bytes], rules: "_Rules", assembly: "_Ass
 
 def _split(jobs: list[tuple]) -> int:
     """How many of the first pieces this process reads: all, or its share when there is a second."""
+    # fork without exec only where it is safe: Linux (macOS frameworks may not survive it), and no
+    # other thread that could hold a lock at the moment of the fork
     if not (parallel and len(jobs) > 1 and _loader._cpu_count() >= 2 and threading.active_count() == 1
-            and hasattr(os, "fork") and sum(end - start for _, _, start, end, _, _ in jobs) >= PARALLEL_MIN_BYTES):
+            and sys.platform.startswith("linux") and sum(end - start for _, _, start, end, _, _ in jobs) >= PARALLEL_MIN_BYTES):
         return len(jobs)
     total, done = sum(job[-1] for job in jobs), 0.0
     for split, job in enumerate(jobs):

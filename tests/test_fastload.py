@@ -395,3 +395,56 @@ def test_json_that_parsers_could_read_differently_is_declined_or_read_alike(tmp_
         assert fast is None
     else:
         assert fast is None or _plain(fast) == _plain(slow)
+
+
+# --- any text: never a dataset other than the reader's ---------------------------------------------
+
+FRAGMENTS = [
+    "relations:\n", "entities:\n", "sources:\n", "- ", "  - ", "    ", "\n", "\r\n", "\t", "# note\n", " # c", "---\n",
+    "note: \"a\n", "note: 'b\n", '"', "'", "[", "]", "{", "}", ",", ": ", "yes", "017", "x: 1\n",
+]
+ENDS = ["holdco", "investor", "wfoe", "vie", "shop", "citizen_a"]
+
+
+@st.composite
+def record_files(draw):
+    """A record file: sections of flow or block records at one indentation, perhaps with a fragment
+    of anything put in anywhere."""
+    lines = []
+    for section in draw(st.lists(st.sampled_from(["relations", "entities"]), max_size=2, unique=True)):
+        indent = draw(st.sampled_from(["", "  "]))
+        lines.append(f"{section}:\n")
+        for number in range(draw(st.integers(0, 8))):
+            if section == "entities":
+                fields = [("id", f"extra_{number}"), ("name", f"Extra {number}"), ("type", "company"), ("sources", "[case]")]
+            else:
+                one, two = draw(st.sampled_from([(a, b) for a in ENDS for b in ENDS if a != b]))
+                fields = [("id", f"link_{number}"), ("type", "partners_with"), ("from", one), ("to", two),
+                          ("note", draw(st.sampled_from(["plain words", '"quoted: with - dash"', "'single'"]))),
+                          ("sources", "[filing]")]
+            if draw(st.booleans()):
+                lines.append(f"{indent}- {{" + ", ".join(f"{key}: {value}" for key, value in fields) + "}\n")
+            else:
+                lines.append(f"{indent}- " + f"\n{indent}  ".join(f"{key}: {value}" for key, value in fields) + "\n")
+            if draw(st.integers(0, 5)) == 0:
+                lines.append(draw(st.sampled_from(["\n", f"{indent}# between\n", "  # indented comment\n"])))
+    text = "".join(lines)
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from(FRAGMENTS)) + text[at:]
+    return text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(record_files(), st.integers(1, 400))
+def test_whatever_the_text_the_fast_load_gives_the_readers_dataset_or_declines(tmp_path_factory, monkeypatch, text, piece):
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", piece)
+    monkeypatch.setattr(_fastload, "parallel", False)
+    data = tmp_path_factory.mktemp("any") / "data"
+    shutil.copytree(FIXTURES / "valid", data)
+    (data / "more.yaml").write_text(text, encoding="utf-8")
+    fast = _fast(data)
+    if fast is not None:
+        slow = _reader(data)
+        assert not isinstance(slow, list), slow
+        assert _plain(fast) == _plain(slow)

@@ -91,17 +91,22 @@ def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, vie
     datas = [contents[file] for file in files]
     jobs = [job for index, (file, data) in enumerate(zip(files, datas)) for job in _READ_AS[file.suffix.lower()](index, data)]
     assembly = _Assembly(reader, data_dir, files, vocabulary, views)
-    folder = staging if staging is not None else Path(tempfile.mkdtemp(prefix="ecosystem-load-"))
-    dataset = None
+    dataset = parts = None
+    try:
+        folder = staging if staging is not None else Path(tempfile.mkdtemp(prefix="ecosystem-load-"))
+    except OSError:  # no temporary folder to be had: the reader reads it all
+        return None
     try:
         parts = _run(jobs, datas, _Rules(vocabulary), assembly, folder, staging is not None)
         dataset = assembly.finish() if parts is not None else None
+    except OSError:  # a folder that cannot be written (a full disk): declined, the reader reads it all
+        dataset = None
     finally:
         if staging is None:
             shutil.rmtree(folder, ignore_errors=True)
         elif dataset is None:  # declined: leave the cache entry's folder empty for the reader's records
             for leftover in staging.iterdir():
-                leftover.unlink()
+                leftover.unlink(missing_ok=True)
     return None if dataset is None else (dataset, parts)
 
 

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Mapping
@@ -1427,15 +1428,14 @@ def _staging(entry: Path) -> Path | None:
 
     Folders other processes left half-made a day ago or more are removed on the way.
     """
-    staging = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
     try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
         for leftover in entry.parent.glob("*.tmp"):
             with contextlib.suppress(OSError):
                 if time.time() - leftover.stat().st_mtime > _STALE_SECONDS:
                     shutil.rmtree(leftover, ignore_errors=True)
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        return staging
+        # a name of its own, even for two loads of the same data at once in one process
+        return Path(tempfile.mkdtemp(prefix=f"{entry.name}.", suffix=".tmp", dir=entry.parent))
     except OSError:
         return None
 

@@ -448,3 +448,36 @@ def test_whatever_the_text_the_fast_load_gives_the_readers_dataset_or_declines(t
         slow = _reader(data)
         assert not isinstance(slow, list), slow
         assert _plain(fast) == _plain(slow)
+
+
+def test_a_folder_that_cannot_be_written_leaves_the_load_to_the_reader(tmp_path, small_pieces, monkeypatch):
+    monkeypatch.setenv("ECOSYSTEM_CACHE_DIR", str(tmp_path / "cache"))
+    write_dataset(tmp_path / "data", 200, fmt="yaml")
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_fastload, "_write", disk_full)
+    assert _plain(loader.load(tmp_path / "data")) == _plain(_reader(tmp_path / "data"))
+
+
+def test_two_loads_of_the_same_data_at_once_in_one_process(tmp_path, small_pieces, monkeypatch):
+    import threading
+
+    monkeypatch.setenv("ECOSYSTEM_CACHE_DIR", str(tmp_path / "cache"))
+    write_dataset(tmp_path / "data", 300, fmt="yaml")
+    found, failed = [], []
+
+    def load():
+        try:
+            found.append(_plain(loader.load(tmp_path / "data")))
+        except Exception as error:  # noqa: BLE001 - reported below
+            failed.append(error)
+
+    threads = [threading.Thread(target=load) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failed and len(found) == 3 and len(set(found)) == 1
+    assert [path.name for path in (tmp_path / "cache").iterdir() if path.name.endswith(".tmp")] == []

@@ -8,7 +8,7 @@ problem. So this module never reports a problem; it only has to be sure there is
 How:
 
 * Each YAML record file is cut into pieces of whole records (a JSON-lines file into pieces of
-  whole lines, a JSON file is one piece): a file laid out as top-level
+  whole lines, an indented JSON file into pieces of whole records too, see _json_pieces): a file laid out as top-level
   ``entities:`` / ``relations:`` / ``sources:`` keys over block sequences (``- ...`` items at one
   indentation) is cut before item lines; any other layout is one piece. A piece is parsed on its
   own as ``<section>:`` followed by its items, and accepted only when it passes the YAML 1.1/1.2
@@ -59,6 +59,8 @@ _SECTIONS = ("sources", "entities", "relations")
 _BOM = "\ufeff".encode()
 _JSON = b"json"  # the marker of a whole JSON document
 _JSON_LINES = b"jsonl"  # the marker of a piece of a JSON-lines file
+_JSON_KEY = re.compile(rb'\n([ \t]*)"(sources|entities|relations)"[ \t]*:[ \t]*\[[ \t]*(?=\r?\n)')
+_JSON_FIRST_ITEM = re.compile(rb"\n([ \t]*)\{")
 try:  # pragma: no cover - depends on the environment
     from orjson import loads as _orjson_loads
 except ImportError:  # pragma: no cover
@@ -159,8 +161,57 @@ def _pieces(index: int, data: bytes) -> list[tuple]:
 
 
 def _json_document(index: int, data: bytes) -> list[tuple]:
-    """A JSON file is one piece, read whole (its records weigh more bytes each than YAML's)."""
+    """A JSON file read whole, as one piece (its records weigh more bytes each than YAML's)."""
     return [(index, None, 0, len(data), _JSON, len(data) / 250)]
+
+
+def _json_pieces(index: int, data: bytes) -> list[tuple]:
+    """A JSON file laid out one record list per top-level key, each list opened at the end of its
+    key's line and closed on a line of its own, records starting on lines of one indentation (as
+    json.dumps(..., indent=n) writes it): pieces of whole records; any other layout: the whole.
+
+    A JSON string holds no line break, so a line is never inside a string. What is left when the
+    record lists' contents are taken out must be a JSON object of empty lists, one per key; a
+    piece is read as ``[<its records>]`` (the comma after its last record dropped, except for a
+    list's last piece, which must have none) and must hold as many records as record lines.
+    """
+    whole = _json_document(index, data)
+    first = len(_BOM) if data.startswith(_BOM) else 0
+    top = _JSON_KEY.search(data, first)  # the first key gives the top level's indentation
+    if top is None:
+        return whole
+    at_top = rb"\n(" + re.escape(top.group(1)) + rb")" + _JSON_KEY.pattern[len(rb"\n([ \t]*)"):]
+    keys = list(re.compile(at_top).finditer(data, first))
+    skeleton, jobs, at = [], [], first
+    for key in keys:
+        close = re.compile(rb"\n" + re.escape(key.group(1)) + rb"\]").search(data, key.end())
+        if close is None or close.start() < at:
+            return whole
+        skeleton.append(data[at:key.end()])
+        at = close.start()
+        item = _JSON_FIRST_ITEM.search(data, key.end(), close.start())
+        if item is None:
+            if data[key.end():close.start()].strip(b" \t\r\n"):
+                return whole  # not a list of records on lines of their own
+            continue  # an empty list
+        if data[key.end():item.start()].strip(b" \t\r\n"):
+            return whole
+        marker = b"\n" + item.group(1) + b"{"
+        cut = item.start() + 1
+        while cut < close.start():
+            following = data.find(marker, cut + PIECE_BYTES, close.start()) + 1 if cut + PIECE_BYTES < close.start() else 0
+            end = following or close.start()
+            jobs.append((index, key.group(2).decode(), cut, end, (_JSON, marker, end == close.start()), (end - cut) / 250))
+            cut = end
+    skeleton.append(data[at:])
+    try:
+        outline = _parse_json(b"".join(skeleton).decode("utf-8"))
+    except UnicodeDecodeError:
+        return whole
+    if type(outline) is not dict or list(outline) != [key.group(2).decode() for key in keys] \
+            or any(value != [] for value in outline.values()):
+        return whole  # other keys or values, a key twice, or not JSON
+    return jobs
 
 
 def _json_lines(index: int, data: bytes) -> list[tuple]:
@@ -174,7 +225,7 @@ def _json_lines(index: int, data: bytes) -> list[tuple]:
     return jobs
 
 
-_READ_AS = {".yaml": _pieces, ".yml": _pieces, ".json": _json_document, ".jsonl": _json_lines}
+_READ_AS = {".yaml": _pieces, ".yml": _pieces, ".json": _json_pieces, ".jsonl": _json_lines}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,6 +385,12 @@ def _read(jobs: list[tuple], datas: list[bytes], rules: _Rules, keep: list | Non
     ``keep`` when given (not freed)."""
     results = []
     for index, section, start, end, marker, _ in jobs:
+        if type(marker) is tuple:  # a piece of a JSON document's record list
+            found = _read_json_piece(index, section, datas[index], start, end, marker, rules, keep)
+            if found is None:
+                return None
+            results.append(found)
+            continue
         try:
             text = datas[index][start:end].decode("utf-8")
         except UnicodeDecodeError:
@@ -372,6 +429,27 @@ def _read(jobs: list[tuple], datas: list[bytes], rules: _Rules, keep: list | Non
             return None
         results.append((index, section, result))
     return results
+
+
+def _read_json_piece(index: int, section: str, data: bytes, start: int, end: int, marker: tuple, rules: _Rules,
+                     keep: list | None):
+    """The result of one piece of a JSON record list (see _json_pieces), or None."""
+    _, record_marker, last = marker
+    raw = data[start:end].rstrip(b" \t\r\n")  # JSON's own blanks only
+    if not last:
+        if not raw.endswith(b","):
+            return None
+        raw = raw[:-1]
+    try:
+        items = _parse_json("[" + raw.decode("utf-8") + "]")
+    except UnicodeDecodeError:
+        return None
+    if keep is not None:
+        keep.append(items)
+    if type(items) is not list or len(items) != data.count(record_marker, start - 1, end):
+        return None
+    result = _READERS[section](items, rules)
+    return None if result is None else (index, section, result)
 
 
 def _read_json_lines(index: int, text: str, rules: _Rules, results: list, keep: list | None) -> bool:

@@ -481,3 +481,84 @@ def test_two_loads_of_the_same_data_at_once_in_one_process(tmp_path, small_piece
         thread.join()
     assert not failed and len(found) == 3 and len(set(found)) == 1
     assert [path.name for path in (tmp_path / "cache").iterdir() if path.name.endswith(".tmp")] == []
+
+
+JSON_FRAGMENTS = [",", ",,", "]", "[", "{", "}", "\n", "\r\n", '"', " ", "\t", "\x0c", ': "x"', '"relations": [', "null", "1e999"]
+
+
+@st.composite
+def json_record_files(draw):
+    """A JSON record file written by json.dumps with some indentation, perhaps with a fragment of
+    anything put in anywhere or a character taken out."""
+    document = {}
+    for section in draw(st.lists(st.sampled_from(["relations", "entities"]), max_size=2, unique=True)):
+        records = []
+        for number in range(draw(st.integers(0, 8))):
+            if section == "entities":
+                records.append({"id": f"extra_{number}", "name": f"Extra {number}", "type": "company", "sources": ["case"],
+                                **({"names": {"zh": "额外"}} if draw(st.booleans()) else {})})
+            else:
+                one, two = draw(st.sampled_from([(a, b) for a in ENDS for b in ENDS if a != b]))
+                records.append({"id": f"link_{number}", "type": "partners_with", "from": one, "to": two,
+                                "sources": [{"source": "filing", "locator": "p 1"}] if draw(st.booleans()) else ["filing"]})
+        document[section] = records
+    text = json.dumps(document, ensure_ascii=False, indent=draw(st.integers(1, 3)))
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(text)))
+        if draw(st.booleans()):
+            text = text[:at] + draw(st.sampled_from(JSON_FRAGMENTS)) + text[at:]
+        else:
+            text = text[:at] + text[at + 1:]
+    return text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(json_record_files(), st.integers(1, 400))
+def test_whatever_the_json_the_fast_load_gives_the_readers_dataset_or_declines(tmp_path_factory, monkeypatch, text, piece):
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", piece)
+    monkeypatch.setattr(_fastload, "parallel", False)
+    data = tmp_path_factory.mktemp("any") / "data"
+    shutil.copytree(FIXTURES / "valid", data)
+    (data / "more.json").write_text(text, encoding="utf-8")
+    fast = _fast(data)
+    if fast is not None:
+        slow = _reader(data)
+        assert not isinstance(slow, list), slow
+        assert _plain(fast) == _plain(slow)
+
+
+GOOD_JSON = '{\n "entities": [\n  {\n   "id": "extra_0",\n   "name": "Extra 0",\n   "type": "company",\n   "sources": [\n    "case"\n   ]\n  },\n  {\n   "id": "extra_1",\n   "name": "Extra 1",\n   "type": "company",\n   "sources": [\n    "case"\n   ]\n  }\n ]\n}'
+
+
+@pytest.mark.parametrize("damage", [
+    ('  {\n   "id": "extra_0"', '  : "x"{\n   "id": "extra_0"'),   # text before the first record, on no record line
+    ('  {\n   "id": "extra_0"', '  : "x"{\n   "id": "extra_0"', "only the first record"),  # and no record line at all
+    ("  }\n ]", "  },\n ]"),                                        # a comma after the last record
+    ("  },\n  {", "  },,\n  {"),                                     # two commas between records
+    ("  },\n  {", "  }\n  {"),                                       # no comma between records
+    ('"extra_1"', '"extra_1", "id": "extra_0"'),                     # a key twice in a record: the last counts
+    (' "entities": [', ' "entities": [\n  {"id": "a"}\n ],\n "entities": ['),  # a list twice
+    ("\n}", ',\n "x": 1\n}'),                                       # another key
+])
+def test_damaged_json_record_lists_are_declined_or_read_alike(tmp_path, damage, monkeypatch):
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", 10)  # a piece a record
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", data)
+    text = GOOD_JSON if len(damage) == 2 else GOOD_JSON[:GOOD_JSON.index(",\n  {")] + "\n ]\n}"
+    assert damage[0] in text
+    (data / "more.json").write_text(text.replace(damage[0], damage[1], 1), encoding="utf-8")
+    fast, slow = _fast(data), _reader(data)
+    if isinstance(slow, list):
+        assert fast is None
+    else:
+        assert fast is None or _plain(fast) == _plain(slow)
+
+
+def test_a_plain_json_record_list_is_cut_into_pieces(tmp_path, monkeypatch):
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", 10)
+    jobs = _fastload._json_pieces(0, GOOD_JSON.encode())
+    assert [(section, marker[2]) for _, section, _, _, marker, _ in jobs] == [("entities", False), ("entities", True)]
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", data)
+    (data / "more.json").write_text(GOOD_JSON, encoding="utf-8")
+    _assert_same(data)

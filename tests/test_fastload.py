@@ -399,6 +399,21 @@ def test_json_that_parsers_could_read_differently_is_declined_or_read_alike(tmp_
 
 # --- any text: never a dataset other than the reader's ---------------------------------------------
 
+def _assert_same_or_declined(tmp_path_factory, monkeypatch, name: str, text: str, piece: int) -> None:
+    """The valid fixtures plus a file ``name`` holding ``text``, cut at ``piece`` bytes: the fast load
+    gives the reader's dataset, or declines."""
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", piece)
+    monkeypatch.setattr(_fastload, "parallel", False)
+    data = tmp_path_factory.mktemp("any") / "data"
+    shutil.copytree(FIXTURES / "valid", data)
+    (data / name).write_text(text, encoding="utf-8")
+    fast = _fast(data)
+    if fast is not None:
+        slow = _reader(data)
+        assert not isinstance(slow, list), slow
+        assert _plain(fast) == _plain(slow)
+
+
 FRAGMENTS = [
     "relations:\n", "entities:\n", "sources:\n", "- ", "  - ", "    ", "\n", "\r\n", "\t", "# note\n", " # c", "---\n",
     "note: \"a\n", "note: 'b\n", '"', "'", "[", "]", "{", "}", ",", ": ", "yes", "017", "x: 1\n",
@@ -438,16 +453,7 @@ def record_files(draw):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(record_files(), st.integers(1, 400))
 def test_whatever_the_text_the_fast_load_gives_the_readers_dataset_or_declines(tmp_path_factory, monkeypatch, text, piece):
-    monkeypatch.setattr(_fastload, "PIECE_BYTES", piece)
-    monkeypatch.setattr(_fastload, "parallel", False)
-    data = tmp_path_factory.mktemp("any") / "data"
-    shutil.copytree(FIXTURES / "valid", data)
-    (data / "more.yaml").write_text(text, encoding="utf-8")
-    fast = _fast(data)
-    if fast is not None:
-        slow = _reader(data)
-        assert not isinstance(slow, list), slow
-        assert _plain(fast) == _plain(slow)
+    _assert_same_or_declined(tmp_path_factory, monkeypatch, "more.yaml", text, piece)
 
 
 def test_a_folder_that_cannot_be_written_leaves_the_load_to_the_reader(tmp_path, small_pieces, monkeypatch):
@@ -515,16 +521,7 @@ def json_record_files(draw):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(json_record_files(), st.integers(1, 400))
 def test_whatever_the_json_the_fast_load_gives_the_readers_dataset_or_declines(tmp_path_factory, monkeypatch, text, piece):
-    monkeypatch.setattr(_fastload, "PIECE_BYTES", piece)
-    monkeypatch.setattr(_fastload, "parallel", False)
-    data = tmp_path_factory.mktemp("any") / "data"
-    shutil.copytree(FIXTURES / "valid", data)
-    (data / "more.json").write_text(text, encoding="utf-8")
-    fast = _fast(data)
-    if fast is not None:
-        slow = _reader(data)
-        assert not isinstance(slow, list), slow
-        assert _plain(fast) == _plain(slow)
+    _assert_same_or_declined(tmp_path_factory, monkeypatch, "more.json", text, piece)
 
 
 GOOD_JSON = '{\n "entities": [\n  {\n   "id": "extra_0",\n   "name": "Extra 0",\n   "type": "company",\n   "sources": [\n    "case"\n   ]\n  },\n  {\n   "id": "extra_1",\n   "name": "Extra 1",\n   "type": "company",\n   "sources": [\n    "case"\n   ]\n  }\n ]\n}'

@@ -1,4 +1,4 @@
-"""The fast first load: plainly valid YAML datasets read in pieces, on two cores when there are two.
+"""The fast first load: plainly valid datasets read in pieces, on two cores when there are two.
 
 `load` gives the same :class:`~ecosystem.loader.Dataset` the loader's reader gives (same records,
 same order, same locations), or None as soon as anything is not plainly valid or not of a shape it
@@ -7,10 +7,10 @@ problem. So this module never reports a problem; it only has to be sure there is
 
 How:
 
-* Each YAML record file is cut into pieces of whole records (a JSON-lines file into pieces of
-  whole lines, an indented JSON file into pieces of whole records too, see _json_pieces): a file laid out as top-level
+* Each record file is cut into pieces of whole records. A YAML file laid out as top-level
   ``entities:`` / ``relations:`` / ``sources:`` keys over block sequences (``- ...`` items at one
-  indentation) is cut before item lines; any other layout is one piece. A piece is parsed on its
+  indentation) is cut before item lines; a JSON-lines file at line ends; an indented JSON file
+  before record lines (see _json_pieces); any other layout is one piece. A piece is parsed on its
   own as ``<section>:`` followed by its items, and accepted only when it passes the YAML 1.1/1.2
   scan, parses to that one list, and holds as many records as it has item lines. A cut that fell
   inside a quoted scalar or flow collection would leave a piece that does not parse, so an
@@ -27,8 +27,8 @@ How:
   records files are those the cache keeps: when the load is cached, the folder is the cache
   entry being made, so the records are marshalled once.
 
-Where the time goes (N = 100,000, benchmarks/README.md): the YAML parse, then the checks and the
-records they build (plain Python, about as costly as the parse), then handing the second
+Where the time goes (N = 100,000, benchmarks/README.md): the parse, then the checks and the
+records they build (plain Python, about as costly as the YAML parse), then handing the second
 process's records over (marshal) and putting the dataset together.
 """
 
@@ -57,19 +57,21 @@ BATCH = 4  # pieces the second process hands over at a time
 
 _SECTIONS = ("sources", "entities", "relations")
 _BOM = "\ufeff".encode()
-_JSON = b"json"  # the marker of a whole JSON document
-_JSON_LINES = b"jsonl"  # the marker of a piece of a JSON-lines file
-_JSON_KEY = re.compile(rb'\n([ \t]*)"(sources|entities|relations)"[ \t]*:[ \t]*\[[ \t]*(?=\r?\n)')
-_JSON_FIRST_ITEM = re.compile(rb"\n([ \t]*)\{")
-try:  # pragma: no cover - depends on the environment
-    from orjson import loads as _orjson_loads
-except ImportError:  # pragma: no cover
-    _orjson_loads = None
 # on the bytes of a file; a pattern that starts with a newline looks for the line after it
 _COLUMN_0 = re.compile(rb"\n(?:[^ \t#\r\n-]|-[^ \t\r\n])")  # not a comment, a blank or a `- ` item
 _KEY_LINE = re.compile(rb"(sources|entities|relations):[ \t]*(?:#[^\r\n]*)?\r?(?=\n|\Z)")  # at a line's start
 _FIRST_ITEM = re.compile(rb"\n( *)-[ \t]")
 _BLANK_OR_COMMENTS = re.compile(rb"(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*(?:#[^\r\n]*)?")
+_JSON_KEY = re.compile(rb'\n([ \t]*)"(sources|entities|relations)"[ \t]*:[ \t]*\[[ \t]*(?=\r?\n)')
+_JSON_FIRST_ITEM = re.compile(rb"\n([ \t]*)\{")
+# markers of pieces that are not YAML: a whole JSON document, a piece of a JSON-lines file (a piece
+# of a JSON record list has a tuple, see _json_pieces)
+_JSON = b"json"
+_JSON_LINES = b"jsonl"
+try:  # pragma: no cover - depends on the environment
+    from orjson import loads as _orjson_loads
+except ImportError:  # pragma: no cover
+    _orjson_loads = None
 
 
 def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, views_file: Path | None,
@@ -91,7 +93,8 @@ def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, vie
     if reader.problems:
         return None
     datas = [contents[file] for file in files]
-    jobs = [job for index, (file, data) in enumerate(zip(files, datas)) for job in _READ_AS[file.suffix.lower()](index, data)]
+    jobs = [job for index, (file, data) in enumerate(zip(files, datas))
+            for job in _READ_AS[file.suffix.lower()](index, data)]
     assembly = _Assembly(reader, data_dir, files, vocabulary, views)
     dataset = parts = None
     try:

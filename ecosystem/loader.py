@@ -1450,9 +1450,11 @@ def _read_cache(entry: Path):
                 for section, records in marshal.loads(handle.read()):
                     sections[section].update(records)
         payload.update(sections)
-        return payload
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(entry)  # used now: kept by _prune for another UNUSED_DAYS
+    return payload
 
 
 def _write_cache(entry: Path, staging: Path, dataset: Dataset, parts: list[str] | None) -> None:
@@ -1474,12 +1476,29 @@ def _write_cache(entry: Path, staging: Path, dataset: Dataset, parts: list[str] 
             "views": json.loads(json.dumps(dataset.views, default=str)),
             "origins": _origins(dataset.locations),
             "parts": parts,
+            "data": str(dataset.path.resolve()),
         }
         with open(staging / "header", "wb") as handle:
             marshal.dump(header, handle)
         os.rename(staging, entry)
     except (OSError, ValueError):
-        pass  # written by another process meanwhile, or not writable: a cache only saves time
+        return  # written by another process meanwhile, or not writable: a cache only saves time
+    _prune(entry, header["data"])
+
+
+UNUSED_DAYS = 30  # a cache entry not read for this long is removed when another is made
+
+
+def _prune(kept: Path, data: str) -> None:
+    """Remove the entries ``kept`` supersedes (earlier contents of the same data folder) and the
+    entries nobody has read for UNUSED_DAYS, so the cache does not grow with every edit."""
+    for entry in kept.parent.iterdir():
+        if entry == kept or entry.name.endswith(".tmp") or not entry.is_dir():
+            continue
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+            unused = time.time() - entry.stat().st_mtime > UNUSED_DAYS * 24 * 3600
+            if unused or marshal.loads((entry / "header").read_bytes()).get("data") == data:
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 def _dataset_from_cache(data_dir: Path, payload: dict) -> Dataset:

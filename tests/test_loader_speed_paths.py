@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,37 @@ def test_folders_left_half_made_long_ago_are_removed(data):
     (data / "entities.yaml").write_bytes((data / "entities.yaml").read_bytes() + b"\n# changed\n")
     loader.load(data)  # a miss: a new entry is made
     assert not old.exists() and recent.exists()
+
+
+def test_an_entry_is_replaced_when_its_data_changes_and_others_are_kept(data, tmp_path, valid_dir):
+    other = tmp_path / "other"
+    shutil.copytree(valid_dir, other)
+    loader.load(other)
+    loader.load(data)
+    first = set(_cache_files())
+    assert len(first) == 2  # one entry a data folder
+    (data / "entities.yaml").write_bytes((data / "entities.yaml").read_bytes() + b"\n# edited\n")
+    loader.load(data)
+    after = set(_cache_files())
+    assert len(after) == 2 and len(after & first) == 1  # the edited folder's old entry is gone, the other kept
+    assert _plain(loader.load(other)) == _plain(loader._read(other, *_inputs(other)))
+
+
+def test_an_entry_nobody_read_for_a_long_time_is_removed(data, tmp_path, valid_dir):
+    other = tmp_path / "other"
+    shutil.copytree(valid_dir, other)
+    loader.load(other)
+    (stale,) = _cache_files()
+    os.utime(stale, (0, 0))
+    loader.load(data)  # a new entry: the stale one goes
+    assert not stale.exists() and len(_cache_files()) == 1
+    loader.load(data)  # a read marks its entry as used
+    (used,) = _cache_files()
+    assert time.time() - used.stat().st_mtime < 60
+
+
+def _inputs(path):
+    files = loader._record_files(path)
+    vocabulary = loader._vocabulary_file(path)
+    contents = {file: file.read_bytes() for file in [vocabulary] + files}
+    return contents, vocabulary, None, files

@@ -701,7 +701,8 @@ def _heavy_stakes(equity: list[tuple[dict, list]]) -> list[str]:
     """The stakes in targets whose certain equity, over all dates, sums past 100%.
 
     ``equity`` holds each piece's ({target: [certain equity, relation ids]}, the ids of its own
-    heavy stakes); a target in several pieces is summed here (set operations find them).
+    heavy stakes); a target in several pieces is summed here (set operations find them), and all
+    its stakes go to the exact check, since one piece's may pass 100% only with another's.
     """
     heavy = [relation_id for _, ids in equity for relation_id in ids]
     seen: set[str] = set()
@@ -713,15 +714,11 @@ def _heavy_stakes(equity: list[tuple[dict, list]]) -> list[str]:
     for table, _ in equity:
         for target in shared.intersection(table):
             low, ids = table[target]
-            total = totals.get(target)
-            if total is None:
-                totals[target] = [low, list(ids), low > 100.0001]
-            else:
-                total[0] += low
-                total[1].extend(ids)
-                total[2] = total[2] or low > 100.0001
-    for low, ids, counted in totals.values():
-        if low > 100.0001 and not counted:  # (a piece's own heavy stakes are in `heavy` already)
+            total = totals.setdefault(target, [0.0, []])
+            total[0] += low
+            total[1].extend(ids)
+    for low, ids in totals.values():
+        if low > 100.0001:  # every piece's stakes: together they may pass 100% at some date
             heavy.extend(ids)
     return heavy
 

@@ -176,17 +176,42 @@ def test_every_layout_loads_as_the_reader_reads_it(tmp_path, small_pieces, layou
         assert fast is not None
 
 
-def test_a_cut_inside_a_quoted_scalar_is_declined_or_harmless(tmp_path, monkeypatch):
-    monkeypatch.setattr(_fastload, "PIECE_BYTES", 10)  # a cut before every item line, if it could
+def test_a_cut_inside_a_quoted_scalar_is_declined(tmp_path, monkeypatch):
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", 10)  # a cut before every item line
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "valid", data)
-    relations = data / "relations.yaml"
-    text = relations.read_text(encoding="utf-8")
-    relations.write_text(text.replace("relations:\n", 'relations:\n- type: owns\n  from: jack_ma\n  to: alibaba\n'
-                                      '  note: "one line\n- and what looks like an item"\n  sources: [case]\n', 1)
-                         if "relations:\n-" in text else text, encoding="utf-8")
-    fast, slow = _fast(data), _reader(data)
-    assert fast is None or (not isinstance(slow, list) and _plain(fast) == _plain(slow))
+    text = ('relations:\n- type: partners_with\n  from: holdco\n  to: investor\n'
+            '  note: "one line\n- and what looks like an item"\n  sources: [case]\n')
+    (data / "more.yaml").write_text(text, encoding="utf-8")
+    pieces = _fastload._pieces(0, text.encode())
+    assert text.index("- and") in [start for _, _, start, _, _, _ in pieces]  # a cut inside the quotes
+    assert _fast(data) is None
+    slow = _reader(data)
+    if isinstance(slow, list):
+        with pytest.raises(loader.DataError) as raised:
+            loader.load(data, use_cache=False)
+        assert raised.value.problems == slow
+    else:
+        assert _plain(loader.load(data, use_cache=False)) == _plain(slow)
+
+
+def test_stakes_past_100_at_one_date_are_found_across_pieces_whatever_each_piece_sums(tmp_path, monkeypatch):
+    """A piece whose own stakes in a company pass 100% over all dates but never at one date, and a
+    stake in another piece that overlaps one of them: the dataset has a problem."""
+    lines = ["  - {type: owns, from: investor, to: target_co, equity: 60, start: 2000, end: 2005, sources: [case]}\n",
+             "  - {type: owns, from: citizen_a, to: target_co, equity: 60, start: 2006, end: 2010, sources: [case]}\n",
+             "  - {type: owns, from: citizen_b, to: target_co, equity: 50, start: 2003, end: 2008, sources: [case]}\n"]
+    text = ("entities:\n  - {id: target_co, name: Target Co, type: company, sources: [case]}\n"
+            "relations:\n" + "".join(lines))
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", len(lines[0]) + 5)  # the first two stakes in one piece
+    pieces = [job for job in _fastload._pieces(0, text.encode()) if job[1] == "relations"]
+    assert [text.encode()[start:end].count(b"\n  - ") + 1 for _, _, start, end, _, _ in pieces] == [2, 1]
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", data)
+    (data / "more.yaml").write_text(text, encoding="utf-8")
+    problems = _reader(data)
+    assert isinstance(problems, list) and any("sums to 110%" in problem.message for problem in problems)
+    assert _fast(data) is None
 
 
 # --- anything wrong: declined, the reader reports -------------------------------------------------

@@ -501,7 +501,7 @@ def _first_day(value: str) -> str:
 
 
 def _read_sources(items: list, rules: _Rules):
-    check = _loader._fast_source
+    check = _loader._FAST["sources"]
     records = {}
     for item in items:
         record = check(item)
@@ -513,7 +513,7 @@ def _read_sources(items: list, rules: _Rules):
 
 def _read_entities(items: list, rules: _Rules):
     """(records, ids by type, cited sources, jurisdictions, distinct_from ids, folded names, clash)."""
-    check, folded_names, entity_types = _loader._fast_entity, _loader._folded_names, rules.entity_types
+    check, folded_names, entity_types = _loader._FAST["entities"], _loader._folded_names, rules.entity_types
     records: dict[str, dict] = {}
     by_type: dict[str, list] = defaultdict(list)
     cited: set[str] = set()
@@ -561,7 +561,7 @@ def _read_relations(items: list, rules: _Rules):
     """(records, {type: (from ids, to ids)}, laws, cited sources, {target: [certain equity, ids]},
     the ids of stakes in targets whose certain equity here already sums past 100%)."""
     check, relation_types, with_shares, counted = (
-        _loader._fast_relation, rules.relation_types, rules.with_shares, rules.counted)
+        _loader._FAST["relations"], rules.relation_types, rules.with_shares, rules.counted)
     share_low = _loader._share_low
     records: dict[str, dict] = {}
     ends: dict[str, tuple[set, set]] = {}

@@ -1393,6 +1393,19 @@ def _fast_source(item):
 
 _FAST = {"sources": _fast_source, "entities": _fast_entity, "relations": _fast_relation}
 
+# The same checks in C when the package was built with its extension (tests/test_speedups.py
+# compares both): about five times faster, which matters on the first load of a large dataset.
+try:
+    from . import _speedups
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _speedups = None
+else:
+    _speedups.configure(entity_keys=_ENTITY_KEYS, relation_keys=_RELATION_KEYS, source_keys=_SOURCE_KEYS,
+                        fact_keys=_FACT_KEYS, amount_keys=_AMOUNT_KEYS, citation_keys=_CITATION_KEYS,
+                        amount_units=_AMOUNT_UNITS, source_kinds=_SOURCE_KINDS, share=_fast_share,
+                        language=_LANGUAGE_MATCH)
+    _FAST = {"sources": _speedups.source, "entities": _speedups.entity, "relations": _speedups.relation}
+
 
 # ---------------------------------------------------------------------------------------------
 # cache: validated records keyed by a hash of every input byte

@@ -1,0 +1,673 @@
+/* The loader's record checks for the common, well-formed shapes, in C.
+ *
+ * entity(item), relation(item) and source(item) return exactly what ecosystem.loader's
+ * _fast_entity, _fast_relation and _fast_source return for the same item: the validated record
+ * as a new dict (keys in the same order, values of the same types), or None when the item is
+ * not of a shape known to be valid (the loader then validates it with the pydantic model, which
+ * gives the same dict or the error messages). Rare forms (shares written as text or as
+ * mappings, language codes other than two or three lowercase letters) are handed to the Python
+ * functions given to configure(), so there is one definition of what they mean.
+ *
+ * tests/test_speedups.py compares both on generated records. The module is optional: without
+ * it the loader uses its Python functions.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <datetime.h>
+
+/* set by configure() */
+static PyObject *entity_keys, *relation_keys, *source_keys, *fact_keys, *amount_keys, *citation_keys;
+static PyObject *amount_units, *source_kinds;
+static PyObject *py_share;     /* loader._fast_share: for shares that are not plain numbers */
+static PyObject *py_language;  /* the compiled language-code pattern's match method */
+static int configured = 0;
+
+/* interned key strings */
+static PyObject *k_id, *k_name, *k_type, *k_names, *k_aliases, *k_jurisdiction, *k_start, *k_end,
+    *k_description, *k_facts, *k_distinct_from, *k_inferred, *k_sources, *k_from, *k_to, *k_equity,
+    *k_votes, *k_amount, *k_as_of, *k_instruments, *k_role, *k_law, *k_note, *k_value, *k_unit,
+    *k_currency, *k_date, *k_approximate, *k_source, *k_locator, *k_kind, *k_title, *k_author,
+    *k_container, *k_publisher, *k_url, *k_pages, *k_min, *k_max;
+
+#define EXACT_INT (9007199254740992LL) /* 2 ** 53 */
+
+/* Each check returns a new reference, or NULL with no error set for "not of a known shape", or
+ * NULL with an error set (memory, or an error raised by a Python function it called). */
+#define NOT_KNOWN NULL
+
+/* d.get(key): a borrowed reference, or NULL when missing; -1 in *failed on an error */
+static inline PyObject *get(PyObject *d, PyObject *key, int *failed) {
+    PyObject *value = PyDict_GetItemWithError(d, key);
+    if (value == NULL && PyErr_Occurred()) *failed = 1;
+    return value;
+}
+
+/* every key of the dict d is in the frozenset keys: 1, 0, or -1 on an error */
+static int keys_within(PyObject *d, PyObject *keys) {
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(d, &pos, &key, &value)) {
+        int found = PySet_Contains(keys, key);
+        if (found != 1) return found;
+    }
+    return 1;
+}
+
+/* _ID_MATCH: [a-z0-9][a-z0-9_]*, at most 200 characters */
+static int is_id(PyObject *value) {
+    if (!PyUnicode_CheckExact(value) || !PyUnicode_IS_ASCII(value)) return 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(value);
+    if (n < 1 || n > 200) return 0;
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(value);
+    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9'))) return 0;
+    for (Py_ssize_t i = 1; i < n; i++) {
+        Py_UCS1 c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return 0;
+    }
+    return 1;
+}
+
+static inline int is_digit(Py_UCS1 c) { return c >= '0' && c <= '9'; }
+
+/* _CANONICAL_DATE_MATCH: YYYY, YYYY-MM or YYYY-MM-DD with a day up to 28 */
+static int is_canonical_date(PyObject *value) {
+    if (!PyUnicode_IS_ASCII(value)) return 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(value);
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(value);
+    if (n != 4 && n != 7 && n != 10) return 0;
+    if (!(is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]))) return 0;
+    if (n == 4) return 1;
+    if (s[4] != '-') return 0;
+    if (!((s[5] == '0' && s[6] >= '1' && s[6] <= '9') || (s[5] == '1' && s[6] >= '0' && s[6] <= '2'))) return 0;
+    if (n == 7) return 1;
+    if (s[7] != '-') return 0;
+    return (s[8] == '0' && s[9] >= '1' && s[9] <= '9') || (s[8] == '1' && is_digit(s[9])) ||
+           (s[8] == '2' && s[9] >= '0' && s[9] <= '8');
+}
+
+/* _fast_date */
+static PyObject *check_date(PyObject *value) {
+    if (PyUnicode_CheckExact(value)) {
+        if (is_canonical_date(value)) return Py_NewRef(value);
+        return NOT_KNOWN;
+    }
+    if (PyLong_CheckExact(value)) {
+        int overflow;
+        long year = PyLong_AsLongAndOverflow(value, &overflow);
+        if (year == -1 && PyErr_Occurred()) return NULL;
+        if (overflow || year < 1000 || year > 9999) return NOT_KNOWN;
+        return PyUnicode_FromFormat("%ld", year);
+    }
+    if (PyDate_CheckExact(value)) {
+        char text[16];
+        int year = PyDateTime_GET_YEAR(value);
+        snprintf(text, sizeof text, "%04d-%02d-%02d", year, PyDateTime_GET_MONTH(value), PyDateTime_GET_DAY(value));
+        return PyUnicode_FromString(text);
+    }
+    return NOT_KNOWN;
+}
+
+/* _fast_float: a finite float from an int or float */
+static PyObject *check_float(PyObject *value) {
+    if (value == NULL) return NOT_KNOWN;
+    if (PyFloat_CheckExact(value)) {
+        double x = PyFloat_AS_DOUBLE(value);
+        return isfinite(x) ? Py_NewRef(value) : NOT_KNOWN;
+    }
+    if (PyLong_CheckExact(value)) {
+        int overflow;
+        long long n = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (n == -1 && PyErr_Occurred()) return NULL;
+        if (overflow || n < -EXACT_INT || n > EXACT_INT) return NOT_KNOWN;
+        return PyFloat_FromDouble((double)n);
+    }
+    return NOT_KNOWN;
+}
+
+/* _fast_strings: a copy of a list of str */
+static PyObject *check_strings(PyObject *value) {
+    if (!PyList_CheckExact(value)) return NOT_KNOWN;
+    Py_ssize_t n = PyList_GET_SIZE(value);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!PyUnicode_CheckExact(PyList_GET_ITEM(value, i))) return NOT_KNOWN;
+    return PyList_GetSlice(value, 0, n);
+}
+
+/* a dict of one or two items */
+static PyObject *citation_dict(PyObject *source, PyObject *locator) {
+    PyObject *out = PyDict_New();
+    if (out == NULL) return NULL;
+    if (PyDict_SetItem(out, k_source, source) < 0 ||
+        (locator != NULL && PyDict_SetItem(out, k_locator, locator) < 0)) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* "source locator" text: str.strip(), .partition(" "), the locator .strip()'d */
+static PyObject *citation_from_text(PyObject *text) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t start = 0, end = n;
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start))) start++;
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) end--;
+    Py_ssize_t space = start;
+    while (space < end && PyUnicode_READ(kind, data, space) != ' ') space++;
+    PyObject *source = (start == 0 && space == n) ? Py_NewRef(text) : PyUnicode_Substring(text, start, space);
+    if (source == NULL) return NULL;
+    if (!is_id(source)) {
+        Py_DECREF(source);
+        return NOT_KNOWN;
+    }
+    PyObject *locator = NULL;
+    if (space < end) {
+        Py_ssize_t from = space + 1;
+        while (from < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, from))) from++;
+        if (from < end) {
+            locator = PyUnicode_Substring(text, from, end);
+            if (locator == NULL) {
+                Py_DECREF(source);
+                return NULL;
+            }
+        }
+    }
+    PyObject *out = citation_dict(source, locator);
+    Py_DECREF(source);
+    Py_XDECREF(locator);
+    return out;
+}
+
+/* _fast_citations: a new list of citation dicts */
+static PyObject *check_citations(PyObject *value) {
+    if (value == NULL || !PyList_CheckExact(value)) return NOT_KNOWN;
+    Py_ssize_t n = PyList_GET_SIZE(value);
+    if (n == 0) return NOT_KNOWN;
+    PyObject *out = PyList_New(n);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *citation = PyList_GET_ITEM(value, i), *item;
+        if (PyUnicode_CheckExact(citation)) {
+            item = citation_from_text(citation);
+        } else if (PyDict_CheckExact(citation)) {
+            int failed = 0, within = keys_within(citation, citation_keys);
+            if (within != 1) {
+                Py_DECREF(out);
+                return within < 0 ? NULL : NOT_KNOWN;
+            }
+            PyObject *source = get(citation, k_source, &failed);
+            PyObject *locator = failed ? NULL : get(citation, k_locator, &failed);
+            if (failed) {
+                Py_DECREF(out);
+                return NULL;
+            }
+            if ((locator != NULL && !PyUnicode_CheckExact(locator)) || source == NULL || !is_id(source)) {
+                Py_DECREF(out);
+                return NOT_KNOWN;
+            }
+            item = citation_dict(source, (locator != NULL && PyUnicode_GET_LENGTH(locator) > 0) ? locator : NULL);
+        } else {
+            Py_DECREF(out);
+            return NOT_KNOWN;
+        }
+        if (item == NULL) {
+            Py_DECREF(out);
+            return NULL;  /* NOT_KNOWN too: PyErr_Occurred() tells them apart */
+        }
+        PyList_SET_ITEM(out, i, item);
+    }
+    return out;
+}
+
+/* _fast_share: plain numbers here, any other form by the Python function */
+static PyObject *check_share(PyObject *value) {
+    PyObject *number = NULL;
+    if (PyFloat_CheckExact(value)) {
+        double x = PyFloat_AS_DOUBLE(value);
+        if (!(x >= 0.0 && x <= 100.0)) return NOT_KNOWN;
+        number = Py_NewRef(value);
+    } else if (PyLong_CheckExact(value)) {
+        int overflow;
+        long long n = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (n == -1 && PyErr_Occurred()) return NULL;
+        if (overflow || n < 0 || n > 100) return NOT_KNOWN;
+        number = PyFloat_FromDouble((double)n);
+        if (number == NULL) return NULL;
+    } else {
+        PyObject *out = PyObject_CallOneArg(py_share, value);
+        if (out == Py_None) {
+            Py_DECREF(out);
+            return NOT_KNOWN;
+        }
+        return out;
+    }
+    PyObject *out = PyDict_New();
+    if (out == NULL || PyDict_SetItem(out, k_value, number) < 0) {
+        Py_XDECREF(out);
+        Py_DECREF(number);
+        return NULL;
+    }
+    Py_DECREF(number);
+    return out;
+}
+
+/* [A-Z]{3} */
+static int is_currency(PyObject *value) {
+    if (!PyUnicode_CheckExact(value) || !PyUnicode_IS_ASCII(value) || PyUnicode_GET_LENGTH(value) != 3) return 0;
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(value);
+    return s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && s[2] >= 'A' && s[2] <= 'Z';
+}
+
+/* _LANGUAGE_MATCH: two or three lowercase letters here, any other text by the Python pattern */
+static int is_language(PyObject *value) {
+    if (PyUnicode_IS_ASCII(value)) {
+        Py_ssize_t n = PyUnicode_GET_LENGTH(value);
+        const Py_UCS1 *s = PyUnicode_1BYTE_DATA(value);
+        if ((n == 2 || n == 3) && s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z' &&
+            (n == 2 || (s[2] >= 'a' && s[2] <= 'z')))
+            return 1;
+    }
+    PyObject *match = PyObject_CallOneArg(py_language, value);
+    if (match == NULL) return -1;
+    int found = match != Py_None;
+    Py_DECREF(match);
+    return found;
+}
+
+/* Building an output dict: each step either stores a value or ends the check. */
+#define FAIL_UNKNOWN do { Py_DECREF(out); return NOT_KNOWN; } while (0)
+#define FAIL_ERROR do { Py_DECREF(out); return NULL; } while (0)
+/* store a new reference (NULL: an error or not known, told apart by PyErr_Occurred) */
+#define PUT_NEW(key, made) do {                                             \
+        PyObject *made_ = (made);                                           \
+        if (made_ == NULL) { Py_DECREF(out); return NULL; }                 \
+        int stored_ = PyDict_SetItem(out, key, made_);                      \
+        Py_DECREF(made_);                                                   \
+        if (stored_ < 0) FAIL_ERROR;                                        \
+    } while (0)
+#define PUT(key, value) do { if (PyDict_SetItem(out, key, value) < 0) FAIL_ERROR; } while (0)
+#define GET(var, d, key) PyObject *var = get(d, key, &failed); if (failed) FAIL_ERROR
+
+/* optional bool (missing or None as False for inferred in relations, see callers) */
+static inline int is_bool(PyObject *value) { return value == Py_True || value == Py_False; }
+
+static PyObject *check_amount(PyObject *value) {
+    if (!PyDict_CheckExact(value)) return NOT_KNOWN;
+    int within = keys_within(value, amount_keys), failed = 0;
+    if (within != 1) return within < 0 ? NULL : NOT_KNOWN;
+    PyObject *out = PyDict_New();
+    if (out == NULL) return NULL;
+    GET(number, value, k_value);
+    PUT_NEW(k_value, check_float(number));
+    GET(unit, value, k_unit);
+    if (unit != NULL && unit != Py_None) {
+        if (!PyUnicode_CheckExact(unit)) FAIL_UNKNOWN;
+        int known = PySet_Contains(amount_units, unit);
+        if (known < 0) FAIL_ERROR;
+        if (!known) FAIL_UNKNOWN;
+        PUT(k_unit, unit);
+    }
+    GET(currency, value, k_currency);
+    if (currency != NULL && currency != Py_None) {
+        if (!is_currency(currency)) FAIL_UNKNOWN;
+        PUT(k_currency, currency);
+    }
+    GET(approximate, value, k_approximate);
+    if (approximate != NULL && !is_bool(approximate)) FAIL_UNKNOWN;
+    if (approximate == Py_True) PUT(k_approximate, Py_True);
+    return out;
+}
+
+static PyObject *check_fact(PyObject *value) {
+    if (!PyDict_CheckExact(value)) return NOT_KNOWN;
+    int within = keys_within(value, fact_keys), failed = 0;
+    if (within != 1) return within < 0 ? NULL : NOT_KNOWN;
+    PyObject *out = PyDict_New();
+    if (out == NULL) return NULL;
+    GET(name, value, k_name);
+    GET(unit, value, k_unit);
+    GET(number_given, value, k_value);
+    if (name == NULL || !PyUnicode_CheckExact(name) || PyUnicode_GET_LENGTH(name) == 0) FAIL_UNKNOWN;
+    if (unit == NULL || !PyUnicode_CheckExact(unit) || PyUnicode_GET_LENGTH(unit) == 0) FAIL_UNKNOWN;
+    PyObject *number = check_float(number_given);
+    if (number == NULL) FAIL_ERROR;
+    PUT(k_name, name);
+    int stored = PyDict_SetItem(out, k_value, number);
+    Py_DECREF(number);
+    if (stored < 0) FAIL_ERROR;
+    PUT(k_unit, unit);
+    GET(currency, value, k_currency);
+    if (currency != NULL && currency != Py_None) {
+        if (!is_currency(currency)) FAIL_UNKNOWN;
+        PUT(k_currency, currency);
+    }
+    GET(date, value, k_date);
+    if (date != NULL && date != Py_None) PUT_NEW(k_date, check_date(date));
+    GET(approximate, value, k_approximate);
+    if (approximate != NULL && !is_bool(approximate)) FAIL_UNKNOWN;
+    if (approximate == Py_True) PUT(k_approximate, Py_True);
+    GET(note, value, k_note);
+    if (note != NULL && note != Py_None) {
+        if (!PyUnicode_CheckExact(note)) FAIL_UNKNOWN;
+        PUT(k_note, note);
+    }
+    GET(sources, value, k_sources);
+    PUT_NEW(k_sources, check_citations(sources));
+    return out;
+}
+
+static int ready(void) {
+    if (!configured) {
+        PyErr_SetString(PyExc_RuntimeError, "ecosystem._speedups: configure() was not called");
+        return 0;
+    }
+    return 1;
+}
+
+/* _fast_entity */
+static PyObject *entity(PyObject *module, PyObject *item) {
+    if (!ready()) return NULL;
+    if (!PyDict_CheckExact(item)) Py_RETURN_NONE;
+    int within = keys_within(item, entity_keys), failed = 0;
+    if (within < 0) return NULL;
+    if (!within) Py_RETURN_NONE;
+    PyObject *out = PyDict_New();
+    if (out == NULL) return NULL;
+    PyObject *made = NULL;
+    GET(entity_id, item, k_id);
+    GET(name, item, k_name);
+    GET(kind, item, k_type);
+    if (entity_id == NULL || !is_id(entity_id) || name == NULL || !PyUnicode_CheckExact(name) ||
+        PyUnicode_GET_LENGTH(name) == 0 || kind == NULL || !PyUnicode_CheckExact(kind))
+        goto unknown;
+    if (PyDict_SetItem(out, k_id, entity_id) < 0 || PyDict_SetItem(out, k_name, name) < 0 ||
+        PyDict_SetItem(out, k_type, kind) < 0)
+        goto error;
+    GET(names, item, k_names);
+    if (names != NULL) {
+        if (!PyDict_CheckExact(names)) goto unknown;
+        Py_ssize_t pos = 0;
+        PyObject *language, *text;
+        while (PyDict_Next(names, &pos, &language, &text)) {
+            if (!PyUnicode_CheckExact(language) || !PyUnicode_CheckExact(text)) goto unknown;
+            int known = is_language(language);
+            if (known < 0) goto error;
+            if (!known) goto unknown;
+        }
+        if (PyDict_GET_SIZE(names) > 0) {
+            made = PyDict_Copy(names);
+            if (made == NULL || PyDict_SetItem(out, k_names, made) < 0) goto error;
+            Py_CLEAR(made);
+        }
+    }
+    GET(aliases, item, k_aliases);
+    if (aliases != NULL) {
+        made = check_strings(aliases);
+        if (made == NULL) goto unknown_or_error;
+        if (PyList_GET_SIZE(made) > 0 && PyDict_SetItem(out, k_aliases, made) < 0) goto error;
+        Py_CLEAR(made);
+    }
+    GET(jurisdiction, item, k_jurisdiction);
+    if (jurisdiction != NULL && jurisdiction != Py_None) {
+        if (!is_id(jurisdiction)) goto unknown;
+        if (PyDict_SetItem(out, k_jurisdiction, jurisdiction) < 0) goto error;
+    }
+    PyObject *date_keys[2] = {k_start, k_end};
+    for (int i = 0; i < 2; i++) {
+        GET(date, item, date_keys[i]);
+        if (date != NULL && date != Py_None) {
+            made = check_date(date);
+            if (made == NULL) goto unknown_or_error;
+            if (PyDict_SetItem(out, date_keys[i], made) < 0) goto error;
+            Py_CLEAR(made);
+        }
+    }
+    GET(description, item, k_description);
+    if (description != NULL && description != Py_None) {
+        if (!PyUnicode_CheckExact(description)) goto unknown;
+        if (PyDict_SetItem(out, k_description, description) < 0) goto error;
+    }
+    GET(facts, item, k_facts);
+    if (facts != NULL) {
+        if (!PyList_CheckExact(facts)) goto unknown;
+        Py_ssize_t n = PyList_GET_SIZE(facts);
+        made = PyList_New(n);
+        if (made == NULL) goto error;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *fact = check_fact(PyList_GET_ITEM(facts, i));
+            if (fact == NULL) goto unknown_or_error;
+            PyList_SET_ITEM(made, i, fact);
+        }
+        if (n > 0 && PyDict_SetItem(out, k_facts, made) < 0) goto error;
+        Py_CLEAR(made);
+    }
+    GET(distinct, item, k_distinct_from);
+    if (distinct != NULL) {
+        if (!PyList_CheckExact(distinct)) goto unknown;
+        Py_ssize_t n = PyList_GET_SIZE(distinct);
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (!is_id(PyList_GET_ITEM(distinct, i))) goto unknown;
+        if (n > 0) {
+            made = PyList_GetSlice(distinct, 0, n);
+            if (made == NULL || PyDict_SetItem(out, k_distinct_from, made) < 0) goto error;
+            Py_CLEAR(made);
+        }
+    }
+    GET(inferred, item, k_inferred);
+    if (inferred != NULL && !is_bool(inferred)) goto unknown;
+    if (inferred == Py_True && PyDict_SetItem(out, k_inferred, Py_True) < 0) goto error;
+    GET(sources, item, k_sources);
+    made = check_citations(sources);
+    if (made == NULL) goto unknown_or_error;
+    if (PyDict_SetItem(out, k_sources, made) < 0) goto error;
+    Py_DECREF(made);
+    return out;
+unknown_or_error:
+    if (PyErr_Occurred()) goto error;
+unknown:
+    Py_XDECREF(made);
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+error:
+    Py_XDECREF(made);
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* _fast_relation */
+static PyObject *relation(PyObject *module, PyObject *item) {
+    if (!ready()) return NULL;
+    if (!PyDict_CheckExact(item)) Py_RETURN_NONE;
+    int within = keys_within(item, relation_keys), failed = 0;
+    if (within < 0) return NULL;
+    if (!within) Py_RETURN_NONE;
+    PyObject *out = PyDict_New();
+    if (out == NULL) return NULL;
+    PyObject *made = NULL;
+    GET(kind, item, k_type);
+    GET(source, item, k_from);
+    GET(target, item, k_to);
+    if (kind == NULL || !PyUnicode_CheckExact(kind) || source == NULL || !is_id(source) || target == NULL ||
+        !is_id(target))
+        goto unknown;
+    GET(relation_id, item, k_id);
+    if (relation_id != NULL && relation_id != Py_None) {
+        if (!is_id(relation_id)) goto unknown;
+        if (PyDict_SetItem(out, k_id, relation_id) < 0) goto error;
+    }
+    if (PyDict_SetItem(out, k_type, kind) < 0 || PyDict_SetItem(out, k_from, source) < 0 ||
+        PyDict_SetItem(out, k_to, target) < 0)
+        goto error;
+    PyObject *share_keys[2] = {k_equity, k_votes};
+    for (int i = 0; i < 2; i++) {
+        GET(share, item, share_keys[i]);
+        if (share != NULL && share != Py_None) {
+            made = check_share(share);
+            if (made == NULL) goto unknown_or_error;
+            if (PyDict_SetItem(out, share_keys[i], made) < 0) goto error;
+            Py_CLEAR(made);
+        }
+    }
+    GET(amount, item, k_amount);
+    if (amount != NULL && amount != Py_None) {
+        made = check_amount(amount);
+        if (made == NULL) goto unknown_or_error;
+        if (PyDict_SetItem(out, k_amount, made) < 0) goto error;
+        Py_CLEAR(made);
+    }
+    PyObject *date_keys[3] = {k_start, k_end, k_as_of};
+    for (int i = 0; i < 3; i++) {
+        GET(date, item, date_keys[i]);
+        if (date != NULL && date != Py_None) {
+            made = check_date(date);
+            if (made == NULL) goto unknown_or_error;
+            if (PyDict_SetItem(out, date_keys[i], made) < 0) goto error;
+            Py_CLEAR(made);
+        }
+    }
+    GET(instruments, item, k_instruments);
+    if (instruments != NULL) {
+        made = check_strings(instruments);
+        if (made == NULL) goto unknown_or_error;
+        if (PyList_GET_SIZE(made) > 0 && PyDict_SetItem(out, k_instruments, made) < 0) goto error;
+        Py_CLEAR(made);
+    }
+    GET(role, item, k_role);
+    if (role != NULL && role != Py_None) {
+        if (!PyUnicode_CheckExact(role)) goto unknown;
+        if (PyDict_SetItem(out, k_role, role) < 0) goto error;
+    }
+    GET(law, item, k_law);
+    if (law != NULL && law != Py_None) {
+        if (!is_id(law)) goto unknown;
+        if (PyDict_SetItem(out, k_law, law) < 0) goto error;
+    }
+    GET(inferred, item, k_inferred);
+    if (inferred != NULL && !is_bool(inferred)) goto unknown;
+    if (inferred == Py_True && PyDict_SetItem(out, k_inferred, Py_True) < 0) goto error;
+    GET(note, item, k_note);
+    if (note != NULL && note != Py_None) {
+        if (!PyUnicode_CheckExact(note)) goto unknown;
+        if (PyDict_SetItem(out, k_note, note) < 0) goto error;
+    }
+    GET(sources, item, k_sources);
+    made = check_citations(sources);
+    if (made == NULL) goto unknown_or_error;
+    if (PyDict_SetItem(out, k_sources, made) < 0) goto error;
+    Py_DECREF(made);
+    return out;
+unknown_or_error:
+    if (PyErr_Occurred()) goto error;
+unknown:
+    Py_XDECREF(made);
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+error:
+    Py_XDECREF(made);
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* _fast_source */
+static PyObject *source(PyObject *module, PyObject *item) {
+    if (!ready()) return NULL;
+    if (!PyDict_CheckExact(item)) Py_RETURN_NONE;
+    int within = keys_within(item, source_keys), failed = 0;
+    if (within < 0) return NULL;
+    if (!within) Py_RETURN_NONE;
+    PyObject *out = PyDict_New();
+    if (out == NULL) return NULL;
+    PyObject *made = NULL;
+    GET(source_id, item, k_id);
+    GET(kind, item, k_kind);
+    GET(title, item, k_title);
+    if (source_id == NULL || !is_id(source_id) || kind == NULL || !PyUnicode_CheckExact(kind)) goto unknown;
+    int known = PySet_Contains(source_kinds, kind);
+    if (known < 0) goto error;
+    if (!known || title == NULL || !PyUnicode_CheckExact(title) || PyUnicode_GET_LENGTH(title) == 0) goto unknown;
+    if (PyDict_SetItem(out, k_id, source_id) < 0 || PyDict_SetItem(out, k_kind, kind) < 0 ||
+        PyDict_SetItem(out, k_title, title) < 0)
+        goto error;
+    PyObject *keys[7] = {k_author, k_container, k_publisher, k_date, k_url, k_pages, k_note};
+    for (int i = 0; i < 7; i++) {
+        GET(value, item, keys[i]);
+        if (value == NULL || value == Py_None) continue;
+        if (keys[i] == k_date) {
+            made = check_date(value);
+            if (made == NULL) goto unknown_or_error;
+            if (PyDict_SetItem(out, k_date, made) < 0) goto error;
+            Py_CLEAR(made);
+        } else {
+            if (!PyUnicode_CheckExact(value)) goto unknown;
+            if (PyDict_SetItem(out, keys[i], value) < 0) goto error;
+        }
+    }
+    return out;
+unknown_or_error:
+    if (PyErr_Occurred()) goto error;
+unknown:
+    Py_XDECREF(made);
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+error:
+    Py_XDECREF(made);
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* configure(entity_keys=..., ...): the loader's definitions, given once at import */
+static PyObject *configure(PyObject *module, PyObject *args, PyObject *kwargs) {
+    static char *names[] = {"entity_keys", "relation_keys", "source_keys", "fact_keys", "amount_keys",
+                            "citation_keys", "amount_units", "source_kinds", "share", "language", NULL};
+    PyObject *given[10];
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!O!O!O!O!O!O!O!OO:configure", names,
+                                     &PyFrozenSet_Type, &given[0], &PyFrozenSet_Type, &given[1],
+                                     &PyFrozenSet_Type, &given[2], &PyFrozenSet_Type, &given[3],
+                                     &PyFrozenSet_Type, &given[4], &PyFrozenSet_Type, &given[5],
+                                     &PyFrozenSet_Type, &given[6], &PyFrozenSet_Type, &given[7],
+                                     &given[8], &given[9]))
+        return NULL;
+    PyObject **slots[10] = {&entity_keys, &relation_keys, &source_keys, &fact_keys, &amount_keys,
+                            &citation_keys, &amount_units, &source_kinds, &py_share, &py_language};
+    for (int i = 0; i < 10; i++) Py_XSETREF(*slots[i], Py_NewRef(given[i]));
+    configured = 1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
+     "Give the loader's key sets, source kinds, amount units, its share check and language pattern."},
+    {"entity", entity, METH_O, "The loader's _fast_entity: the validated record, or None."},
+    {"relation", relation, METH_O, "The loader's _fast_relation: the validated record, or None."},
+    {"source", source, METH_O, "The loader's _fast_source: the validated record, or None."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_definition = {
+    PyModuleDef_HEAD_INIT, "_speedups",
+    "The loader's record checks for common, well-formed shapes, in C (see ecosystem.loader).", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__speedups(void) {
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == NULL) return NULL;
+    struct { PyObject **slot; const char *text; } keys[] = {
+        {&k_id, "id"}, {&k_name, "name"}, {&k_type, "type"}, {&k_names, "names"}, {&k_aliases, "aliases"},
+        {&k_jurisdiction, "jurisdiction"}, {&k_start, "start"}, {&k_end, "end"},
+        {&k_description, "description"}, {&k_facts, "facts"}, {&k_distinct_from, "distinct_from"},
+        {&k_inferred, "inferred"}, {&k_sources, "sources"}, {&k_from, "from"}, {&k_to, "to"},
+        {&k_equity, "equity"}, {&k_votes, "votes"}, {&k_amount, "amount"}, {&k_as_of, "as_of"},
+        {&k_instruments, "instruments"}, {&k_role, "role"}, {&k_law, "law"}, {&k_note, "note"},
+        {&k_value, "value"}, {&k_unit, "unit"}, {&k_currency, "currency"}, {&k_date, "date"},
+        {&k_approximate, "approximate"}, {&k_source, "source"}, {&k_locator, "locator"}, {&k_kind, "kind"},
+        {&k_title, "title"}, {&k_author, "author"}, {&k_container, "container"},
+        {&k_publisher, "publisher"}, {&k_url, "url"}, {&k_pages, "pages"}, {&k_min, "min"}, {&k_max, "max"},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        *keys[i].slot = PyUnicode_InternFromString(keys[i].text);
+        if (*keys[i].slot == NULL) return NULL;
+    }
+    return PyModule_Create(&module_definition);
+}

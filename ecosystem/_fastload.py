@@ -612,6 +612,12 @@ def _read_relations(items: list, rules: _Rules):
 
 
 _READERS = {"sources": _read_sources, "entities": _read_entities, "relations": _read_relations}
+if _loader._speedups is not None:  # the same two readers in C (tests/test_speedups.py compares them)
+    _READERS_IN_PYTHON = dict(_READERS)
+    _READERS["entities"] = lambda items, rules: _loader._speedups.read_entities(
+        items, rules.entity_types, _loader._folded_names)
+    _READERS["relations"] = lambda items, rules: _loader._speedups.read_relations(
+        items, rules.relation_types, rules.with_shares, rules.counted)
 
 
 # ---------------------------------------------------------------------------------------------

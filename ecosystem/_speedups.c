@@ -616,6 +616,296 @@ error:
     return NULL;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * A piece's records checked and summarised: ecosystem._fastload's _read_entities and
+ * _read_relations, same results. Each returns a tuple of what the Python function returns, or
+ * None where the Python function returns None; it may also return None for forms the records
+ * checked above never hold (a date that is not 4, 7 or 10 ASCII characters, a share that is not
+ * a float), which makes the fast load decline and the reader read the data. */
+
+/* (value + "-01-01")[:10] into day; 0 for a value of another form */
+static int first_day(PyObject *value, char day[10]) {
+    if (!PyUnicode_CheckExact(value) || !PyUnicode_IS_ASCII(value)) return 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(value);
+    if (n != 4 && n != 7 && n != 10) return 0;
+    memcpy(day, "0000-01-01", 10);
+    memcpy(day, PyUnicode_1BYTE_DATA(value), (size_t)n);
+    return 1;
+}
+
+/* 1 when the record's dates are in order (or not both given), 0 when not or of another form */
+static int dates_in_order(PyObject *record) {
+    PyObject *start = PyDict_GetItemWithError(record, k_start);
+    if (start == NULL) return !PyErr_Occurred();
+    PyObject *end = PyDict_GetItemWithError(record, k_end);
+    if (end == NULL) return !PyErr_Occurred();
+    char first[10], last[10];
+    if (!first_day(start, first) || !first_day(end, last)) return 0;
+    return memcmp(last, first, 10) >= 0;
+}
+
+/* each citation's source added to the set cited: 0, or -1 on an error or another form */
+static int add_cited(PyObject *citations, PyObject *cited) {
+    if (citations == NULL || !PyList_CheckExact(citations)) return -1;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(citations); i++) {
+        PyObject *citation = PyList_GET_ITEM(citations, i);
+        PyObject *source = PyDict_CheckExact(citation) ? PyDict_GetItemWithError(citation, k_source) : NULL;
+        if (source == NULL || PySet_Add(cited, source) < 0) return -1;
+    }
+    return 0;
+}
+
+/* _fold(text) (casefold, NFKD, combining marks removed, strip) for texts whose characters are all
+ * ASCII or CJK unified ideographs (U+3400-U+4DBF, U+4E00-U+9FFF: no case, no decomposition, not
+ * combining, not whitespace): the ASCII letters lowered and ASCII whitespace stripped. NULL with
+ * no error set for any other text (the Python function folds it). */
+static PyObject *fold_simple(PyObject *text) {
+    if (!PyUnicode_CheckExact(text)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0, end = n;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (kind == PyUnicode_4BYTE_KIND) return NULL;
+    int upper = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 128) upper |= (c >= 'A' && c <= 'Z');
+        else if (!((c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF))) return NULL;
+    }
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start))) start++;
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) end--;
+    if (!upper) return (start == 0 && end == n) ? Py_NewRef(text) : PyUnicode_Substring(text, start, end);
+    PyObject *folded = PyUnicode_New(end - start, kind == PyUnicode_1BYTE_KIND ? 127 : 0xFFFF);
+    if (folded == NULL) return NULL;
+    int folded_kind = PyUnicode_KIND(folded);
+    void *target = PyUnicode_DATA(folded);
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        PyUnicode_WRITE(folded_kind, target, i - start, (c >= 'A' && c <= 'Z') ? c + 32 : c);
+    }
+    return folded;
+}
+
+/* the loader's _folded_names(record) as a tuple (perhaps with repeats, which do not matter to the
+ * caller) when every text folds simply; NULL with no error set otherwise */
+static PyObject *folded_names_simple(PyObject *record) {
+    PyObject *texts = PyList_New(0), *forms = NULL;
+    if (texts == NULL) return NULL;
+    PyObject *name = PyDict_GetItemWithError(record, k_name);
+    PyObject *aliases = name ? PyDict_GetItemWithError(record, k_aliases) : NULL;
+    PyObject *names = name && !PyErr_Occurred() ? PyDict_GetItemWithError(record, k_names) : NULL;
+    if (name == NULL || PyErr_Occurred() || PyList_Append(texts, name) < 0) goto done;
+    if (aliases != NULL && PyList_SetSlice(texts, PyList_GET_SIZE(texts), PyList_GET_SIZE(texts), aliases) < 0) goto done;
+    if (names != NULL) {
+        Py_ssize_t pos = 0;
+        PyObject *language, *text;
+        while (PyDict_Next(names, &pos, &language, &text))
+            if (PyList_Append(texts, text) < 0) goto done;
+    }
+    forms = PyList_New(0);
+    if (forms == NULL) goto done;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(texts); i++) {
+        PyObject *folded = fold_simple(PyList_GET_ITEM(texts, i));
+        if (folded == NULL) {
+            Py_CLEAR(forms);
+            goto done;
+        }
+        int stored = PyUnicode_GET_LENGTH(folded) > 0 ? PyList_Append(forms, folded) : 0;
+        Py_DECREF(folded);
+        if (stored < 0) {
+            Py_CLEAR(forms);
+            goto done;
+        }
+    }
+done:
+    Py_DECREF(texts);
+    return forms;
+}
+
+static PyObject *pack_or_none(PyObject *result) {
+    if (result == NULL && !PyErr_Occurred()) Py_RETURN_NONE;
+    return result;
+}
+
+/* _read_entities(items, entity_types, folded_names) */
+static PyObject *read_entities(PyObject *module, PyObject *args) {
+    PyObject *items, *entity_types, *folded_names;
+    if (!PyArg_ParseTuple(args, "O!O!O:read_entities", &PyList_Type, &items, &PyFrozenSet_Type, &entity_types,
+                          &folded_names))
+        return NULL;
+    PyObject *records = PyDict_New(), *by_type = PyDict_New(), *cited = PySet_New(NULL),
+             *jurisdictions = PySet_New(NULL), *others = PySet_New(NULL), *names = PyDict_New();
+    PyObject *record = NULL, *forms = NULL, *result = NULL;
+    int clash = 0;
+    if (!records || !by_type || !cited || !jurisdictions || !others || !names) goto done;
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        record = entity(module, PyList_GET_ITEM(items, i));
+        if (record == NULL || record == Py_None) goto done;
+        PyObject *entity_id = PyDict_GetItemWithError(record, k_id), *kind = PyDict_GetItemWithError(record, k_type);
+        if (entity_id == NULL || kind == NULL) goto done;
+        int known = PySet_Contains(entity_types, kind);
+        if (known != 1) goto done;
+        if (PyDict_SetItem(records, entity_id, record) < 0) goto done;
+        PyObject *ids = PyDict_GetItemWithError(by_type, kind);
+        if (ids == NULL) {
+            if (PyErr_Occurred() || (ids = PyList_New(0)) == NULL) goto done;
+            int stored = PyDict_SetItem(by_type, kind, ids);
+            Py_DECREF(ids);
+            if (stored < 0) goto done;
+        }
+        if (PyList_Append(ids, entity_id) < 0 || !dates_in_order(record)) goto done;
+        if (add_cited(PyDict_GetItemWithError(record, k_sources), cited) < 0) goto done;
+        PyObject *facts = PyDict_GetItemWithError(record, k_facts);
+        if (facts != NULL) {
+            for (Py_ssize_t j = 0; j < PyList_GET_SIZE(facts); j++)
+                if (add_cited(PyDict_GetItemWithError(PyList_GET_ITEM(facts, j), k_sources), cited) < 0) goto done;
+        }
+        PyObject *jurisdiction = PyDict_GetItemWithError(record, k_jurisdiction);
+        if (jurisdiction != NULL && PySet_Add(jurisdictions, jurisdiction) < 0) goto done;
+        PyObject *distinct = PyDict_GetItemWithError(record, k_distinct_from);
+        if (distinct != NULL) {
+            for (Py_ssize_t j = 0; j < PyList_GET_SIZE(distinct); j++)
+                if (PySet_Add(others, PyList_GET_ITEM(distinct, j)) < 0) goto done;
+        }
+        if (PyErr_Occurred()) goto done;
+        forms = folded_names_simple(record);
+        if (forms == NULL && (PyErr_Occurred() || (forms = PyObject_CallOneArg(folded_names, record)) == NULL))
+            goto done;
+        PyObject *iterator = PyObject_GetIter(forms), *form;
+        if (iterator == NULL) goto done;
+        while ((form = PyIter_Next(iterator)) != NULL) {
+            PyObject *first = PyDict_SetDefault(names, form, entity_id);
+            Py_DECREF(form);
+            if (first == NULL) break;
+            if (first != entity_id) clash = 1;
+        }
+        Py_DECREF(iterator);
+        Py_CLEAR(forms);
+        if (PyErr_Occurred()) goto done;
+        Py_CLEAR(record);
+    }
+    if (PyDict_GET_SIZE(records) == n)
+        result = PyTuple_Pack(7, records, by_type, cited, jurisdictions, others, names, clash ? Py_True : Py_False);
+done:
+    Py_XDECREF(record);
+    Py_XDECREF(forms);
+    Py_XDECREF(records); Py_XDECREF(by_type); Py_XDECREF(cited); Py_XDECREF(jurisdictions);
+    Py_XDECREF(others); Py_XDECREF(names);
+    return pack_or_none(result);
+}
+
+/* _read_relations(items, relation_types, with_shares, counted) */
+static PyObject *read_relations(PyObject *module, PyObject *args) {
+    PyObject *items, *relation_types, *with_shares, *counted;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!:read_relations", &PyList_Type, &items, &PyFrozenSet_Type, &relation_types,
+                          &PyFrozenSet_Type, &with_shares, &PyFrozenSet_Type, &counted))
+        return NULL;
+    PyObject *records = PyDict_New(), *ends = PyDict_New(), *laws = PySet_New(NULL), *cited = PySet_New(NULL),
+             *equity = PyDict_New(), *heavy = PyList_New(0);
+    PyObject *record = NULL, *result = NULL;
+    if (!records || !ends || !laws || !cited || !equity || !heavy) goto done;
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        record = relation(module, PyList_GET_ITEM(items, i));
+        if (record == NULL || record == Py_None) goto done;
+        PyObject *kind = PyDict_GetItemWithError(record, k_type), *source = PyDict_GetItemWithError(record, k_from),
+                 *target = PyDict_GetItemWithError(record, k_to);
+        if (kind == NULL || source == NULL || target == NULL) goto done;
+        if (PySet_Contains(relation_types, kind) != 1) goto done;
+        int same = PyObject_RichCompareBool(source, target, Py_EQ);
+        if (same != 0) goto done;
+        PyObject *stake = PyDict_GetItemWithError(record, k_equity);
+        PyObject *votes = stake == NULL ? PyDict_GetItemWithError(record, k_votes) : NULL;
+        if (PyErr_Occurred()) goto done;
+        if (stake != NULL || votes != NULL) {
+            if (PySet_Contains(with_shares, kind) != 1) goto done;
+        }
+        PyObject *pair = PyDict_GetItemWithError(ends, kind);
+        if (pair == NULL) {
+            if (PyErr_Occurred()) goto done;
+            PyObject *starts = PySet_New(NULL), *finishes = PySet_New(NULL);
+            pair = (starts && finishes) ? PyTuple_Pack(2, starts, finishes) : NULL;
+            Py_XDECREF(starts);
+            Py_XDECREF(finishes);
+            if (pair == NULL) goto done;
+            int stored = PyDict_SetItem(ends, kind, pair);
+            Py_DECREF(pair);
+            if (stored < 0) goto done;
+        }
+        if (PySet_Add(PyTuple_GET_ITEM(pair, 0), source) < 0 || PySet_Add(PyTuple_GET_ITEM(pair, 1), target) < 0) goto done;
+        PyObject *law = PyDict_GetItemWithError(record, k_law);
+        if (law != NULL && PySet_Add(laws, law) < 0) goto done;
+        if (PyErr_Occurred() || !dates_in_order(record)) goto done;
+        if (add_cited(PyDict_GetItemWithError(record, k_sources), cited) < 0) goto done;
+        PyObject *relation_id = PyDict_GetItemWithError(record, k_id);
+        if (relation_id == NULL) {
+            if (PyErr_Occurred()) goto done;
+            PyObject *derived = PyUnicode_FromFormat("%U__%U__%U", source, kind, target);
+            if (derived == NULL) goto done;
+            int stored = PyDict_SetItem(record, k_id, derived);
+            Py_DECREF(derived);  /* the record holds it */
+            if (stored < 0) goto done;
+            relation_id = derived;
+        }
+        if (PyDict_SetItem(records, relation_id, record) < 0) goto done;
+        if (stake != NULL) {
+            int counts = PySet_Contains(counted, kind);
+            if (counts < 0) goto done;
+            if (counts) {
+                /* the loader's _share_low: the value, else the minimum, else 0 */
+                PyObject *low = PyDict_GetItemWithError(stake, k_value);
+                if (low == NULL && !PyErr_Occurred()) low = PyDict_GetItemWithError(stake, k_min);
+                if (PyErr_Occurred() || (low != NULL && !PyFloat_CheckExact(low))) goto done;
+                PyObject *held = PyDict_GetItemWithError(equity, target);
+                if (held == NULL) {
+                    if (PyErr_Occurred()) goto done;
+                    PyObject *number = low != NULL ? Py_NewRef(low) : PyFloat_FromDouble(0.0);
+                    PyObject *ids = PyList_New(1);
+                    if (number == NULL || ids == NULL) {
+                        Py_XDECREF(number);
+                        Py_XDECREF(ids);
+                        goto done;
+                    }
+                    PyList_SET_ITEM(ids, 0, Py_NewRef(relation_id));
+                    held = PyList_New(2);
+                    if (held == NULL) {
+                        Py_DECREF(number);
+                        Py_DECREF(ids);
+                        goto done;
+                    }
+                    PyList_SET_ITEM(held, 0, number);
+                    PyList_SET_ITEM(held, 1, ids);
+                    int stored = PyDict_SetItem(equity, target, held);
+                    Py_DECREF(held);
+                    if (stored < 0) goto done;
+                } else {
+                    double sum = PyFloat_AS_DOUBLE(PyList_GET_ITEM(held, 0)) + (low != NULL ? PyFloat_AS_DOUBLE(low) : 0.0);
+                    PyObject *number = PyFloat_FromDouble(sum);
+                    if (number == NULL || PyList_SetItem(held, 0, number) < 0) goto done;
+                    if (PyList_Append(PyList_GET_ITEM(held, 1), relation_id) < 0) goto done;
+                }
+            }
+        }
+        Py_CLEAR(record);
+    }
+    if (PyDict_GET_SIZE(records) == n) {
+        Py_ssize_t pos = 0;
+        PyObject *target, *held;
+        while (PyDict_Next(equity, &pos, &target, &held)) {
+            if (PyFloat_AS_DOUBLE(PyList_GET_ITEM(held, 0)) > 100.0001) {
+                PyObject *ids = PyList_GET_ITEM(held, 1);
+                if (PyList_SetSlice(heavy, PyList_GET_SIZE(heavy), PyList_GET_SIZE(heavy), ids) < 0) goto done;
+            }
+        }
+        result = PyTuple_Pack(6, records, ends, laws, cited, equity, heavy);
+    }
+done:
+    Py_XDECREF(record);
+    Py_XDECREF(records); Py_XDECREF(ends); Py_XDECREF(laws); Py_XDECREF(cited); Py_XDECREF(equity);
+    Py_XDECREF(heavy);
+    return pack_or_none(result);
+}
+
 /* configure(entity_keys=..., ...): the loader's definitions, given once at import */
 static PyObject *configure(PyObject *module, PyObject *args, PyObject *kwargs) {
     static char *names[] = {"entity_keys", "relation_keys", "source_keys", "fact_keys", "amount_keys",
@@ -641,6 +931,8 @@ static PyMethodDef methods[] = {
     {"entity", entity, METH_O, "The loader's _fast_entity: the validated record, or None."},
     {"relation", relation, METH_O, "The loader's _fast_relation: the validated record, or None."},
     {"source", source, METH_O, "The loader's _fast_source: the validated record, or None."},
+    {"read_entities", read_entities, METH_VARARGS, "ecosystem._fastload._read_entities: a piece's summary, or None."},
+    {"read_relations", read_relations, METH_VARARGS, "ecosystem._fastload._read_relations: a piece's summary, or None."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -20,7 +20,14 @@ static PyObject *entity_keys, *relation_keys, *source_keys, *fact_keys, *amount_
 static PyObject *amount_units, *source_kinds;
 static PyObject *py_share;     /* loader._fast_share: for shares that are not plain numbers */
 static PyObject *py_language;  /* the compiled language-code pattern's match method */
+static PyObject *py_entity, *py_relation, *py_source;  /* the Python checks, for records with odd keys */
 static int configured = 0;
+
+/* Set when a dict holds a key that is not an exact str. Hashing or comparing such a key could run
+ * Python code that changes the record being read, so the C checks stop at once (before looking
+ * anything up in that dict) and the whole record is checked by the Python function instead. A
+ * parser never makes such keys: this only keeps the module safe whatever it is given. */
+static int odd_key = 0;
 
 /* interned key strings */
 static PyObject *k_id, *k_name, *k_type, *k_names, *k_aliases, *k_jurisdiction, *k_start, *k_end,
@@ -42,11 +49,16 @@ static inline PyObject *get(PyObject *d, PyObject *key, int *failed) {
     return value;
 }
 
-/* every key of the dict d is in the frozenset keys: 1, 0, or -1 on an error */
+/* every key of the dict d is in the frozenset keys: 1, 0, or -1 on an error; 0 with odd_key set
+ * for a key that is not an exact str */
 static int keys_within(PyObject *d, PyObject *keys) {
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (PyDict_Next(d, &pos, &key, &value)) {
+        if (!PyUnicode_CheckExact(key)) {
+            odd_key = 1;
+            return 0;
+        }
         int found = PySet_Contains(keys, key);
         if (found != 1) return found;
     }
@@ -366,8 +378,7 @@ static int ready(void) {
 }
 
 /* _fast_entity */
-static PyObject *entity(PyObject *module, PyObject *item) {
-    if (!ready()) return NULL;
+static PyObject *entity_checked(PyObject *module, PyObject *item) {
     if (!PyDict_CheckExact(item)) Py_RETURN_NONE;
     int within = keys_within(item, entity_keys), failed = 0;
     if (within < 0) return NULL;
@@ -476,8 +487,7 @@ error:
 }
 
 /* _fast_relation */
-static PyObject *relation(PyObject *module, PyObject *item) {
-    if (!ready()) return NULL;
+static PyObject *relation_checked(PyObject *module, PyObject *item) {
     if (!PyDict_CheckExact(item)) Py_RETURN_NONE;
     int within = keys_within(item, relation_keys), failed = 0;
     if (within < 0) return NULL;
@@ -570,8 +580,7 @@ error:
 }
 
 /* _fast_source */
-static PyObject *source(PyObject *module, PyObject *item) {
-    if (!ready()) return NULL;
+static PyObject *source_checked(PyObject *module, PyObject *item) {
     if (!PyDict_CheckExact(item)) Py_RETURN_NONE;
     int within = keys_within(item, source_keys), failed = 0;
     if (within < 0) return NULL;
@@ -615,6 +624,35 @@ error:
     Py_DECREF(out);
     return NULL;
 }
+
+
+/* check(item) in C, or by the Python function when the record holds an odd key (see odd_key) */
+static PyObject *checked(PyObject *(*check)(PyObject *, PyObject *), PyObject *python, PyObject *module,
+                         PyObject *item) {
+    if (!ready()) return NULL;
+    int outer = odd_key;  /* a Python function called from a check may call a check in turn */
+    odd_key = 0;
+    Py_INCREF(item);
+    PyObject *out = check(module, item);
+    if (odd_key) {
+        Py_XDECREF(out);
+        out = PyErr_Occurred() ? NULL : PyObject_CallOneArg(python, item);
+    }
+    Py_DECREF(item);
+    odd_key = outer;
+    return out;
+}
+
+/* _fast_entity */
+static PyObject *entity(PyObject *module, PyObject *item) { return checked(entity_checked, py_entity, module, item); }
+
+/* _fast_relation */
+static PyObject *relation(PyObject *module, PyObject *item) {
+    return checked(relation_checked, py_relation, module, item);
+}
+
+/* _fast_source */
+static PyObject *source(PyObject *module, PyObject *item) { return checked(source_checked, py_source, module, item); }
 
 /* ---------------------------------------------------------------------------------------------
  * A piece's records checked and summarised: ecosystem._fastload's _read_entities and
@@ -737,8 +775,7 @@ static PyObject *read_entities(PyObject *module, PyObject *args) {
     PyObject *record = NULL, *forms = NULL, *result = NULL;
     int clash = 0;
     if (!records || !by_type || !cited || !jurisdictions || !others || !names) goto done;
-    Py_ssize_t n = PyList_GET_SIZE(items);
-    for (Py_ssize_t i = 0; i < n; i++) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
         record = entity(module, PyList_GET_ITEM(items, i));
         if (record == NULL || record == Py_None) goto done;
         PyObject *entity_id = PyDict_GetItemWithError(record, k_id), *kind = PyDict_GetItemWithError(record, k_type);
@@ -784,7 +821,7 @@ static PyObject *read_entities(PyObject *module, PyObject *args) {
         if (PyErr_Occurred()) goto done;
         Py_CLEAR(record);
     }
-    if (PyDict_GET_SIZE(records) == n)
+    if (PyDict_GET_SIZE(records) == PyList_GET_SIZE(items))
         result = PyTuple_Pack(7, records, by_type, cited, jurisdictions, others, names, clash ? Py_True : Py_False);
 done:
     Py_XDECREF(record);
@@ -804,8 +841,7 @@ static PyObject *read_relations(PyObject *module, PyObject *args) {
              *equity = PyDict_New(), *heavy = PyList_New(0);
     PyObject *record = NULL, *result = NULL;
     if (!records || !ends || !laws || !cited || !equity || !heavy) goto done;
-    Py_ssize_t n = PyList_GET_SIZE(items);
-    for (Py_ssize_t i = 0; i < n; i++) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
         record = relation(module, PyList_GET_ITEM(items, i));
         if (record == NULL || record == Py_None) goto done;
         PyObject *kind = PyDict_GetItemWithError(record, k_type), *source = PyDict_GetItemWithError(record, k_from),
@@ -888,7 +924,7 @@ static PyObject *read_relations(PyObject *module, PyObject *args) {
         }
         Py_CLEAR(record);
     }
-    if (PyDict_GET_SIZE(records) == n) {
+    if (PyDict_GET_SIZE(records) == PyList_GET_SIZE(items)) {
         Py_ssize_t pos = 0;
         PyObject *target, *held;
         while (PyDict_Next(equity, &pos, &target, &held)) {
@@ -909,25 +945,27 @@ done:
 /* configure(entity_keys=..., ...): the loader's definitions, given once at import */
 static PyObject *configure(PyObject *module, PyObject *args, PyObject *kwargs) {
     static char *names[] = {"entity_keys", "relation_keys", "source_keys", "fact_keys", "amount_keys",
-                            "citation_keys", "amount_units", "source_kinds", "share", "language", NULL};
-    PyObject *given[10];
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!O!O!O!O!O!O!O!OO:configure", names,
+                            "citation_keys", "amount_units", "source_kinds", "share", "language", "entity",
+                            "relation", "source", NULL};
+    PyObject *given[13];
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!O!O!O!O!O!O!O!OOOOO:configure", names,
                                      &PyFrozenSet_Type, &given[0], &PyFrozenSet_Type, &given[1],
                                      &PyFrozenSet_Type, &given[2], &PyFrozenSet_Type, &given[3],
                                      &PyFrozenSet_Type, &given[4], &PyFrozenSet_Type, &given[5],
                                      &PyFrozenSet_Type, &given[6], &PyFrozenSet_Type, &given[7],
-                                     &given[8], &given[9]))
+                                     &given[8], &given[9], &given[10], &given[11], &given[12]))
         return NULL;
-    PyObject **slots[10] = {&entity_keys, &relation_keys, &source_keys, &fact_keys, &amount_keys,
-                            &citation_keys, &amount_units, &source_kinds, &py_share, &py_language};
-    for (int i = 0; i < 10; i++) Py_XSETREF(*slots[i], Py_NewRef(given[i]));
+    PyObject **slots[13] = {&entity_keys, &relation_keys, &source_keys, &fact_keys, &amount_keys,
+                            &citation_keys, &amount_units, &source_kinds, &py_share, &py_language,
+                            &py_entity, &py_relation, &py_source};
+    for (int i = 0; i < 13; i++) Py_XSETREF(*slots[i], Py_NewRef(given[i]));
     configured = 1;
     Py_RETURN_NONE;
 }
 
 static PyMethodDef methods[] = {
     {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
-     "Give the loader's key sets, source kinds, amount units, its share check and language pattern."},
+     "Give the loader's key sets, source kinds, amount units, share check, language pattern and record checks."},
     {"entity", entity, METH_O, "The loader's _fast_entity: the validated record, or None."},
     {"relation", relation, METH_O, "The loader's _fast_relation: the validated record, or None."},
     {"source", source, METH_O, "The loader's _fast_source: the validated record, or None."},

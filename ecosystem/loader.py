@@ -1403,7 +1403,7 @@ else:
     _speedups.configure(entity_keys=_ENTITY_KEYS, relation_keys=_RELATION_KEYS, source_keys=_SOURCE_KEYS,
                         fact_keys=_FACT_KEYS, amount_keys=_AMOUNT_KEYS, citation_keys=_CITATION_KEYS,
                         amount_units=_AMOUNT_UNITS, source_kinds=_SOURCE_KINDS, share=_fast_share,
-                        language=_LANGUAGE_MATCH)
+                        language=_LANGUAGE_MATCH, entity=_fast_entity, relation=_fast_relation, source=_fast_source)
     _FAST = {"sources": _speedups.source, "entities": _speedups.entity, "relations": _speedups.relation}
 
 

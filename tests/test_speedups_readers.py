@@ -208,3 +208,69 @@ def test_random_synthetic_pieces_read_alike():
         for section in ("entities", "relations"):
             items = yaml.safe_load(yaml.safe_dump({section: records[section]}))[section]
             _compare(section, items)
+
+
+# --- keys that run Python code --------------------------------------------------------------------------
+
+_ODD_KEYS = r'''
+import sys
+from ecosystem import _fastload, loader
+
+class Like:
+    """A key equal to a str whose hash, once armed, runs ``then`` (which changes the record)."""
+    def __init__(self, text):
+        self.text, self.then = text, None
+    def __hash__(self):
+        then, self.then = self.then, None
+        if then is not None:
+            then()
+        return hash(self.text)
+    def __eq__(self, other):
+        return other == self.text if isinstance(other, str) else self is other
+
+def cases():
+    citations = []
+    key = Like("source")
+    citations += [{key: "src_1"}, "src_2", "src_3"]
+    key.then = citations.clear
+    yield "entities", [{"id": "a", "name": "A", "type": "company", "sources": citations}]
+    facts = []
+    key = Like("name")
+    facts += [{key: "x", "value": 1, "unit": "u", "sources": ["s"]}, {"name": "y"}]
+    key.then = facts.clear
+    yield "entities", [{"id": "a", "name": "A", "type": "company", "facts": facts, "sources": ["s"]}]
+    item = {"id": "a", "name": "A", "type": "company", "sources": ["s"]}
+    key = Like("description")
+    item[key] = "d"
+    key.then = item.clear
+    yield "entities", [item]
+    items = []
+    key = Like("value")
+    items += [{"type": "owns", "from": "a", "to": "b", "equity": {key: 5}, "sources": ["s"]},
+              {"type": "owns", "from": "c", "to": "b", "sources": ["s"]}]
+    key.then = items.clear
+    yield "relations", items
+
+readers = _fastload._READERS if sys.argv[1] == "c" else _fastload._READERS_IN_PYTHON
+rules = _fastload._Rules(loader.load().vocabulary)
+for section, items in cases():
+    try:
+        print(repr(readers[section](items, rules)))
+    except RuntimeError as error:
+        print("RuntimeError", error)
+'''
+
+
+def test_keys_that_run_python_code_never_crash_the_c_readers_and_read_as_in_python(tmp_path):
+    """Such keys come from no parser, but the module must stay safe whatever it is given: the C
+    readers hand a record holding one to the Python checks, before hashing it."""
+    import subprocess
+
+    script = tmp_path / "odd_keys.py"
+    script.write_text(_ODD_KEYS, encoding="utf-8")
+    runs = {which: subprocess.run([sys.executable, str(script), which], capture_output=True, text=True, cwd=ROOT,
+                                  timeout=120) for which in ("c", "python")}
+    assert runs["c"].returncode == 0, runs["c"].stderr[-2000:]  # a crash gives -11
+    assert runs["python"].returncode == 0, runs["python"].stderr[-2000:]
+    assert runs["c"].stdout == runs["python"].stdout
+    assert runs["c"].stdout.count("\n") == 4

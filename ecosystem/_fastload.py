@@ -394,6 +394,19 @@ def _read(jobs: list[tuple], datas: list[bytes], rules: _Rules, keep: list | Non
                 return None
             results.append(found)
             continue
+        if section is not None and _parse_items is not None:
+            # the plain subset of YAML most record files are written in, read in C as PyYAML reads it
+            items = _parse_items(datas[index], start, end, len(marker) - 3)
+            if items is not None:
+                if keep is not None:
+                    keep.append(items)
+                if len(items) != datas[index].count(marker, start - 1, end):
+                    return None
+                result = _READERS[section](items, rules)
+                if result is None:
+                    return None
+                results.append((index, section, result))
+                continue
         try:
             text = datas[index][start:end].decode("utf-8")
         except UnicodeDecodeError:
@@ -612,6 +625,7 @@ def _read_relations(items: list, rules: _Rules):
 
 
 _READERS = {"sources": _read_sources, "entities": _read_entities, "relations": _read_relations}
+_parse_items = None if _loader._speedups is None else _loader._speedups.parse_items
 if _loader._speedups is not None:  # the same two readers in C (tests/test_speedups.py compares them)
     _READERS_IN_PYTHON = dict(_READERS)
     _READERS["entities"] = lambda items, rules: _loader._speedups.read_entities(

@@ -942,6 +942,475 @@ done:
     return pack_or_none(result);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * parse_items(data, start, end, indent): the items of a block sequence in data[start:end], as
+ * PyYAML (YAML 1.1, the safe loader) reads them, for a plain subset of YAML; None for anything
+ * outside it, which is then read by the general parser. The subset is what people and programs
+ * usually write for records:
+ *
+ *   - id: x                              items at `indent` spaces and "- ", each a flow mapping on
+ *     name: "X"                          one line or a block mapping with keys at indent + 2;
+ *     sources: ["a §1", {source: b}]     values on the key's line (a plain or quoted scalar, or a
+ *     facts:                             flow collection on that line), or a block sequence of such
+ *       - {name: n, value: 1}            values indented deeper under a key with no value;
+ *   - {type: owns, from: a, to: b}       comments and blank lines anywhere.
+ *
+ * Plain scalars are resolved as PyYAML resolves them, for the forms accepted: decimal integers,
+ * decimals such as 5.4, YYYY-MM-DD dates (datetime.date), true/false, and strings no resolver
+ * can match. Declined (None): other number and date forms, yes/no/on/off, null and empty values,
+ * anchors, aliases, tags, block scalars, multi-line scalars, duplicate keys, tabs outside quotes,
+ * CR, characters PyYAML refuses or reads as line breaks, and anything else unusual. What is
+ * accepted is compared with PyYAML in tests/test_yaml_subset.py. */
+
+typedef struct {
+    const unsigned char *p, *end;
+    int depth;
+} Text;
+
+#define DECLINE NULL /* returned with no error set */
+
+static int valid_text(const unsigned char *s, const unsigned char *end) {
+    /* UTF-8, no character PyYAML's reader refuses or reads as a line break, no CR */
+    while (s < end) {
+        unsigned char c = *s;
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) return 0;
+            s++;
+            continue;
+        }
+        Py_UCS4 code;
+        int length;
+        if (c >= 0xC2 && c <= 0xDF) { code = c & 0x1F; length = 2; }
+        else if (c >= 0xE0 && c <= 0xEF) { code = c & 0x0F; length = 3; }
+        else if (c >= 0xF0 && c <= 0xF4) { code = c & 0x07; length = 4; }
+        else return 0;
+        if (end - s < length) return 0;
+        for (int i = 1; i < length; i++) {
+            if ((s[i] & 0xC0) != 0x80) return 0;
+            code = (code << 6) | (s[i] & 0x3F);
+        }
+        if ((length == 3 && code < 0x800) || (length == 4 && (code < 0x10000 || code > 0x10FFFF))) return 0;
+        if ((code >= 0xD800 && code <= 0xDFFF) || code <= 0x9F || code == 0x2028 || code == 0x2029 ||
+            code == 0xFEFF || code == 0xFFFE || code == 0xFFFF)
+            return 0;
+        s += length;
+    }
+    return 1;
+}
+
+static PyObject *text_of(const unsigned char *s, Py_ssize_t n) {
+    return PyUnicode_DecodeUTF8((const char *)s, n, NULL);
+}
+
+static inline int is_digit_byte(unsigned char c) { return c >= '0' && c <= '9'; }
+
+static int days_in_month(int year, int month) {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) return 29;
+    return days[month - 1];
+}
+
+/* PyYAML's bool, null, merge and value words */
+static int is_resolved_word(const unsigned char *s, Py_ssize_t n) {
+    static const char *words[] = {"yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
+                                  "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "<<",
+                                  "=", NULL};
+    for (int i = 0; words[i]; i++)
+        if ((Py_ssize_t)strlen(words[i]) == n && memcmp(words[i], s, (size_t)n) == 0) return 1;
+    return 0;
+}
+
+/* a plain scalar's value, as PyYAML resolves it (for the forms accepted) */
+static PyObject *plain_value(const unsigned char *s, Py_ssize_t n) {
+    unsigned char c = s[0];
+    if (is_digit_byte(c) || (c == '-' && n > 1 && is_digit_byte(s[1]))) {
+        Py_ssize_t i = c == '-', digits = 0;
+        while (i < n && is_digit_byte(s[i])) { i++; digits++; }
+        if (i == n) { /* an integer: no leading zero (octal in YAML 1.1) */
+            if (digits > 1 && s[c == '-'] == '0') return DECLINE;
+            char buffer[64];
+            if (n >= (Py_ssize_t)sizeof buffer) return DECLINE;
+            memcpy(buffer, s, (size_t)n);
+            buffer[n] = 0;
+            return PyLong_FromString(buffer, NULL, 10);
+        }
+        if (s[i] == '.' && i + 1 < n) { /* a decimal */
+            Py_ssize_t j = i + 1;
+            while (j < n && is_digit_byte(s[j])) j++;
+            if (j == n) {
+                char buffer[128];
+                if (n >= (Py_ssize_t)sizeof buffer) return DECLINE;
+                memcpy(buffer, s, (size_t)n);
+                buffer[n] = 0;
+                double value = PyOS_string_to_double(buffer, NULL, NULL);
+                if (value == -1.0 && PyErr_Occurred()) return NULL;
+                return PyFloat_FromDouble(value);
+            }
+        }
+        if (c != '-' && digits == 4 && i < n && s[i] == '-' && (n == 7 || n == 10) && is_digit_byte(s[5]) &&
+            is_digit_byte(s[6]) && (n == 7 || (s[7] == '-' && is_digit_byte(s[8]) && is_digit_byte(s[9])))) {
+            if (n == 7) return text_of(s, n); /* YYYY-MM: no resolver matches it */
+            int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+            int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+            if (year < 1 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return DECLINE;
+            return PyDate_FromDate(year, month, day);
+        }
+        /* text, when it holds a character none of the number and date patterns has */
+        for (Py_ssize_t k = 0; k < n; k++)
+            if (!strchr("0123456789abcdefABCDEFxXoObB_.:+-eEtTzZiInNfFaA \t", s[k]) || s[k] == 0) return text_of(s, n);
+        return DECLINE;
+    }
+    if (strchr("yYnNtTfFoO~<=", c) && c != 0) {
+        if ((n == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "True", 4) || !memcmp(s, "TRUE", 4)))) Py_RETURN_TRUE;
+        if ((n == 5 && (!memcmp(s, "false", 5) || !memcmp(s, "False", 5) || !memcmp(s, "FALSE", 5)))) Py_RETURN_FALSE;
+        if (is_resolved_word(s, n)) return DECLINE;
+        return text_of(s, n);
+    }
+    if (c >= 0x80 || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '(' || c == '$' ||
+        c == '/' || c == '^' || c == ';' || c == '\\')
+        return text_of(s, n);
+    return DECLINE; /* indicators, quotes, signs, dots: not in the subset */
+}
+
+static PyObject *flow_value(Text *t);
+
+static inline void skip_spaces(Text *t) {
+    while (t->p < t->end && *t->p == ' ') t->p++;
+}
+
+/* a plain scalar: in a flow collection it ends at , ] } (a : ? [ { # or tab in it declines); in
+ * a block it runs to the end of the line or a comment (": " or a tab in it declines) */
+static PyObject *plain(Text *t, int flow) {
+    const unsigned char *start = t->p, *last = t->p;
+    while (t->p < t->end && *t->p != '\n') {
+        unsigned char c = *t->p;
+        if (c == '\t') return DECLINE;
+        if (flow) {
+            if (c == ',' || c == ']' || c == '}') break;
+            if (c == ':' || c == '?' || c == '[' || c == '{' || c == '#') return DECLINE;
+        } else {
+            if (c == '#' && t->p > start && t->p[-1] == ' ') break;
+            if (c == ':' && (t->p + 1 == t->end || t->p[1] == ' ' || t->p[1] == '\n')) return DECLINE;
+        }
+        if (c != ' ') last = t->p + 1;
+        t->p++;
+    }
+    if (last == start) return DECLINE;
+    t->p = last;
+    return plain_value(start, last - start);
+}
+
+static int hex_value(const unsigned char *s, int digits, Py_UCS4 *code) {
+    *code = 0;
+    for (int i = 0; i < digits; i++) {
+        unsigned char c = s[i];
+        int v = is_digit_byte(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+        if (v < 0) return 0;
+        *code = (*code << 4) | (Py_UCS4)v;
+    }
+    return 1;
+}
+
+static int put_code(unsigned char **out, Py_UCS4 code) {
+    unsigned char *o = *out;
+    if (code < 0x80) *o++ = (unsigned char)code;
+    else if (code < 0x800) { *o++ = 0xC0 | (code >> 6); *o++ = 0x80 | (code & 0x3F); }
+    else if (code < 0x10000) { *o++ = 0xE0 | (code >> 12); *o++ = 0x80 | ((code >> 6) & 0x3F); *o++ = 0x80 | (code & 0x3F); }
+    else { *o++ = 0xF0 | (code >> 18); *o++ = 0x80 | ((code >> 12) & 0x3F); *o++ = 0x80 | ((code >> 6) & 0x3F); *o++ = 0x80 | (code & 0x3F); }
+    *out = o;
+    return 1;
+}
+
+/* a quoted scalar closed on its line */
+static PyObject *quoted(Text *t) {
+    unsigned char quote = *t->p++;
+    const unsigned char *start = t->p;
+    int escapes = 0;
+    while (t->p < t->end && *t->p != '\n') {
+        unsigned char c = *t->p;
+        if (c == quote) {
+            if (quote == '\'' && t->p + 1 < t->end && t->p[1] == '\'') { escapes = 1; t->p += 2; continue; }
+            break;
+        }
+        if (c == '\\' && quote == '"') {
+            escapes = 1;
+            if (t->p + 1 >= t->end || t->p[1] == '\n') return DECLINE;
+            t->p += 2;
+            continue;
+        }
+        t->p++;
+    }
+    if (t->p >= t->end || *t->p != quote) return DECLINE; /* not closed on this line */
+    const unsigned char *stop = t->p++;
+    if (!escapes) return text_of(start, stop - start);
+    unsigned char *buffer = PyMem_Malloc((size_t)(stop - start) + 4), *out = buffer;
+    if (buffer == NULL) return PyErr_NoMemory();
+    for (const unsigned char *s = start; s < stop;) {
+        if (quote == '\'') {
+            if (*s == '\'') s++; /* '' */
+            *out++ = *s++;
+            continue;
+        }
+        if (*s != '\\') { *out++ = *s++; continue; }
+        unsigned char e = s[1];
+        s += 2;
+        Py_UCS4 code;
+        int digits = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+        if (digits) {
+            if (stop - s < digits || !hex_value(s, digits, &code) || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) {
+                PyMem_Free(buffer);
+                return DECLINE;
+            }
+            s += digits;
+            put_code(&out, code);
+            continue;
+        }
+        const char *from = "0abtnvfre \"\\\t", *to = "\0\a\b\t\n\v\f\r\x1b \"\\\t";
+        const char *at = e ? strchr(from, e) : NULL;
+        if (at == NULL) { /* \N \_ \L \P \/ and anything else: not in the subset */
+            PyMem_Free(buffer);
+            return DECLINE;
+        }
+        *out++ = (unsigned char)to[at - from];
+    }
+    PyObject *value = text_of(buffer, out - buffer);
+    PyMem_Free(buffer);
+    return value;
+}
+
+/* a plain key: a letter, then letters, digits, _ or -; not a word PyYAML resolves */
+static PyObject *key(Text *t) {
+    const unsigned char *start = t->p;
+    if (t->p >= t->end || !((*t->p >= 'a' && *t->p <= 'z') || (*t->p >= 'A' && *t->p <= 'Z'))) return DECLINE;
+    while (t->p < t->end && ((*t->p >= 'a' && *t->p <= 'z') || (*t->p >= 'A' && *t->p <= 'Z') ||
+                             is_digit_byte(*t->p) || *t->p == '_' || *t->p == '-'))
+        t->p++;
+    if (is_resolved_word(start, t->p - start)) return DECLINE;
+    if (t->p + 1 >= t->end || *t->p != ':' || (t->p[1] != ' ' && t->p[1] != '\n')) {
+        if (!(t->p + 1 == t->end && *t->p == ':')) return DECLINE;
+    }
+    PyObject *name = text_of(start, t->p - start);
+    if (name != NULL) PyUnicode_InternInPlace(&name);
+    t->p++; /* the colon */
+    return name;
+}
+
+/* d[name] = value, declining a key given twice; steals both */
+static int put_new(PyObject *d, PyObject *name, PyObject *value) {
+    int there = PyDict_Contains(d, name);
+    int stored = there == 0 ? PyDict_SetItem(d, name, value) : -1;
+    Py_DECREF(name);
+    Py_DECREF(value);
+    return there == 0 && stored == 0 ? 0 : -1;
+}
+
+static PyObject *flow_mapping(Text *t) {
+    t->p++; /* { */
+    PyObject *d = PyDict_New();
+    if (d == NULL) return NULL;
+    skip_spaces(t);
+    if (t->p < t->end && *t->p == '}') { t->p++; return d; }
+    for (;;) {
+        PyObject *name = key(t);
+        if (name == NULL) goto fail;
+        if (t->p >= t->end || *t->p != ' ') { Py_DECREF(name); goto fail; }
+        skip_spaces(t);
+        PyObject *value = flow_value(t);
+        if (value == NULL) { Py_DECREF(name); goto fail; }
+        if (put_new(d, name, value) < 0) goto fail;
+        skip_spaces(t);
+        if (t->p < t->end && *t->p == ',') {
+            t->p++;
+            skip_spaces(t);
+            continue;
+        }
+        if (t->p < t->end && *t->p == '}') { t->p++; return d; }
+        goto fail;
+    }
+fail:
+    Py_DECREF(d);
+    return NULL;
+}
+
+static PyObject *flow_sequence(Text *t) {
+    t->p++; /* [ */
+    PyObject *list = PyList_New(0);
+    if (list == NULL) return NULL;
+    skip_spaces(t);
+    if (t->p < t->end && *t->p == ']') { t->p++; return list; }
+    for (;;) {
+        PyObject *value = flow_value(t);
+        if (value == NULL) goto fail;
+        int stored = PyList_Append(list, value);
+        Py_DECREF(value);
+        if (stored < 0) goto fail;
+        skip_spaces(t);
+        if (t->p < t->end && *t->p == ',') {
+            t->p++;
+            skip_spaces(t);
+            continue;
+        }
+        if (t->p < t->end && *t->p == ']') { t->p++; return list; }
+        goto fail;
+    }
+fail:
+    Py_DECREF(list);
+    return NULL;
+}
+
+static PyObject *flow_value(Text *t) {
+    if (t->p >= t->end) return DECLINE;
+    if (++t->depth > 20) { t->depth--; return DECLINE; }
+    unsigned char c = *t->p;
+    PyObject *value = c == '{' ? flow_mapping(t) : c == '[' ? flow_sequence(t) : (c == '"' || c == '\'') ? quoted(t)
+                                                                                                            : plain(t, 1);
+    t->depth--;
+    return value;
+}
+
+/* the rest of a line after a value: blanks, perhaps a comment after a blank; 0 if anything else */
+static int line_end(Text *t) {
+    const unsigned char *before = t->p;
+    skip_spaces(t);
+    if (t->p < t->end && *t->p == '#') {
+        if (t->p == before) return 0;
+        while (t->p < t->end && *t->p != '\n') t->p++;
+    }
+    if (t->p < t->end) {
+        if (*t->p != '\n') return 0;
+        t->p++;
+    }
+    return 1;
+}
+
+/* past blank and comment lines; the indentation of the next line (-1 at the end of the text) */
+static Py_ssize_t next_line(Text *t) {
+    while (t->p < t->end) {
+        const unsigned char *line = t->p;
+        while (t->p < t->end && *t->p == ' ') t->p++;
+        if (t->p < t->end && *t->p == '#') {
+            while (t->p < t->end && *t->p != '\n') t->p++;
+        }
+        if (t->p >= t->end) return -1;
+        if (*t->p == '\n') { t->p++; continue; }
+        Py_ssize_t indentation = t->p - line;
+        t->p = line;
+        return indentation;
+    }
+    return -1;
+}
+
+static inline int item_at(Text *t, Py_ssize_t column) {
+    return t->end - t->p > column + 1 && t->p[column] == '-' && t->p[column + 1] == ' ';
+}
+
+/* a value on the line of a block mapping's key or of a block sequence's item */
+static PyObject *block_value(Text *t) {
+    if (t->p >= t->end) return DECLINE;
+    unsigned char c = *t->p;
+    PyObject *value;
+    if (c == '{' || c == '[' || c == '"' || c == '\'') {
+        t->depth = 0;
+        value = flow_value(t);
+    } else {
+        value = plain(t, 0);
+    }
+    if (value != NULL && !line_end(t)) Py_CLEAR(value);
+    return value;
+}
+
+/* a block sequence of one-line values under a key at `column`, its items deeper */
+static PyObject *nested_sequence(Text *t, Py_ssize_t column) {
+    Py_ssize_t indentation = next_line(t);
+    if (indentation <= column || !item_at(t, indentation)) return DECLINE;
+    PyObject *list = PyList_New(0);
+    if (list == NULL) return NULL;
+    for (;;) {
+        t->p += indentation + 2;
+        if (t->p < t->end && *t->p == ' ') goto fail;
+        PyObject *value = block_value(t);
+        if (value == NULL) goto fail;
+        int stored = PyList_Append(list, value);
+        Py_DECREF(value);
+        if (stored < 0) goto fail;
+        Py_ssize_t next = next_line(t);
+        if (next == indentation && item_at(t, indentation)) continue;
+        if (next <= column) return list; /* the mapping's next key, the next item or the end: the caller's */
+        goto fail;
+    }
+fail:
+    Py_DECREF(list);
+    return NULL;
+}
+
+/* a block mapping whose first key is at t->p, its keys at `column` */
+static PyObject *block_mapping(Text *t, Py_ssize_t column, Py_ssize_t indent) {
+    PyObject *d = PyDict_New();
+    if (d == NULL) return NULL;
+    for (;;) {
+        PyObject *name = key(t), *value;
+        if (name == NULL) goto fail;
+        if (t->p < t->end && *t->p == ' ') {
+            skip_spaces(t);
+            if (t->p >= t->end || *t->p == '\n' || *t->p == '#') {
+                Py_DECREF(name);
+                goto fail; /* a key with no value but a comment: not in the subset */
+            }
+            value = block_value(t);
+        } else {
+            if (t->p < t->end) t->p++; /* the newline */
+            value = nested_sequence(t, column);
+        }
+        if (value == NULL) { Py_DECREF(name); goto fail; }
+        if (put_new(d, name, value) < 0) goto fail;
+        Py_ssize_t next = next_line(t);
+        if (next < 0 || (next == indent && item_at(t, indent))) return d;
+        if (next != column) goto fail;
+        t->p += column;
+    }
+fail:
+    Py_DECREF(d);
+    return NULL;
+}
+
+/* parse_items(data, start, end, indent) */
+static PyObject *parse_items(PyObject *module, PyObject *args) {
+    Py_buffer buffer;
+    Py_ssize_t start, end, indent;
+    if (!PyArg_ParseTuple(args, "y*nnn:parse_items", &buffer, &start, &end, &indent)) return NULL;
+    PyObject *items = NULL;
+    if (start < 0 || end > buffer.len || start > end || indent < 0) goto decline;
+    Text t = {(const unsigned char *)buffer.buf + start, (const unsigned char *)buffer.buf + end, 0};
+    if (!valid_text(t.p, t.end)) goto decline;
+    items = PyList_New(0);
+    if (items == NULL) goto done;
+    for (;;) {
+        Py_ssize_t indentation = next_line(&t);
+        if (indentation < 0) break;
+        if (indentation != indent || !item_at(&t, indent)) goto decline;
+        t.p += indent + 2;
+        PyObject *item;
+        if (t.p < t.end && *t.p == '{') {
+            t.depth = 0;
+            item = flow_mapping(&t);
+            if (item != NULL && !line_end(&t)) Py_CLEAR(item);
+        } else {
+            item = block_mapping(&t, indent + 2, indent);
+        }
+        if (item == NULL) goto decline;
+        int stored = PyList_Append(items, item);
+        Py_DECREF(item);
+        if (stored < 0) goto done;
+    }
+    if (PyList_GET_SIZE(items) > 0) goto done;
+decline:
+    Py_CLEAR(items);
+    if (!PyErr_Occurred()) items = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&buffer);
+    return items;
+}
+
 /* configure(entity_keys=..., ...): the loader's definitions, given once at import */
 static PyObject *configure(PyObject *module, PyObject *args, PyObject *kwargs) {
     static char *names[] = {"entity_keys", "relation_keys", "source_keys", "fact_keys", "amount_keys",
@@ -970,6 +1439,9 @@ static PyMethodDef methods[] = {
     {"relation", relation, METH_O, "The loader's _fast_relation: the validated record, or None."},
     {"source", source, METH_O, "The loader's _fast_source: the validated record, or None."},
     {"read_entities", read_entities, METH_VARARGS, "ecosystem._fastload._read_entities: a piece's summary, or None."},
+    {"parse_items", parse_items, METH_VARARGS,
+     "The items of a block sequence in data[start:end] (indented `indent` spaces), as PyYAML reads them; None "
+     "outside the plain subset this reads."},
     {"read_relations", read_relations, METH_VARARGS, "ecosystem._fastload._read_relations: a piece's summary, or None."},
     {NULL, NULL, 0, NULL},
 };

@@ -1471,5 +1471,8 @@ PyMODINIT_FUNC PyInit__speedups(void) {
         *keys[i].slot = PyUnicode_InternFromString(keys[i].text);
         if (*keys[i].slot == NULL) return NULL;
     }
-    return PyModule_Create(&module_definition);
+    PyObject *module = PyModule_Create(&module_definition);
+    /* ecosystem.loader.SPEEDUPS_API: raise both when the functions or configure() change */
+    if (module != NULL && PyModule_AddIntConstant(module, "API", 1) < 0) Py_CLEAR(module);
+    return module;
 }

@@ -1394,12 +1394,19 @@ def _fast_source(item):
 _FAST = {"sources": _fast_source, "entities": _fast_entity, "relations": _fast_relation}
 
 # The same checks in C when the package was built with its extension (tests/test_speedups.py
-# compares both): about five times faster, which matters on the first load of a large dataset.
+# compares both): several times faster, which matters on the first load of a large dataset.
+SPEEDUPS_API = 1  # what ecosystem/_speedups.c must declare: its functions and configure()'s arguments
 try:
     from . import _speedups
 except ImportError:  # pragma: no cover - a build without a C compiler
     _speedups = None
-else:
+if _speedups is not None and getattr(_speedups, "API", None) != SPEEDUPS_API:  # pragma: no cover
+    import warnings
+
+    warnings.warn("ecosystem/_speedups was built from another version of its source and is not used; "
+                  "rebuild it with `pip install -e .` (or ./setup.sh)", RuntimeWarning, stacklevel=2)
+    _speedups = None
+if _speedups is not None:
     _speedups.configure(entity_keys=_ENTITY_KEYS, relation_keys=_RELATION_KEYS, source_keys=_SOURCE_KEYS,
                         fact_keys=_FACT_KEYS, amount_keys=_AMOUNT_KEYS, citation_keys=_CITATION_KEYS,
                         amount_units=_AMOUNT_UNITS, source_kinds=_SOURCE_KINDS, share=_fast_share,

@@ -83,7 +83,7 @@ def load(data_dir: Path, contents: dict[Path, bytes], vocabulary_file: Path, vie
     are left there as the cache keeps them, in order (files of marshalled [(section, records)]);
     the second process hands its pieces over through files there too (else in a temporary folder).
     """
-    if not (enabled and files and _yaml.fast_available() and _loader._Reader.fast_validate):
+    if not (enabled and files and (_yaml.fast_available() or _parse_items is not None) and _loader._Reader.fast_validate):
         return None
     if any(file.suffix.lower() not in _READ_AS for file in files):
         return None

@@ -274,3 +274,66 @@ def test_keys_that_run_python_code_never_crash_the_c_readers_and_read_as_in_pyth
     assert runs["python"].returncode == 0, runs["python"].stderr[-2000:]
     assert runs["c"].stdout == runs["python"].stdout
     assert runs["c"].stdout.count("\n") == 4
+
+
+# --- the C reader of the plain YAML subset in the fast load ---------------------------------------------
+
+
+def _datasets_alike(path: Path, monkeypatch) -> None:
+    """The fast load (as monkeypatched) gives the reader's dataset (read with nothing patched)."""
+    files = loader._record_files(path)
+    vocabulary = loader._vocabulary_file(path)
+    contents = {file: file.read_bytes() for file in [vocabulary, *files]}
+    fast = _fastload.load(path, contents, vocabulary, None, files)
+    monkeypatch.undo()
+    monkeypatch.setattr(_fastload, "enabled", False)
+    slow = loader.load(path, use_cache=False)
+    assert fast is not None
+    for section in ("sources", "entities", "relations"):
+        assert list(getattr(fast[0], section).items()) == list(getattr(slow, section).items())
+
+
+def test_plain_yaml_is_read_by_the_c_reader_alone(tmp_path, monkeypatch):
+    """Synthetic files are in the subset: no piece goes to the scan and yaml-rs."""
+    def no_general_parse(text):
+        raise AssertionError("a piece went to the general parser")
+
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", 5_000)
+    monkeypatch.setattr(_fastload, "parallel", False)
+    path = write_dataset(tmp_path / "data", 300, fmt="yaml", files=2, seed=3)
+    monkeypatch.setattr(_yaml, "fast_parse", no_general_parse)
+    _datasets_alike(path, monkeypatch)
+
+
+def test_without_yaml_rs_the_fast_load_still_reads_plain_yaml(tmp_path, monkeypatch):
+    monkeypatch.setattr(_yaml, "_yaml_rs", None)
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", 5_000)
+    monkeypatch.setattr(_fastload, "parallel", False)
+    assert not _yaml.fast_available()
+    path = write_dataset(tmp_path / "data", 300, fmt="yaml", files=1, seed=4)
+    _datasets_alike(path, monkeypatch)
+
+
+def test_a_piece_outside_the_subset_goes_to_the_general_parser(tmp_path, monkeypatch):
+    """A `yes` in one record: that piece is declined by the C reader, read by the general path
+    (which sends it to PyYAML), and the dataset is still the reader's."""
+    calls = []
+    general = _yaml.fast_parse
+
+    def counted(text):
+        calls.append(text)
+        return general(text)
+
+    monkeypatch.setattr(_fastload, "PIECE_BYTES", 5_000)
+    monkeypatch.setattr(_fastload, "parallel", False)
+    path = write_dataset(tmp_path / "data", 300, fmt="yaml", files=1, seed=5)
+    relations = next(path.glob("relations*.yaml"))
+    text = relations.read_text(encoding="utf-8")
+    relations.write_text(text.replace("inferred: true", "inferred: yes", 1), encoding="utf-8")
+    assert "inferred: yes" in relations.read_text(encoding="utf-8")
+    monkeypatch.setattr(_yaml, "fast_parse", counted)
+    files = loader._record_files(path)
+    vocabulary = loader._vocabulary_file(path)
+    contents = {file: file.read_bytes() for file in [vocabulary, *files]}
+    assert _fastload.load(path, contents, vocabulary, None, files) is None  # yes is True in YAML 1.1: PyYAML's
+    assert len(calls) == 1 and "inferred: yes" in calls[0]

@@ -10,11 +10,13 @@ How:
 * Each record file is cut into pieces of whole records. A YAML file laid out as top-level
   ``entities:`` / ``relations:`` / ``sources:`` keys over block sequences (``- ...`` items at one
   indentation) is cut before item lines; a JSON-lines file at line ends; an indented JSON file
-  before record lines (see _json_pieces); any other layout is one piece. A piece is parsed on its
-  own as ``<section>:`` followed by its items, and accepted only when it passes the YAML 1.1/1.2
-  scan, parses to that one list, and holds as many records as it has item lines. A cut that fell
-  inside a quoted scalar or flow collection would leave a piece that does not parse, so an
-  accepted piece holds exactly the records the whole file holds there.
+  before record lines (see _json_pieces); any other layout is one piece. A YAML piece is read by
+  the C reader of the plain subset of YAML most record files are written in (``parse_items`` in
+  ecosystem/_speedups.c: what PyYAML gives, or nothing); a piece outside that subset is parsed on
+  its own as ``<section>:`` followed by its items, and accepted only when it passes the YAML
+  1.1/1.2 scan and yaml-rs parses it. Either way it must give one list holding as many records as
+  it has item lines. A cut that fell inside a quoted scalar or flow collection would leave a piece
+  that does not parse, so an accepted piece holds exactly the records the whole file holds there.
 * Each piece is checked where it is parsed: record shapes (the loader's ``_fast_*`` checks),
   types known to the vocabulary, dates in order, shares only where the type carries them, no
   relation from an entity to itself, no id used twice. What needs the whole dataset (ids unique
@@ -27,9 +29,9 @@ How:
   records files are those the cache keeps: when the load is cached, the folder is the cache
   entry being made, so the records are marshalled once.
 
-Where the time goes (N = 100,000, benchmarks/README.md): the parse, then the checks and the
-records they build (plain Python, about as costly as the YAML parse), then handing the second
-process's records over (marshal) and putting the dataset together.
+Where the time goes (N = 100,000, benchmarks/README.md): the parse and the checks (both in C
+when the extension is built), the Python objects they make and free, marshalling the records for
+the cache, handing the second process's records over, and putting the dataset together.
 """
 
 from __future__ import annotations

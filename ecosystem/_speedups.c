@@ -1373,11 +1373,16 @@ fail:
     return NULL;
 }
 
-/* parse_items(data, start, end, indent) */
+/* parse_items(data, indent) or parse_items(data, start, end, indent) */
 static PyObject *parse_items(PyObject *module, PyObject *args) {
     Py_buffer buffer;
-    Py_ssize_t start, end, indent;
-    if (!PyArg_ParseTuple(args, "y*nnn:parse_items", &buffer, &start, &end, &indent)) return NULL;
+    Py_ssize_t start = 0, end = -1, indent = -1;
+    if (PyTuple_GET_SIZE(args) == 2) {
+        if (!PyArg_ParseTuple(args, "y*n:parse_items", &buffer, &indent)) return NULL;
+        end = buffer.len;
+    } else if (!PyArg_ParseTuple(args, "y*nnn:parse_items", &buffer, &start, &end, &indent)) {
+        return NULL;
+    }
     PyObject *items = NULL;
     if (start < 0 || end > buffer.len || start > end || indent < 0) goto decline;
     Text t = {(const unsigned char *)buffer.buf + start, (const unsigned char *)buffer.buf + end, 0};
@@ -1440,8 +1445,8 @@ static PyMethodDef methods[] = {
     {"source", source, METH_O, "The loader's _fast_source: the validated record, or None."},
     {"read_entities", read_entities, METH_VARARGS, "ecosystem._fastload._read_entities: a piece's summary, or None."},
     {"parse_items", parse_items, METH_VARARGS,
-     "The items of a block sequence in data[start:end] (indented `indent` spaces), as PyYAML reads them; None "
-     "outside the plain subset this reads."},
+     "parse_items(data, [start, end,] indent): the items of a block sequence in data[start:end] (indented "
+     "`indent` spaces), as PyYAML reads them; None outside the plain subset this reads."},
     {"read_relations", read_relations, METH_VARARGS, "ecosystem._fastload._read_relations: a piece's summary, or None."},
     {NULL, NULL, 0, NULL},
 };

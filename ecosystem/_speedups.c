@@ -948,12 +948,14 @@ done:
  * outside it, which is then read by the general parser. The subset is what people and programs
  * usually write for records:
  *
- *   - id: x                              items at `indent` spaces and "- ", each a flow mapping on
- *     name: "X"                          one line or a block mapping with keys at indent + 2;
- *     sources: ["a §1", {source: b}]     values on the key's line (a plain or quoted scalar, or a
- *     facts:                             flow collection on that line), or a block sequence of such
- *       - {name: n, value: 1}            values indented deeper under a key with no value;
- *   - {type: owns, from: a, to: b}       comments and blank lines anywhere.
+ *   - id: x                              items at `indent` spaces and "- ": block mappings and
+ *     name: "X"                          block sequences (under a key, indented deeper or at the
+ *     sources: ["a §1", {source: b}]     key's column) whose values sit on their key's or item's
+ *     facts:                             line: plain or quoted scalars, flow collections on one
+ *       - {name: n, value: 1}            line; comments and blank lines anywhere. What
+ *     amount:                            yaml.safe_dump writes for records is in the subset.
+ *       value: 5
+ *   - {type: owns, from: a, to: b}
  *
  * Plain scalars are resolved as PyYAML resolves them, for the forms accepted: decimal integers,
  * decimals such as 5.4, YYYY-MM-DD dates (datetime.date), true/false, and strings no resolver
@@ -964,7 +966,8 @@ done:
 
 typedef struct {
     const unsigned char *p, *end;
-    int depth;
+    int depth;  /* of flow collections */
+    int blocks; /* of block collections */
 } Text;
 
 #define DECLINE NULL /* returned with no error set */
@@ -1319,34 +1322,52 @@ static PyObject *block_value(Text *t) {
     return value;
 }
 
-/* a block sequence of one-line values under a key at `column`, its items deeper */
-static PyObject *nested_sequence(Text *t, Py_ssize_t column) {
-    Py_ssize_t indentation = next_line(t);
-    if (indentation <= column || !item_at(t, indentation)) return DECLINE;
+static PyObject *block_mapping(Text *t, Py_ssize_t column);
+
+/* a plain key and its colon at t->p, followed by a blank or the line's end (nothing consumed) */
+static int key_ahead(const Text *t) {
+    const unsigned char *p = t->p;
+    if (p >= t->end || !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return 0;
+    while (p < t->end && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || is_digit_byte(*p) || *p == '_' ||
+                          *p == '-'))
+        p++;
+    return p < t->end && *p == ':' && (p + 1 == t->end || p[1] == ' ' || p[1] == '\n');
+}
+
+/* a block sequence with its items at `column`, t->p at the start of the first item's line; each
+ * item a one-line value or a block mapping begun on the item's line. Returns at the first line
+ * that is not one of its items (left for the caller). */
+static PyObject *block_sequence(Text *t, Py_ssize_t column) {
+    if (++t->blocks > 20) { t->blocks--; return DECLINE; }
     PyObject *list = PyList_New(0);
-    if (list == NULL) return NULL;
+    if (list == NULL) goto fail;
     for (;;) {
-        t->p += indentation + 2;
+        t->p += column + 2;
         if (t->p < t->end && *t->p == ' ') goto fail;
-        PyObject *value = block_value(t);
+        PyObject *value = key_ahead(t) ? block_mapping(t, column + 2) : block_value(t);
         if (value == NULL) goto fail;
         int stored = PyList_Append(list, value);
         Py_DECREF(value);
         if (stored < 0) goto fail;
         Py_ssize_t next = next_line(t);
-        if (next == indentation && item_at(t, indentation)) continue;
-        if (next <= column) return list; /* the mapping's next key, the next item or the end: the caller's */
-        goto fail;
+        if (next == column && item_at(t, column)) continue;
+        if (next > column) goto fail; /* a deeper line that belongs to no item */
+        t->blocks--;
+        return list;
     }
 fail:
-    Py_DECREF(list);
+    t->blocks--;
+    Py_XDECREF(list);
     return NULL;
 }
 
-/* a block mapping whose first key is at t->p, its keys at `column` */
-static PyObject *block_mapping(Text *t, Py_ssize_t column, Py_ssize_t indent) {
+/* a block mapping with its keys at `column`, t->p at its first key; each value on its key's line,
+ * or a block mapping indented deeper, or a block sequence indented deeper or at `column`.
+ * Returns at the first line less indented than its keys (left for the caller). */
+static PyObject *block_mapping(Text *t, Py_ssize_t column) {
+    if (++t->blocks > 20) { t->blocks--; return DECLINE; }
     PyObject *d = PyDict_New();
-    if (d == NULL) return NULL;
+    if (d == NULL) goto fail;
     for (;;) {
         PyObject *name = key(t), *value;
         if (name == NULL) goto fail;
@@ -1354,22 +1375,35 @@ static PyObject *block_mapping(Text *t, Py_ssize_t column, Py_ssize_t indent) {
             skip_spaces(t);
             if (t->p >= t->end || *t->p == '\n' || *t->p == '#') {
                 Py_DECREF(name);
-                goto fail; /* a key with no value but a comment: not in the subset */
+                goto fail; /* no value (null), or only a comment: not in the subset */
             }
             value = block_value(t);
         } else {
             if (t->p < t->end) t->p++; /* the newline */
-            value = nested_sequence(t, column);
+            Py_ssize_t inner = next_line(t);
+            if (inner >= column && item_at(t, inner)) {
+                value = block_sequence(t, inner);
+            } else if (inner > column) {
+                t->p += inner;
+                value = block_mapping(t, inner);
+            } else {
+                value = DECLINE; /* no value (null) */
+            }
         }
         if (value == NULL) { Py_DECREF(name); goto fail; }
         if (put_new(d, name, value) < 0) goto fail;
         Py_ssize_t next = next_line(t);
-        if (next < 0 || (next == indent && item_at(t, indent))) return d;
-        if (next != column) goto fail;
-        t->p += column;
+        if (next == column && !item_at(t, column)) {
+            t->p += column;
+            continue;
+        }
+        if (next >= column) goto fail; /* deeper, or an item at the keys' column */
+        t->blocks--;
+        return d;
     }
 fail:
-    Py_DECREF(d);
+    t->blocks--;
+    Py_XDECREF(d);
     return NULL;
 }
 
@@ -1385,29 +1419,11 @@ static PyObject *parse_items(PyObject *module, PyObject *args) {
     }
     PyObject *items = NULL;
     if (start < 0 || end > buffer.len || start > end || indent < 0) goto decline;
-    Text t = {(const unsigned char *)buffer.buf + start, (const unsigned char *)buffer.buf + end, 0};
+    Text t = {(const unsigned char *)buffer.buf + start, (const unsigned char *)buffer.buf + end, 0, 0};
     if (!valid_text(t.p, t.end)) goto decline;
-    items = PyList_New(0);
-    if (items == NULL) goto done;
-    for (;;) {
-        Py_ssize_t indentation = next_line(&t);
-        if (indentation < 0) break;
-        if (indentation != indent || !item_at(&t, indent)) goto decline;
-        t.p += indent + 2;
-        PyObject *item;
-        if (t.p < t.end && *t.p == '{') {
-            t.depth = 0;
-            item = flow_mapping(&t);
-            if (item != NULL && !line_end(&t)) Py_CLEAR(item);
-        } else {
-            item = block_mapping(&t, indent + 2, indent);
-        }
-        if (item == NULL) goto decline;
-        int stored = PyList_Append(items, item);
-        Py_DECREF(item);
-        if (stored < 0) goto done;
-    }
-    if (PyList_GET_SIZE(items) > 0) goto done;
+    if (next_line(&t) != indent || !item_at(&t, indent)) goto decline;
+    items = block_sequence(&t, indent);
+    if (items != NULL && next_line(&t) < 0) goto done; /* the whole text is that one sequence */
 decline:
     Py_CLEAR(items);
     if (!PyErr_Occurred()) items = Py_NewRef(Py_None);

@@ -377,153 +377,156 @@ static int ready(void) {
     return 1;
 }
 
-/* _fast_entity */
-static PyObject *entity_checked(PyObject *module, PyObject *item) {
+/* The start of a record check: a new, empty output dict when ``item`` is a dict of known keys;
+ * else None (not of a known shape) or NULL (an error). */
+static PyObject *begin(PyObject *item, PyObject *keys) {
     if (!PyDict_CheckExact(item)) Py_RETURN_NONE;
-    int within = keys_within(item, entity_keys), failed = 0;
+    int within = keys_within(item, keys);
     if (within < 0) return NULL;
     if (!within) Py_RETURN_NONE;
-    PyObject *out = PyDict_New();
-    if (out == NULL) return NULL;
-    PyObject *made = NULL;
+    return PyDict_New();
+}
+
+/* The end of a record check that did not complete: None (not of a known shape), or NULL when an
+ * error is set. Drops the output and the value being made. */
+static PyObject *incomplete(PyObject *out, PyObject *made) {
+    Py_XDECREF(made);
+    Py_DECREF(out);
+    if (PyErr_Occurred()) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* _fast_entity */
+static PyObject *entity_checked(PyObject *module, PyObject *item) {
+    PyObject *out = begin(item, entity_keys), *made = NULL;
+    if (out == NULL || out == Py_None) return out;
+    int failed = 0;
     GET(entity_id, item, k_id);
     GET(name, item, k_name);
     GET(kind, item, k_type);
     if (entity_id == NULL || !is_id(entity_id) || name == NULL || !PyUnicode_CheckExact(name) ||
         PyUnicode_GET_LENGTH(name) == 0 || kind == NULL || !PyUnicode_CheckExact(kind))
-        goto unknown;
+        goto incomplete;
     if (PyDict_SetItem(out, k_id, entity_id) < 0 || PyDict_SetItem(out, k_name, name) < 0 ||
         PyDict_SetItem(out, k_type, kind) < 0)
-        goto error;
+        goto incomplete;
     GET(names, item, k_names);
     if (names != NULL) {
-        if (!PyDict_CheckExact(names)) goto unknown;
+        if (!PyDict_CheckExact(names)) goto incomplete;
         Py_ssize_t pos = 0;
         PyObject *language, *text;
         while (PyDict_Next(names, &pos, &language, &text)) {
-            if (!PyUnicode_CheckExact(language) || !PyUnicode_CheckExact(text)) goto unknown;
+            if (!PyUnicode_CheckExact(language) || !PyUnicode_CheckExact(text)) goto incomplete;
             int known = is_language(language);
-            if (known < 0) goto error;
-            if (!known) goto unknown;
+            if (known < 0) goto incomplete;
+            if (!known) goto incomplete;
         }
         if (PyDict_GET_SIZE(names) > 0) {
             made = PyDict_Copy(names);
-            if (made == NULL || PyDict_SetItem(out, k_names, made) < 0) goto error;
+            if (made == NULL || PyDict_SetItem(out, k_names, made) < 0) goto incomplete;
             Py_CLEAR(made);
         }
     }
     GET(aliases, item, k_aliases);
     if (aliases != NULL) {
         made = check_strings(aliases);
-        if (made == NULL) goto unknown_or_error;
-        if (PyList_GET_SIZE(made) > 0 && PyDict_SetItem(out, k_aliases, made) < 0) goto error;
+        if (made == NULL) goto incomplete;
+        if (PyList_GET_SIZE(made) > 0 && PyDict_SetItem(out, k_aliases, made) < 0) goto incomplete;
         Py_CLEAR(made);
     }
     GET(jurisdiction, item, k_jurisdiction);
     if (jurisdiction != NULL && jurisdiction != Py_None) {
-        if (!is_id(jurisdiction)) goto unknown;
-        if (PyDict_SetItem(out, k_jurisdiction, jurisdiction) < 0) goto error;
+        if (!is_id(jurisdiction)) goto incomplete;
+        if (PyDict_SetItem(out, k_jurisdiction, jurisdiction) < 0) goto incomplete;
     }
     PyObject *date_keys[2] = {k_start, k_end};
     for (int i = 0; i < 2; i++) {
         GET(date, item, date_keys[i]);
         if (date != NULL && date != Py_None) {
             made = check_date(date);
-            if (made == NULL) goto unknown_or_error;
-            if (PyDict_SetItem(out, date_keys[i], made) < 0) goto error;
+            if (made == NULL) goto incomplete;
+            if (PyDict_SetItem(out, date_keys[i], made) < 0) goto incomplete;
             Py_CLEAR(made);
         }
     }
     GET(description, item, k_description);
     if (description != NULL && description != Py_None) {
-        if (!PyUnicode_CheckExact(description)) goto unknown;
-        if (PyDict_SetItem(out, k_description, description) < 0) goto error;
+        if (!PyUnicode_CheckExact(description)) goto incomplete;
+        if (PyDict_SetItem(out, k_description, description) < 0) goto incomplete;
     }
     GET(facts, item, k_facts);
     if (facts != NULL) {
-        if (!PyList_CheckExact(facts)) goto unknown;
+        if (!PyList_CheckExact(facts)) goto incomplete;
         Py_ssize_t n = PyList_GET_SIZE(facts);
         made = PyList_New(n);
-        if (made == NULL) goto error;
+        if (made == NULL) goto incomplete;
         for (Py_ssize_t i = 0; i < n; i++) {
             PyObject *fact = check_fact(PyList_GET_ITEM(facts, i));
-            if (fact == NULL) goto unknown_or_error;
+            if (fact == NULL) goto incomplete;
             PyList_SET_ITEM(made, i, fact);
         }
-        if (n > 0 && PyDict_SetItem(out, k_facts, made) < 0) goto error;
+        if (n > 0 && PyDict_SetItem(out, k_facts, made) < 0) goto incomplete;
         Py_CLEAR(made);
     }
     GET(distinct, item, k_distinct_from);
     if (distinct != NULL) {
-        if (!PyList_CheckExact(distinct)) goto unknown;
+        if (!PyList_CheckExact(distinct)) goto incomplete;
         Py_ssize_t n = PyList_GET_SIZE(distinct);
         for (Py_ssize_t i = 0; i < n; i++)
-            if (!is_id(PyList_GET_ITEM(distinct, i))) goto unknown;
+            if (!is_id(PyList_GET_ITEM(distinct, i))) goto incomplete;
         if (n > 0) {
             made = PyList_GetSlice(distinct, 0, n);
-            if (made == NULL || PyDict_SetItem(out, k_distinct_from, made) < 0) goto error;
+            if (made == NULL || PyDict_SetItem(out, k_distinct_from, made) < 0) goto incomplete;
             Py_CLEAR(made);
         }
     }
     GET(inferred, item, k_inferred);
-    if (inferred != NULL && !is_bool(inferred)) goto unknown;
-    if (inferred == Py_True && PyDict_SetItem(out, k_inferred, Py_True) < 0) goto error;
+    if (inferred != NULL && !is_bool(inferred)) goto incomplete;
+    if (inferred == Py_True && PyDict_SetItem(out, k_inferred, Py_True) < 0) goto incomplete;
     GET(sources, item, k_sources);
     made = check_citations(sources);
-    if (made == NULL) goto unknown_or_error;
-    if (PyDict_SetItem(out, k_sources, made) < 0) goto error;
+    if (made == NULL) goto incomplete;
+    if (PyDict_SetItem(out, k_sources, made) < 0) goto incomplete;
     Py_DECREF(made);
     return out;
-unknown_or_error:
-    if (PyErr_Occurred()) goto error;
-unknown:
-    Py_XDECREF(made);
-    Py_DECREF(out);
-    Py_RETURN_NONE;
-error:
-    Py_XDECREF(made);
-    Py_DECREF(out);
-    return NULL;
+incomplete:
+    return incomplete(out, made);
 }
 
 /* _fast_relation */
 static PyObject *relation_checked(PyObject *module, PyObject *item) {
-    if (!PyDict_CheckExact(item)) Py_RETURN_NONE;
-    int within = keys_within(item, relation_keys), failed = 0;
-    if (within < 0) return NULL;
-    if (!within) Py_RETURN_NONE;
-    PyObject *out = PyDict_New();
-    if (out == NULL) return NULL;
-    PyObject *made = NULL;
+    PyObject *out = begin(item, relation_keys), *made = NULL;
+    if (out == NULL || out == Py_None) return out;
+    int failed = 0;
     GET(kind, item, k_type);
     GET(source, item, k_from);
     GET(target, item, k_to);
     if (kind == NULL || !PyUnicode_CheckExact(kind) || source == NULL || !is_id(source) || target == NULL ||
         !is_id(target))
-        goto unknown;
+        goto incomplete;
     GET(relation_id, item, k_id);
     if (relation_id != NULL && relation_id != Py_None) {
-        if (!is_id(relation_id)) goto unknown;
-        if (PyDict_SetItem(out, k_id, relation_id) < 0) goto error;
+        if (!is_id(relation_id)) goto incomplete;
+        if (PyDict_SetItem(out, k_id, relation_id) < 0) goto incomplete;
     }
     if (PyDict_SetItem(out, k_type, kind) < 0 || PyDict_SetItem(out, k_from, source) < 0 ||
         PyDict_SetItem(out, k_to, target) < 0)
-        goto error;
+        goto incomplete;
     PyObject *share_keys[2] = {k_equity, k_votes};
     for (int i = 0; i < 2; i++) {
         GET(share, item, share_keys[i]);
         if (share != NULL && share != Py_None) {
             made = check_share(share);
-            if (made == NULL) goto unknown_or_error;
-            if (PyDict_SetItem(out, share_keys[i], made) < 0) goto error;
+            if (made == NULL) goto incomplete;
+            if (PyDict_SetItem(out, share_keys[i], made) < 0) goto incomplete;
             Py_CLEAR(made);
         }
     }
     GET(amount, item, k_amount);
     if (amount != NULL && amount != Py_None) {
         made = check_amount(amount);
-        if (made == NULL) goto unknown_or_error;
-        if (PyDict_SetItem(out, k_amount, made) < 0) goto error;
+        if (made == NULL) goto incomplete;
+        if (PyDict_SetItem(out, k_amount, made) < 0) goto incomplete;
         Py_CLEAR(made);
     }
     PyObject *date_keys[3] = {k_start, k_end, k_as_of};
@@ -531,98 +534,78 @@ static PyObject *relation_checked(PyObject *module, PyObject *item) {
         GET(date, item, date_keys[i]);
         if (date != NULL && date != Py_None) {
             made = check_date(date);
-            if (made == NULL) goto unknown_or_error;
-            if (PyDict_SetItem(out, date_keys[i], made) < 0) goto error;
+            if (made == NULL) goto incomplete;
+            if (PyDict_SetItem(out, date_keys[i], made) < 0) goto incomplete;
             Py_CLEAR(made);
         }
     }
     GET(instruments, item, k_instruments);
     if (instruments != NULL) {
         made = check_strings(instruments);
-        if (made == NULL) goto unknown_or_error;
-        if (PyList_GET_SIZE(made) > 0 && PyDict_SetItem(out, k_instruments, made) < 0) goto error;
+        if (made == NULL) goto incomplete;
+        if (PyList_GET_SIZE(made) > 0 && PyDict_SetItem(out, k_instruments, made) < 0) goto incomplete;
         Py_CLEAR(made);
     }
     GET(role, item, k_role);
     if (role != NULL && role != Py_None) {
-        if (!PyUnicode_CheckExact(role)) goto unknown;
-        if (PyDict_SetItem(out, k_role, role) < 0) goto error;
+        if (!PyUnicode_CheckExact(role)) goto incomplete;
+        if (PyDict_SetItem(out, k_role, role) < 0) goto incomplete;
     }
     GET(law, item, k_law);
     if (law != NULL && law != Py_None) {
-        if (!is_id(law)) goto unknown;
-        if (PyDict_SetItem(out, k_law, law) < 0) goto error;
+        if (!is_id(law)) goto incomplete;
+        if (PyDict_SetItem(out, k_law, law) < 0) goto incomplete;
     }
     GET(inferred, item, k_inferred);
-    if (inferred != NULL && !is_bool(inferred)) goto unknown;
-    if (inferred == Py_True && PyDict_SetItem(out, k_inferred, Py_True) < 0) goto error;
+    if (inferred != NULL && !is_bool(inferred)) goto incomplete;
+    if (inferred == Py_True && PyDict_SetItem(out, k_inferred, Py_True) < 0) goto incomplete;
     GET(note, item, k_note);
     if (note != NULL && note != Py_None) {
-        if (!PyUnicode_CheckExact(note)) goto unknown;
-        if (PyDict_SetItem(out, k_note, note) < 0) goto error;
+        if (!PyUnicode_CheckExact(note)) goto incomplete;
+        if (PyDict_SetItem(out, k_note, note) < 0) goto incomplete;
     }
     GET(sources, item, k_sources);
     made = check_citations(sources);
-    if (made == NULL) goto unknown_or_error;
-    if (PyDict_SetItem(out, k_sources, made) < 0) goto error;
+    if (made == NULL) goto incomplete;
+    if (PyDict_SetItem(out, k_sources, made) < 0) goto incomplete;
     Py_DECREF(made);
     return out;
-unknown_or_error:
-    if (PyErr_Occurred()) goto error;
-unknown:
-    Py_XDECREF(made);
-    Py_DECREF(out);
-    Py_RETURN_NONE;
-error:
-    Py_XDECREF(made);
-    Py_DECREF(out);
-    return NULL;
+incomplete:
+    return incomplete(out, made);
 }
 
 /* _fast_source */
 static PyObject *source_checked(PyObject *module, PyObject *item) {
-    if (!PyDict_CheckExact(item)) Py_RETURN_NONE;
-    int within = keys_within(item, source_keys), failed = 0;
-    if (within < 0) return NULL;
-    if (!within) Py_RETURN_NONE;
-    PyObject *out = PyDict_New();
-    if (out == NULL) return NULL;
-    PyObject *made = NULL;
+    PyObject *out = begin(item, source_keys), *made = NULL;
+    if (out == NULL || out == Py_None) return out;
+    int failed = 0;
     GET(source_id, item, k_id);
     GET(kind, item, k_kind);
     GET(title, item, k_title);
-    if (source_id == NULL || !is_id(source_id) || kind == NULL || !PyUnicode_CheckExact(kind)) goto unknown;
+    if (source_id == NULL || !is_id(source_id) || kind == NULL || !PyUnicode_CheckExact(kind)) goto incomplete;
     int known = PySet_Contains(source_kinds, kind);
-    if (known < 0) goto error;
-    if (!known || title == NULL || !PyUnicode_CheckExact(title) || PyUnicode_GET_LENGTH(title) == 0) goto unknown;
+    if (known < 0) goto incomplete;
+    if (!known || title == NULL || !PyUnicode_CheckExact(title) || PyUnicode_GET_LENGTH(title) == 0) goto incomplete;
     if (PyDict_SetItem(out, k_id, source_id) < 0 || PyDict_SetItem(out, k_kind, kind) < 0 ||
         PyDict_SetItem(out, k_title, title) < 0)
-        goto error;
+        goto incomplete;
     PyObject *keys[7] = {k_author, k_container, k_publisher, k_date, k_url, k_pages, k_note};
     for (int i = 0; i < 7; i++) {
         GET(value, item, keys[i]);
         if (value == NULL || value == Py_None) continue;
         if (keys[i] == k_date) {
             made = check_date(value);
-            if (made == NULL) goto unknown_or_error;
-            if (PyDict_SetItem(out, k_date, made) < 0) goto error;
+            if (made == NULL) goto incomplete;
+            if (PyDict_SetItem(out, k_date, made) < 0) goto incomplete;
             Py_CLEAR(made);
         } else {
-            if (!PyUnicode_CheckExact(value)) goto unknown;
-            if (PyDict_SetItem(out, keys[i], value) < 0) goto error;
+            if (!PyUnicode_CheckExact(value)) goto incomplete;
+            if (PyDict_SetItem(out, keys[i], value) < 0) goto incomplete;
         }
     }
     return out;
-unknown_or_error:
-    if (PyErr_Occurred()) goto error;
-unknown:
-    Py_XDECREF(made);
-    Py_DECREF(out);
-    Py_RETURN_NONE;
-error:
-    Py_XDECREF(made);
-    Py_DECREF(out);
-    return NULL;
+incomplete:
+    return incomplete(out, made);
 }
 
 

@@ -396,6 +396,24 @@ static PyObject *incomplete(PyObject *out, PyObject *made) {
     Py_RETURN_NONE;
 }
 
+/* inferred: a bool when given, kept only when true; 0 when it is something else or on an error */
+static int put_inferred(PyObject *out, PyObject *item) {
+    PyObject *inferred = PyDict_GetItemWithError(item, k_inferred);
+    if (inferred == NULL) return !PyErr_Occurred();
+    if (!is_bool(inferred)) return 0;
+    return inferred == Py_False || PyDict_SetItem(out, k_inferred, Py_True) == 0;
+}
+
+/* the record's citations, its last key: the finished record, or what an incomplete check returns */
+static PyObject *with_sources(PyObject *out, PyObject *item) {
+    int failed = 0;
+    PyObject *sources = get(item, k_sources, &failed);
+    PyObject *made = failed ? NULL : check_citations(sources);
+    if (made == NULL || PyDict_SetItem(out, k_sources, made) < 0) return incomplete(out, made);
+    Py_DECREF(made);
+    return out;
+}
+
 /* _fast_entity */
 static PyObject *entity_checked(PyObject *module, PyObject *item) {
     PyObject *out = begin(item, entity_keys), *made = NULL;
@@ -480,15 +498,8 @@ static PyObject *entity_checked(PyObject *module, PyObject *item) {
             Py_CLEAR(made);
         }
     }
-    GET(inferred, item, k_inferred);
-    if (inferred != NULL && !is_bool(inferred)) goto incomplete;
-    if (inferred == Py_True && PyDict_SetItem(out, k_inferred, Py_True) < 0) goto incomplete;
-    GET(sources, item, k_sources);
-    made = check_citations(sources);
-    if (made == NULL) goto incomplete;
-    if (PyDict_SetItem(out, k_sources, made) < 0) goto incomplete;
-    Py_DECREF(made);
-    return out;
+    if (!put_inferred(out, item)) goto incomplete;
+    return with_sources(out, item);
 incomplete:
     return incomplete(out, made);
 }
@@ -556,20 +567,13 @@ static PyObject *relation_checked(PyObject *module, PyObject *item) {
         if (!is_id(law)) goto incomplete;
         if (PyDict_SetItem(out, k_law, law) < 0) goto incomplete;
     }
-    GET(inferred, item, k_inferred);
-    if (inferred != NULL && !is_bool(inferred)) goto incomplete;
-    if (inferred == Py_True && PyDict_SetItem(out, k_inferred, Py_True) < 0) goto incomplete;
+    if (!put_inferred(out, item)) goto incomplete;
     GET(note, item, k_note);
     if (note != NULL && note != Py_None) {
         if (!PyUnicode_CheckExact(note)) goto incomplete;
         if (PyDict_SetItem(out, k_note, note) < 0) goto incomplete;
     }
-    GET(sources, item, k_sources);
-    made = check_citations(sources);
-    if (made == NULL) goto incomplete;
-    if (PyDict_SetItem(out, k_sources, made) < 0) goto incomplete;
-    Py_DECREF(made);
-    return out;
+    return with_sources(out, item);
 incomplete:
     return incomplete(out, made);
 }

@@ -1194,57 +1194,55 @@ static int put_new(PyObject *d, PyObject *name, PyObject *value) {
     return there == 0 && stored == 0 ? 0 : -1;
 }
 
-static PyObject *flow_mapping(Text *t) {
-    t->p++; /* { */
-    PyObject *d = PyDict_New();
-    if (d == NULL) return NULL;
-    skip_spaces(t);
-    if (t->p < t->end && *t->p == '}') { t->p++; return d; }
-    for (;;) {
-        PyObject *name = key(t);
-        if (name == NULL) goto fail;
-        if (t->p >= t->end || *t->p != ' ') { Py_DECREF(name); goto fail; }
-        skip_spaces(t);
-        PyObject *value = flow_value(t);
-        if (value == NULL) { Py_DECREF(name); goto fail; }
-        if (put_new(d, name, value) < 0) goto fail;
-        skip_spaces(t);
-        if (t->p < t->end && *t->p == ',') {
-            t->p++;
-            skip_spaces(t);
-            continue;
-        }
-        if (t->p < t->end && *t->p == '}') { t->p++; return d; }
-        goto fail;
-    }
-fail:
-    Py_DECREF(d);
-    return NULL;
+/* list.append(value); steals it */
+static int append_new(PyObject *list, PyObject *value) {
+    int stored = PyList_Append(list, value);
+    Py_DECREF(value);
+    return stored;
 }
 
-static PyObject *flow_sequence(Text *t) {
-    t->p++; /* [ */
-    PyObject *list = PyList_New(0);
-    if (list == NULL) return NULL;
+/* a flow mapping {k: v, ...} or a flow sequence [v, ...], on one line, no trailing comma */
+static PyObject *flow_collection(Text *t, int mapping) {
+    unsigned char close = mapping ? '}' : ']';
+    t->p++; /* { or [ */
+    PyObject *out = mapping ? PyDict_New() : PyList_New(0);
+    if (out == NULL) return NULL;
     skip_spaces(t);
-    if (t->p < t->end && *t->p == ']') { t->p++; return list; }
+    if (t->p < t->end && *t->p == close) {
+        t->p++;
+        return out;
+    }
     for (;;) {
+        PyObject *name = NULL;
+        if (mapping) {
+            name = key(t);
+            if (name == NULL) goto fail;
+            if (t->p >= t->end || *t->p != ' ') {
+                Py_DECREF(name);
+                goto fail;
+            }
+            skip_spaces(t);
+        }
         PyObject *value = flow_value(t);
-        if (value == NULL) goto fail;
-        int stored = PyList_Append(list, value);
-        Py_DECREF(value);
-        if (stored < 0) goto fail;
+        if (value == NULL) {
+            Py_XDECREF(name);
+            goto fail;
+        }
+        if ((mapping ? put_new(out, name, value) : append_new(out, value)) < 0) goto fail;
         skip_spaces(t);
         if (t->p < t->end && *t->p == ',') {
             t->p++;
             skip_spaces(t);
             continue;
         }
-        if (t->p < t->end && *t->p == ']') { t->p++; return list; }
+        if (t->p < t->end && *t->p == close) {
+            t->p++;
+            return out;
+        }
         goto fail;
     }
 fail:
-    Py_DECREF(list);
+    Py_DECREF(out);
     return NULL;
 }
 
@@ -1252,8 +1250,8 @@ static PyObject *flow_value(Text *t) {
     if (t->p >= t->end) return DECLINE;
     if (++t->depth > 20) { t->depth--; return DECLINE; }
     unsigned char c = *t->p;
-    PyObject *value = c == '{' ? flow_mapping(t) : c == '[' ? flow_sequence(t) : (c == '"' || c == '\'') ? quoted(t)
-                                                                                                            : plain(t, 1);
+    PyObject *value = (c == '{' || c == '[') ? flow_collection(t, c == '{') : (c == '"' || c == '\'') ? quoted(t)
+                                                                                                     : plain(t, 1);
     t->depth--;
     return value;
 }
@@ -1332,10 +1330,7 @@ static PyObject *block_sequence(Text *t, Py_ssize_t column) {
         t->p += column + 2;
         if (t->p < t->end && *t->p == ' ') goto fail;
         PyObject *value = key_ahead(t) ? block_mapping(t, column + 2) : block_value(t);
-        if (value == NULL) goto fail;
-        int stored = PyList_Append(list, value);
-        Py_DECREF(value);
-        if (stored < 0) goto fail;
+        if (value == NULL || append_new(list, value) < 0) goto fail;
         Py_ssize_t next = next_line(t);
         if (next == column && item_at(t, column)) continue;
         if (next > column) goto fail; /* a deeper line that belongs to no item */

@@ -331,6 +331,38 @@ static PyObject *check_amount(PyObject *value) {
     return out;
 }
 
+/* Optional fields of a record, each put into ``out`` under its key in the record's order: 1 when
+ * absent (None counts as absent except for lists) or put, 0 when of another form or on an error. */
+
+/* a list of str, copied when not empty */
+static int put_strings(PyObject *out, PyObject *item, PyObject *key) {
+    PyObject *value = PyDict_GetItemWithError(item, key);
+    if (value == NULL) return !PyErr_Occurred();
+    PyObject *made = check_strings(value);
+    if (made == NULL) return 0;
+    int put = PyList_GET_SIZE(made) == 0 || PyDict_SetItem(out, key, made) == 0;
+    Py_DECREF(made);
+    return put;
+}
+
+/* a date in any form _fast_date knows, as its text */
+static int put_date(PyObject *out, PyObject *item, PyObject *key) {
+    PyObject *value = PyDict_GetItemWithError(item, key);
+    if (value == NULL || value == Py_None) return !PyErr_Occurred();
+    PyObject *made = check_date(value);
+    if (made == NULL) return 0;
+    int put = PyDict_SetItem(out, key, made) == 0;
+    Py_DECREF(made);
+    return put;
+}
+
+/* text (id: an id) */
+static int put_text(PyObject *out, PyObject *item, PyObject *key, int id) {
+    PyObject *value = PyDict_GetItemWithError(item, key);
+    if (value == NULL || value == Py_None) return !PyErr_Occurred();
+    return (id ? is_id(value) : PyUnicode_CheckExact(value)) && PyDict_SetItem(out, key, value) == 0;
+}
+
 static PyObject *check_fact(PyObject *value) {
     if (!PyDict_CheckExact(value)) return NOT_KNOWN;
     int within = keys_within(value, fact_keys), failed = 0;
@@ -354,16 +386,11 @@ static PyObject *check_fact(PyObject *value) {
         if (!is_currency(currency)) FAIL_UNKNOWN;
         PUT(k_currency, currency);
     }
-    GET(date, value, k_date);
-    if (date != NULL && date != Py_None) PUT_NEW(k_date, check_date(date));
+    if (!put_date(out, value, k_date)) FAIL_ERROR;
     GET(approximate, value, k_approximate);
     if (approximate != NULL && !is_bool(approximate)) FAIL_UNKNOWN;
     if (approximate == Py_True) PUT(k_approximate, Py_True);
-    GET(note, value, k_note);
-    if (note != NULL && note != Py_None) {
-        if (!PyUnicode_CheckExact(note)) FAIL_UNKNOWN;
-        PUT(k_note, note);
-    }
+    if (!put_text(out, value, k_note, 0)) FAIL_ERROR;
     GET(sources, value, k_sources);
     PUT_NEW(k_sources, check_citations(sources));
     return out;
@@ -445,33 +472,9 @@ static PyObject *entity_checked(PyObject *module, PyObject *item) {
             Py_CLEAR(made);
         }
     }
-    GET(aliases, item, k_aliases);
-    if (aliases != NULL) {
-        made = check_strings(aliases);
-        if (made == NULL) goto incomplete;
-        if (PyList_GET_SIZE(made) > 0 && PyDict_SetItem(out, k_aliases, made) < 0) goto incomplete;
-        Py_CLEAR(made);
-    }
-    GET(jurisdiction, item, k_jurisdiction);
-    if (jurisdiction != NULL && jurisdiction != Py_None) {
-        if (!is_id(jurisdiction)) goto incomplete;
-        if (PyDict_SetItem(out, k_jurisdiction, jurisdiction) < 0) goto incomplete;
-    }
-    PyObject *date_keys[2] = {k_start, k_end};
-    for (int i = 0; i < 2; i++) {
-        GET(date, item, date_keys[i]);
-        if (date != NULL && date != Py_None) {
-            made = check_date(date);
-            if (made == NULL) goto incomplete;
-            if (PyDict_SetItem(out, date_keys[i], made) < 0) goto incomplete;
-            Py_CLEAR(made);
-        }
-    }
-    GET(description, item, k_description);
-    if (description != NULL && description != Py_None) {
-        if (!PyUnicode_CheckExact(description)) goto incomplete;
-        if (PyDict_SetItem(out, k_description, description) < 0) goto incomplete;
-    }
+    if (!put_strings(out, item, k_aliases) || !put_text(out, item, k_jurisdiction, 1) ||
+        !put_date(out, item, k_start) || !put_date(out, item, k_end) || !put_text(out, item, k_description, 0))
+        goto incomplete;
     GET(facts, item, k_facts);
     if (facts != NULL) {
         if (!PyList_CheckExact(facts)) goto incomplete;
@@ -540,39 +543,10 @@ static PyObject *relation_checked(PyObject *module, PyObject *item) {
         if (PyDict_SetItem(out, k_amount, made) < 0) goto incomplete;
         Py_CLEAR(made);
     }
-    PyObject *date_keys[3] = {k_start, k_end, k_as_of};
-    for (int i = 0; i < 3; i++) {
-        GET(date, item, date_keys[i]);
-        if (date != NULL && date != Py_None) {
-            made = check_date(date);
-            if (made == NULL) goto incomplete;
-            if (PyDict_SetItem(out, date_keys[i], made) < 0) goto incomplete;
-            Py_CLEAR(made);
-        }
-    }
-    GET(instruments, item, k_instruments);
-    if (instruments != NULL) {
-        made = check_strings(instruments);
-        if (made == NULL) goto incomplete;
-        if (PyList_GET_SIZE(made) > 0 && PyDict_SetItem(out, k_instruments, made) < 0) goto incomplete;
-        Py_CLEAR(made);
-    }
-    GET(role, item, k_role);
-    if (role != NULL && role != Py_None) {
-        if (!PyUnicode_CheckExact(role)) goto incomplete;
-        if (PyDict_SetItem(out, k_role, role) < 0) goto incomplete;
-    }
-    GET(law, item, k_law);
-    if (law != NULL && law != Py_None) {
-        if (!is_id(law)) goto incomplete;
-        if (PyDict_SetItem(out, k_law, law) < 0) goto incomplete;
-    }
-    if (!put_inferred(out, item)) goto incomplete;
-    GET(note, item, k_note);
-    if (note != NULL && note != Py_None) {
-        if (!PyUnicode_CheckExact(note)) goto incomplete;
-        if (PyDict_SetItem(out, k_note, note) < 0) goto incomplete;
-    }
+    if (!put_date(out, item, k_start) || !put_date(out, item, k_end) || !put_date(out, item, k_as_of) ||
+        !put_strings(out, item, k_instruments) || !put_text(out, item, k_role, 0) || !put_text(out, item, k_law, 1) ||
+        !put_inferred(out, item) || !put_text(out, item, k_note, 0))
+        goto incomplete;
     return with_sources(out, item);
 incomplete:
     return incomplete(out, made);
@@ -594,19 +568,8 @@ static PyObject *source_checked(PyObject *module, PyObject *item) {
         PyDict_SetItem(out, k_title, title) < 0)
         goto incomplete;
     PyObject *keys[7] = {k_author, k_container, k_publisher, k_date, k_url, k_pages, k_note};
-    for (int i = 0; i < 7; i++) {
-        GET(value, item, keys[i]);
-        if (value == NULL || value == Py_None) continue;
-        if (keys[i] == k_date) {
-            made = check_date(value);
-            if (made == NULL) goto incomplete;
-            if (PyDict_SetItem(out, k_date, made) < 0) goto incomplete;
-            Py_CLEAR(made);
-        } else {
-            if (!PyUnicode_CheckExact(value)) goto incomplete;
-            if (PyDict_SetItem(out, keys[i], value) < 0) goto incomplete;
-        }
-    }
+    for (int i = 0; i < 7; i++)
+        if (!(keys[i] == k_date ? put_date(out, item, k_date) : put_text(out, item, keys[i], 0))) goto incomplete;
     return out;
 incomplete:
     return incomplete(out, made);

@@ -34,7 +34,7 @@ static PyObject *k_id, *k_name, *k_type, *k_names, *k_aliases, *k_jurisdiction, 
     *k_description, *k_facts, *k_distinct_from, *k_inferred, *k_sources, *k_from, *k_to, *k_equity,
     *k_votes, *k_amount, *k_as_of, *k_instruments, *k_role, *k_law, *k_note, *k_value, *k_unit,
     *k_currency, *k_date, *k_approximate, *k_source, *k_locator, *k_kind, *k_title, *k_author,
-    *k_container, *k_publisher, *k_url, *k_pages, *k_min, *k_max;
+    *k_container, *k_publisher, *k_url, *k_pages, *k_min;
 
 #define EXACT_INT (9007199254740992LL) /* 2 ** 53 */
 
@@ -287,52 +287,32 @@ static int is_language(PyObject *value) {
     return found;
 }
 
-/* Building an output dict: each step either stores a value or ends the check. */
-#define FAIL_UNKNOWN do { Py_DECREF(out); return NOT_KNOWN; } while (0)
-#define FAIL_ERROR do { Py_DECREF(out); return NULL; } while (0)
-/* store a new reference (NULL: an error or not known, told apart by PyErr_Occurred) */
-#define PUT_NEW(key, made) do {                                             \
-        PyObject *made_ = (made);                                           \
-        if (made_ == NULL) { Py_DECREF(out); return NULL; }                 \
-        int stored_ = PyDict_SetItem(out, key, made_);                      \
-        Py_DECREF(made_);                                                   \
-        if (stored_ < 0) FAIL_ERROR;                                        \
-    } while (0)
-#define PUT(key, value) do { if (PyDict_SetItem(out, key, value) < 0) FAIL_ERROR; } while (0)
-#define GET(var, d, key) PyObject *var = get(d, key, &failed); if (failed) FAIL_ERROR
+/* A check returns a new reference, or NULL: with an error set on an error, with none when the
+ * value is not of a shape known to be valid (the wrappers below make that None). */
+
+/* d.get(key) for a check: a borrowed reference or NULL (missing, or an error, then `failed`) */
+#define GET(var, d, key) PyObject *var = get(d, key, &failed); if (failed) goto incomplete
 
 /* optional bool (missing or None as False for inferred in relations, see callers) */
 static inline int is_bool(PyObject *value) { return value == Py_True || value == Py_False; }
 
-static PyObject *check_amount(PyObject *value) {
+/* The start of a record check: a new, empty output dict when ``value`` is a dict of known keys;
+ * NULL otherwise. */
+static PyObject *begin(PyObject *value, PyObject *keys) {
     if (!PyDict_CheckExact(value)) return NOT_KNOWN;
-    int within = keys_within(value, amount_keys), failed = 0;
-    if (within != 1) return within < 0 ? NULL : NOT_KNOWN;
-    PyObject *out = PyDict_New();
-    if (out == NULL) return NULL;
-    GET(number, value, k_value);
-    PUT_NEW(k_value, check_float(number));
-    GET(unit, value, k_unit);
-    if (unit != NULL && unit != Py_None) {
-        if (!PyUnicode_CheckExact(unit)) FAIL_UNKNOWN;
-        int known = PySet_Contains(amount_units, unit);
-        if (known < 0) FAIL_ERROR;
-        if (!known) FAIL_UNKNOWN;
-        PUT(k_unit, unit);
-    }
-    GET(currency, value, k_currency);
-    if (currency != NULL && currency != Py_None) {
-        if (!is_currency(currency)) FAIL_UNKNOWN;
-        PUT(k_currency, currency);
-    }
-    GET(approximate, value, k_approximate);
-    if (approximate != NULL && !is_bool(approximate)) FAIL_UNKNOWN;
-    if (approximate == Py_True) PUT(k_approximate, Py_True);
-    return out;
+    int within = keys_within(value, keys);
+    return within == 1 ? PyDict_New() : NULL;
 }
 
-/* Optional fields of a record, each put into ``out`` under its key in the record's order: 1 when
- * absent (None counts as absent except for lists) or put, 0 when of another form or on an error. */
+/* The end of a check that did not complete: drops the output and the value being made. */
+static PyObject *incomplete(PyObject *out, PyObject *made) {
+    Py_XDECREF(made);
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* Optional fields, each put into ``out`` under its key, in the order of the calls: 1 when absent
+ * (None counts as absent, except for lists) or put, 0 when of another form or on an error. */
 
 /* a list of str, copied when not empty */
 static int put_strings(PyObject *out, PyObject *item, PyObject *key) {
@@ -356,44 +336,74 @@ static int put_date(PyObject *out, PyObject *item, PyObject *key) {
     return put;
 }
 
-/* text (id: an id) */
-static int put_text(PyObject *out, PyObject *item, PyObject *key, int id) {
+/* text (id: an id; currency: a currency code) */
+enum text_kind { ANY_TEXT, ID_TEXT, CURRENCY_TEXT };
+static int put_text(PyObject *out, PyObject *item, PyObject *key, enum text_kind kind) {
     PyObject *value = PyDict_GetItemWithError(item, key);
     if (value == NULL || value == Py_None) return !PyErr_Occurred();
-    return (id ? is_id(value) : PyUnicode_CheckExact(value)) && PyDict_SetItem(out, key, value) == 0;
+    int known = kind == ID_TEXT ? is_id(value) : kind == CURRENCY_TEXT ? is_currency(value) : PyUnicode_CheckExact(value);
+    return known && PyDict_SetItem(out, key, value) == 0;
 }
 
-static PyObject *check_fact(PyObject *value) {
-    if (!PyDict_CheckExact(value)) return NOT_KNOWN;
-    int within = keys_within(value, fact_keys), failed = 0;
-    if (within != 1) return within < 0 ? NULL : NOT_KNOWN;
-    PyObject *out = PyDict_New();
+/* a flag (inferred, approximate): a bool when given (None is not), kept only when true */
+static int put_flag(PyObject *out, PyObject *item, PyObject *key) {
+    PyObject *flag = PyDict_GetItemWithError(item, key);
+    if (flag == NULL) return !PyErr_Occurred();
+    if (!is_bool(flag)) return 0;
+    return flag == Py_False || PyDict_SetItem(out, key, Py_True) == 0;
+}
+
+/* a value made by a check (a new reference, or NULL: the check ends); consumed */
+static int put_made(PyObject *out, PyObject *key, PyObject *made) {
+    if (made == NULL) return 0;
+    int put = PyDict_SetItem(out, key, made) == 0;
+    Py_DECREF(made);
+    return put;
+}
+
+/* the record's citations, its last key: the finished record, or NULL */
+static PyObject *with_sources(PyObject *out, PyObject *item) {
+    int failed = 0;
+    PyObject *sources = get(item, k_sources, &failed);
+    if (failed || !put_made(out, k_sources, check_citations(sources))) return incomplete(out, NULL);
+    return out;
+}
+
+/* _fast_amount */
+static PyObject *check_amount(PyObject *value) {
+    PyObject *out = begin(value, amount_keys);
     if (out == NULL) return NULL;
+    int failed = 0;
+    GET(number, value, k_value);
+    if (!put_made(out, k_value, check_float(number))) goto incomplete;
+    GET(unit, value, k_unit);
+    if (unit != NULL && unit != Py_None) {
+        int known = PyUnicode_CheckExact(unit) ? PySet_Contains(amount_units, unit) : 0;
+        if (known != 1 || PyDict_SetItem(out, k_unit, unit) < 0) goto incomplete;
+    }
+    if (!put_text(out, value, k_currency, CURRENCY_TEXT) || !put_flag(out, value, k_approximate)) goto incomplete;
+    return out;
+incomplete:
+    return incomplete(out, NULL);
+}
+
+/* _fast_fact */
+static PyObject *check_fact(PyObject *value) {
+    PyObject *out = begin(value, fact_keys);
+    if (out == NULL) return NULL;
+    int failed = 0;
     GET(name, value, k_name);
     GET(unit, value, k_unit);
-    GET(number_given, value, k_value);
-    if (name == NULL || !PyUnicode_CheckExact(name) || PyUnicode_GET_LENGTH(name) == 0) FAIL_UNKNOWN;
-    if (unit == NULL || !PyUnicode_CheckExact(unit) || PyUnicode_GET_LENGTH(unit) == 0) FAIL_UNKNOWN;
-    PyObject *number = check_float(number_given);
-    if (number == NULL) FAIL_ERROR;
-    PUT(k_name, name);
-    int stored = PyDict_SetItem(out, k_value, number);
-    Py_DECREF(number);
-    if (stored < 0) FAIL_ERROR;
-    PUT(k_unit, unit);
-    GET(currency, value, k_currency);
-    if (currency != NULL && currency != Py_None) {
-        if (!is_currency(currency)) FAIL_UNKNOWN;
-        PUT(k_currency, currency);
-    }
-    if (!put_date(out, value, k_date)) FAIL_ERROR;
-    GET(approximate, value, k_approximate);
-    if (approximate != NULL && !is_bool(approximate)) FAIL_UNKNOWN;
-    if (approximate == Py_True) PUT(k_approximate, Py_True);
-    if (!put_text(out, value, k_note, 0)) FAIL_ERROR;
-    GET(sources, value, k_sources);
-    PUT_NEW(k_sources, check_citations(sources));
-    return out;
+    GET(number, value, k_value);
+    if (name == NULL || !PyUnicode_CheckExact(name) || PyUnicode_GET_LENGTH(name) == 0) goto incomplete;
+    if (unit == NULL || !PyUnicode_CheckExact(unit) || PyUnicode_GET_LENGTH(unit) == 0) goto incomplete;
+    if (PyDict_SetItem(out, k_name, name) < 0 || !put_made(out, k_value, check_float(number)) ||
+        PyDict_SetItem(out, k_unit, unit) < 0 || !put_text(out, value, k_currency, CURRENCY_TEXT) ||
+        !put_date(out, value, k_date) || !put_flag(out, value, k_approximate) || !put_text(out, value, k_note, ANY_TEXT))
+        goto incomplete;
+    return with_sources(out, value);
+incomplete:
+    return incomplete(out, NULL);
 }
 
 static int ready(void) {
@@ -404,47 +414,10 @@ static int ready(void) {
     return 1;
 }
 
-/* The start of a record check: a new, empty output dict when ``item`` is a dict of known keys;
- * else None (not of a known shape) or NULL (an error). */
-static PyObject *begin(PyObject *item, PyObject *keys) {
-    if (!PyDict_CheckExact(item)) Py_RETURN_NONE;
-    int within = keys_within(item, keys);
-    if (within < 0) return NULL;
-    if (!within) Py_RETURN_NONE;
-    return PyDict_New();
-}
-
-/* The end of a record check that did not complete: None (not of a known shape), or NULL when an
- * error is set. Drops the output and the value being made. */
-static PyObject *incomplete(PyObject *out, PyObject *made) {
-    Py_XDECREF(made);
-    Py_DECREF(out);
-    if (PyErr_Occurred()) return NULL;
-    Py_RETURN_NONE;
-}
-
-/* inferred: a bool when given, kept only when true; 0 when it is something else or on an error */
-static int put_inferred(PyObject *out, PyObject *item) {
-    PyObject *inferred = PyDict_GetItemWithError(item, k_inferred);
-    if (inferred == NULL) return !PyErr_Occurred();
-    if (!is_bool(inferred)) return 0;
-    return inferred == Py_False || PyDict_SetItem(out, k_inferred, Py_True) == 0;
-}
-
-/* the record's citations, its last key: the finished record, or what an incomplete check returns */
-static PyObject *with_sources(PyObject *out, PyObject *item) {
-    int failed = 0;
-    PyObject *sources = get(item, k_sources, &failed);
-    PyObject *made = failed ? NULL : check_citations(sources);
-    if (made == NULL || PyDict_SetItem(out, k_sources, made) < 0) return incomplete(out, made);
-    Py_DECREF(made);
-    return out;
-}
-
 /* _fast_entity */
 static PyObject *entity_checked(PyObject *module, PyObject *item) {
     PyObject *out = begin(item, entity_keys), *made = NULL;
-    if (out == NULL || out == Py_None) return out;
+    if (out == NULL) return NULL;
     int failed = 0;
     GET(entity_id, item, k_id);
     GET(name, item, k_name);
@@ -472,8 +445,8 @@ static PyObject *entity_checked(PyObject *module, PyObject *item) {
             Py_CLEAR(made);
         }
     }
-    if (!put_strings(out, item, k_aliases) || !put_text(out, item, k_jurisdiction, 1) ||
-        !put_date(out, item, k_start) || !put_date(out, item, k_end) || !put_text(out, item, k_description, 0))
+    if (!put_strings(out, item, k_aliases) || !put_text(out, item, k_jurisdiction, ID_TEXT) ||
+        !put_date(out, item, k_start) || !put_date(out, item, k_end) || !put_text(out, item, k_description, ANY_TEXT))
         goto incomplete;
     GET(facts, item, k_facts);
     if (facts != NULL) {
@@ -501,7 +474,7 @@ static PyObject *entity_checked(PyObject *module, PyObject *item) {
             Py_CLEAR(made);
         }
     }
-    if (!put_inferred(out, item)) goto incomplete;
+    if (!put_flag(out, item, k_inferred)) goto incomplete;
     return with_sources(out, item);
 incomplete:
     return incomplete(out, made);
@@ -510,7 +483,7 @@ incomplete:
 /* _fast_relation */
 static PyObject *relation_checked(PyObject *module, PyObject *item) {
     PyObject *out = begin(item, relation_keys), *made = NULL;
-    if (out == NULL || out == Py_None) return out;
+    if (out == NULL) return NULL;
     int failed = 0;
     GET(kind, item, k_type);
     GET(source, item, k_from);
@@ -544,8 +517,8 @@ static PyObject *relation_checked(PyObject *module, PyObject *item) {
         Py_CLEAR(made);
     }
     if (!put_date(out, item, k_start) || !put_date(out, item, k_end) || !put_date(out, item, k_as_of) ||
-        !put_strings(out, item, k_instruments) || !put_text(out, item, k_role, 0) || !put_text(out, item, k_law, 1) ||
-        !put_inferred(out, item) || !put_text(out, item, k_note, 0))
+        !put_strings(out, item, k_instruments) || !put_text(out, item, k_role, ANY_TEXT) || !put_text(out, item, k_law, ID_TEXT) ||
+        !put_flag(out, item, k_inferred) || !put_text(out, item, k_note, ANY_TEXT))
         goto incomplete;
     return with_sources(out, item);
 incomplete:
@@ -555,7 +528,7 @@ incomplete:
 /* _fast_source */
 static PyObject *source_checked(PyObject *module, PyObject *item) {
     PyObject *out = begin(item, source_keys), *made = NULL;
-    if (out == NULL || out == Py_None) return out;
+    if (out == NULL) return NULL;
     int failed = 0;
     GET(source_id, item, k_id);
     GET(kind, item, k_kind);
@@ -569,7 +542,7 @@ static PyObject *source_checked(PyObject *module, PyObject *item) {
         goto incomplete;
     PyObject *keys[7] = {k_author, k_container, k_publisher, k_date, k_url, k_pages, k_note};
     for (int i = 0; i < 7; i++)
-        if (!(keys[i] == k_date ? put_date(out, item, k_date) : put_text(out, item, keys[i], 0))) goto incomplete;
+        if (!(keys[i] == k_date ? put_date(out, item, k_date) : put_text(out, item, keys[i], ANY_TEXT))) goto incomplete;
     return out;
 incomplete:
     return incomplete(out, made);
@@ -587,6 +560,8 @@ static PyObject *checked(PyObject *(*check)(PyObject *, PyObject *), PyObject *p
     if (odd_key) {
         Py_XDECREF(out);
         out = PyErr_Occurred() ? NULL : PyObject_CallOneArg(python, item);
+    } else if (out == NULL && !PyErr_Occurred()) {
+        out = Py_NewRef(Py_None); /* not of a known shape */
     }
     Py_DECREF(item);
     odd_key = outer;
@@ -1064,14 +1039,13 @@ static int hex_value(const unsigned char *s, int digits, Py_UCS4 *code) {
     return 1;
 }
 
-static int put_code(unsigned char **out, Py_UCS4 code) {
+static void put_code(unsigned char **out, Py_UCS4 code) {
     unsigned char *o = *out;
     if (code < 0x80) *o++ = (unsigned char)code;
     else if (code < 0x800) { *o++ = 0xC0 | (code >> 6); *o++ = 0x80 | (code & 0x3F); }
     else if (code < 0x10000) { *o++ = 0xE0 | (code >> 12); *o++ = 0x80 | ((code >> 6) & 0x3F); *o++ = 0x80 | (code & 0x3F); }
     else { *o++ = 0xF0 | (code >> 18); *o++ = 0x80 | ((code >> 12) & 0x3F); *o++ = 0x80 | ((code >> 6) & 0x3F); *o++ = 0x80 | (code & 0x3F); }
     *out = o;
-    return 1;
 }
 
 /* a quoted scalar closed on its line */
@@ -1431,7 +1405,7 @@ PyMODINIT_FUNC PyInit__speedups(void) {
         {&k_value, "value"}, {&k_unit, "unit"}, {&k_currency, "currency"}, {&k_date, "date"},
         {&k_approximate, "approximate"}, {&k_source, "source"}, {&k_locator, "locator"}, {&k_kind, "kind"},
         {&k_title, "title"}, {&k_author, "author"}, {&k_container, "container"},
-        {&k_publisher, "publisher"}, {&k_url, "url"}, {&k_pages, "pages"}, {&k_min, "min"}, {&k_max, "max"},
+        {&k_publisher, "publisher"}, {&k_url, "url"}, {&k_pages, "pages"}, {&k_min, "min"},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         *keys[i].slot = PyUnicode_InternFromString(keys[i].text);

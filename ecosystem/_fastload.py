@@ -396,19 +396,15 @@ def _read(jobs: list[tuple], datas: list[bytes], rules: _Rules, keep: list | Non
                 return None
             results.append(found)
             continue
-        if section is not None and _parse_items is not None:
-            # the plain subset of YAML most record files are written in, read in C as PyYAML reads it
-            items = _parse_items(datas[index], start, end, len(marker) - 3)
-            if items is not None:
-                if keep is not None:
-                    keep.append(items)
-                if len(items) != datas[index].count(marker, start - 1, end):
-                    return None
-                result = _READERS[section](items, rules)
-                if result is None:
-                    return None
-                results.append((index, section, result))
-                continue
+        if section is not None:  # a piece of a YAML file's record list
+            items = _yaml_piece(datas[index], section, start, end, marker, keep)
+            if items is None or len(items) != datas[index].count(marker, start - 1, end):
+                return None
+            result = _READERS[section](items, rules)
+            if result is None:
+                return None
+            results.append((index, section, result))
+            continue
         try:
             text = datas[index][start:end].decode("utf-8")
         except UnicodeDecodeError:
@@ -419,34 +415,38 @@ def _read(jobs: list[tuple], datas: list[bytes], rules: _Rules, keep: list | Non
             if not _read_json_lines(index, text, rules, results, keep):
                 return None
             continue
-        if section is None:
-            data = (_parse_json(text) if marker == _JSON else _yaml.fast_parse(text)) if text.strip() else None
-            if keep is not None:
-                keep.append(data)
-            if type(data) is not dict:
-                return None
-            for key, items in data.items():
-                if key not in _SECTIONS or (items is not None and type(items) is not list):
-                    return None
-                if items:
-                    result = _READERS[key](items, rules)
-                    if result is None:
-                        return None
-                    results.append((index, key, result))
-            continue
-        data = _yaml.fast_parse(f"{section}:\n{text}")
+        # a whole file, of a layout not cut into pieces
+        data = (_parse_json(text) if marker == _JSON else _yaml.fast_parse(text)) if text.strip() else None
         if keep is not None:
             keep.append(data)
-        if type(data) is not dict or len(data) != 1:
+        if type(data) is not dict:
             return None
-        items = data.get(section)
-        if type(items) is not list or len(items) != datas[index].count(marker, start - 1, end):
-            return None
-        result = _READERS[section](items, rules)
-        if result is None:
-            return None
-        results.append((index, section, result))
+        for key, items in data.items():
+            if key not in _SECTIONS or (items is not None and type(items) is not list):
+                return None
+            if items:
+                result = _READERS[key](items, rules)
+                if result is None:
+                    return None
+                results.append((index, key, result))
     return results
+
+
+def _yaml_piece(data: bytes, section: str, start: int, end: int, marker: bytes, keep: list | None) -> list | None:
+    """The items of a piece of a YAML record list, or None: read by the C reader of the plain
+    subset most record files are written in (as PyYAML reads it) when it can, else parsed on its
+    own as ``<section>:`` followed by the piece (the 1.1/1.2 scan, then yaml-rs)."""
+    items = _parse_items(data, start, end, len(marker) - 3) if _parse_items is not None else None
+    if items is None:
+        try:
+            text = data[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        parsed = _yaml.fast_parse(f"{section}:\n{text}")
+        items = parsed.get(section) if type(parsed) is dict and len(parsed) == 1 else None
+    if keep is not None:
+        keep.append(items)
+    return items if type(items) is list else None
 
 
 def _read_json_piece(index: int, section: str, data: bytes, start: int, end: int, marker: tuple, rules: _Rules,

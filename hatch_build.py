@@ -53,7 +53,6 @@ def _compile(root: Path, work: Path, in_place: bool) -> Path:
 
     distribution = Distribution({"name": "ecosystem", "ext_modules": [
         Extension("ecosystem._speedups", [SOURCE], extra_compile_args=[] if os.name == "nt" else ["-O2"])]})
-    distribution.src_root = str(root)
     previous = os.getcwd()
     os.chdir(root)  # setuptools resolves the source and in-place paths against the working folder
     try:

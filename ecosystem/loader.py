@@ -1103,7 +1103,6 @@ def _fast_strings(value):
 def _fast_citations(value):
     if type(value) is not list or not value:
         return None
-    known = _KNOWN_IDS
     out = []
     for citation in value:
         kind = type(citation)
@@ -1119,7 +1118,7 @@ def _fast_citations(value):
                 return None
         else:
             return None
-        if type(source) is not str or (source not in known and not _new_id(source)):
+        if not _fast_id(source):
             return None
         out.append({"source": source, "locator": locator} if locator else {"source": source})
     return out
@@ -1303,16 +1302,14 @@ def _fast_entity(item):
 def _fast_relation(item):
     if type(item) is not dict or not item.keys() <= _RELATION_KEYS:
         return None
-    get, known = item.get, _KNOWN_IDS
+    get = item.get
     kind, source, target = get("type"), get("from"), get("to")
-    if type(kind) is not str or type(source) is not str or type(target) is not str:
-        return None
-    if (source not in known and not _new_id(source)) or (target not in known and not _new_id(target)):
+    if type(kind) is not str or not _fast_id(source) or not _fast_id(target):
         return None
     relation_id = get("id")
     if relation_id is None:
         out = {"type": kind, "from": source, "to": target}
-    elif type(relation_id) is str and (relation_id in known or _new_id(relation_id)):
+    elif _fast_id(relation_id):
         out = {"id": relation_id, "type": kind, "from": source, "to": target}
     else:
         return None
@@ -1347,7 +1344,7 @@ def _fast_relation(item):
         out["role"] = role
     law = get("law")
     if law is not None:
-        if type(law) is not str or (law not in known and not _new_id(law)):
+        if not _fast_id(law):
             return None
         out["law"] = law
     inferred = get("inferred", False)

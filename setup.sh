@@ -10,10 +10,6 @@ command -v dot >/dev/null 2>&1 || packages+=(graphviz)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v xmllint >/dev/null 2>&1 || packages+=(libxml2-utils)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || packages+=(fonts-noto-cjk)
-# a C compiler and Python's headers build ecosystem/_speedups.c (the loader's fast checks)
-command -v cc >/dev/null 2>&1 || packages+=(gcc)
-python3 -c 'import os, sysconfig; raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
-  || packages+=(python3-dev)
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -26,6 +22,5 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-# the C extension must build here (a build elsewhere without a compiler falls back to Python)
-ECOSYSTEM_REQUIRE_SPEEDUPS=1 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,static,fast]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,static]'
 echo "setup: ready (.venv/bin/ecosystem)" >&2

@@ -50,36 +50,19 @@ def _build_graph(dataset: Dataset) -> nx.MultiDiGraph:
         latest_date=dataset.latest_date(),
     )
     categories = {type_id: definition.category for type_id, definition in vocabulary.relation_types.items()}
-    # The adjacency dicts are filled directly, in networkx's documented layout for a MultiDiGraph
-    # (G._node[n] = attribute dict; G._succ[u][v] is G._pred[v][u] = {key: attribute dict}), exactly
-    # as add_nodes_from and add_edge(u, v, key=..., **attributes) fill them, without their per-call
-    # work; tests/test_loader_fast_graph.py checks the result equals the one add_edge builds.
-    nodes, succ, pred = graph._node, graph._succ, graph._pred
-    for entity_id, record in dataset.entities.items():
-        if entity_id not in nodes:
-            succ[entity_id] = {}
-            pred[entity_id] = {}
-            nodes[entity_id] = {}
-        nodes[entity_id].update(record)
-    for relation_id, record in dataset.relations.items():
-        source, target = record["from"], record["to"]
-        attributes = record.copy()
-        del attributes["from"], attributes["to"]
-        attributes["category"] = categories.get(record["type"], "")
-        for node in (source, target):
-            if node not in nodes:
-                succ[node] = {}
-                pred[node] = {}
-                nodes[node] = {}
-        keys = succ[source].get(target)
-        if keys is None:
-            keys = succ[source][target] = pred[target][source] = {}
-        if relation_id in keys:
-            keys[relation_id].update(attributes)
-        else:
-            keys[relation_id] = attributes
-    nx._clear_cache(graph)
+    graph.add_nodes_from(dataset.entities.items())
+    graph.add_edges_from(_edges(dataset.relations, categories))
     return graph
+
+
+def _edges(relations: dict[str, dict], categories: dict[str, str]):
+    """(from, to, relation id, attributes) for add_edges_from: the record without its ends, plus its category."""
+    for relation_id, record in relations.items():
+        attributes = record.copy()
+        source = attributes.pop("from")
+        target = attributes.pop("to")
+        attributes["category"] = categories.get(record["type"], "")
+        yield source, target, relation_id, attributes
 
 
 def load_graph(path=None, *, as_of=None, use_cache: bool = True) -> nx.MultiDiGraph:

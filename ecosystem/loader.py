@@ -15,7 +15,6 @@ import hashlib
 import json
 import marshal
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -162,6 +161,14 @@ def load(path: str | os.PathLike | None = None, *, use_cache: bool = True) -> Da
         return _load(data_dir, contents, vocabulary_file, views_file, files, use_cache)
 
 
+def read_dataset(data_dir: str | os.PathLike) -> Dataset:
+    """Read, validate and cross-check the dataset in ``data_dir``, using no cache.
+
+    Raises :class:`DataError` listing every problem found.
+    """
+    return load(data_dir, use_cache=False)
+
+
 def _load(data_dir, contents, vocabulary_file, views_file, files, use_cache) -> Dataset:
     entry = _cache_entry(data_dir, contents) if use_cache else None
     if entry is not None:
@@ -169,18 +176,11 @@ def _load(data_dir, contents, vocabulary_file, views_file, files, use_cache) -> 
         if cached is not None:
             return _dataset_from_cache(data_dir, cached)
         shutil.rmtree(entry, ignore_errors=True)  # a damaged entry (or none): made again below
-    from . import _fastload
-
     staging = _staging(entry) if entry is not None else None
     try:
-        # plainly valid YAML: read in pieces, on two cores; anything else: the reader, which explains
-        found = _fastload.load(data_dir, contents, vocabulary_file, views_file, files, staging)
-        if found is not None:
-            dataset, parts = found
-        else:
-            dataset, parts = _read(data_dir, contents, vocabulary_file, views_file, files), None
+        dataset = _Reader(data_dir, contents).run(vocabulary_file, views_file, files)
         if staging is not None:
-            _write_cache(entry, staging, dataset, parts)
+            _write_cache(entry, staging, dataset)
         return dataset
     finally:
         if staging is not None and staging.exists():
@@ -188,15 +188,7 @@ def _load(data_dir, contents, vocabulary_file, views_file, files, use_cache) -> 
 
 
 def _read(data_dir, contents, vocabulary_file, views_file, files) -> Dataset:
-    reader = _Reader(data_dir, contents, fast=True)
-    try:
-        return reader.run(vocabulary_file, views_file, files)
-    except DataError:
-        if not reader.fast_files:
-            raise
-        # a problem in data the fast YAML parser read: read everything again with PyYAML alone,
-        # so that every message and line number is exactly PyYAML's
-        return _Reader(data_dir, contents, fast=False).run(vocabulary_file, views_file, files)
+    return _Reader(data_dir, contents).run(vocabulary_file, views_file, files)
 
 
 @contextlib.contextmanager
@@ -254,13 +246,9 @@ def _vocabulary_file(data_dir: Path) -> Path:
 
 
 class _Reader:
-    fast_validate = True  # check the common record shapes without the pydantic models (tests turn it off)
-
-    def __init__(self, data_dir: Path, contents: dict[Path, bytes], fast: bool = False):
+    def __init__(self, data_dir: Path, contents: dict[Path, bytes]):
         self.data_dir = data_dir
         self.contents = contents
-        self.fast = fast  # try the optional fast YAML parser on record files
-        self.fast_files: list[Path] = []  # the files it read
         self.problems: list[_Pending] = []
         self.texts: dict[Path, str] = {}
         # ids of records that failed validation: references to them are not reported again
@@ -308,17 +296,12 @@ class _Reader:
         self.texts[file] = text
         return text
 
-    def _parse(self, file: Path, text: str, fast: bool = False):
+    def _parse(self, file: Path, text: str):
         import yaml
 
         from . import _yaml
 
         suffix = file.suffix.lower()
-        if fast and suffix in (".yaml", ".yml"):
-            data = _yaml.fast_parse(text)
-            if data is not None:
-                self.fast_files.append(file)
-                return data
         try:
             if suffix == ".jsonl":
                 return _parse_jsonl(text)
@@ -390,7 +373,7 @@ class _Reader:
         text = self._text(file)
         if text is None:
             return
-        data = self._parse(file, text, fast=self.fast)
+        data = self._parse(file, text)
         if data is None:
             if file in self.texts and not any(p.file == file for p in self.problems):
                 self.problem(file, (), None, "the file holds no records", "add sources:, entities: or relations:", line=1)
@@ -424,22 +407,8 @@ class _Reader:
     # --- records -------------------------------------------------------------------------
 
     def _validate(self, section: str, items: list[tuple[Path, tuple, dict]]) -> list[tuple[Path, tuple, dict]]:
-        """Validate one section's records and dump them to plain dicts (in order; invalid ones left out).
-
-        The common shapes take the plain fast check; the others (and every invalid record) go
-        through the pydantic models, which give the same dicts and the error messages.
-        """
-        fast = _FAST[section] if self.fast_validate else None
-        checked: list = []
-        slow: list[int] = []
-        for index, (file, path, item) in enumerate(items):
-            record = fast(item) if fast is not None else None
-            if record is None:
-                slow.append(index)
-            checked.append(record)
-        if slow:
-            for index, record in zip(slow, self._validate_models(section, [items[i] for i in slow])):
-                checked[index] = record
+        """Validate one section's records and dump them to plain dicts (in order; invalid ones left out)."""
+        checked = self._validate_models(section, items)
         return [(file, path, record) for (file, path, _), record in zip(items, checked) if record is not None]
 
     def _validate_models(self, section: str, items: list[tuple[Path, tuple, dict]]) -> list[dict | None]:
@@ -822,18 +791,6 @@ class _Reader:
         return None
 
 
-def _cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
-def _decoded(data: bytes) -> str:
-    text = data.decode("utf-8")
-    return text[1:] if text.startswith("\ufeff") else text
-
-
 @dataclass
 class _Pending:
     file: Path
@@ -1021,397 +978,6 @@ def _relative(file: Path, data_dir: Path) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# fast validation: the common, well-formed record shapes checked and dumped in one plain pass
-#
-# Each `_fast_*` function returns exactly what validating the record with its pydantic model and
-# dumping it (`_dump`, or `_dump_source`) returns, or None when the record is not of a shape it
-# knows to be valid: that record then goes through the full model, which gives the same dict or
-# the error messages. A function may only return a dict when the model would accept the record
-# and dump it to that dict; anything unusual (a key it does not know, a value of another type,
-# a date or share in a rarer form) returns None. tests/test_loader_fast_validate.py checks both
-# paths agree on every fixture and on generated records.
-
-_MISSING = object()
-_ID_MATCH = re.compile(r"[a-z0-9][a-z0-9_]*").fullmatch
-_CANONICAL_DATE_MATCH = re.compile(
-    r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|1[0-9]|2[0-8]))?)?").fullmatch  # as models._CANONICAL_DATE
-_CURRENCY_MATCH = re.compile(r"[A-Z]{3}").fullmatch
-_LANGUAGE_MATCH = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$").match  # as Entity._language_codes
-_SHARE_APPROX = re.compile(r"^\s*(~|about|approx\.?|c\.)\s*")  # as models._APPROX
-_AMOUNT_UNITS = frozenset({"thousand", "million", "billion", "trillion"})
-_SOURCE_KINDS = frozenset({"book", "article", "chapter", "filing", "report", "news", "web", "decision",
-                           "dataset", "case_study"})
-_ENTITY_KEYS = frozenset({"id", "name", "type", "names", "aliases", "jurisdiction", "start", "end", "description",
-                          "facts", "distinct_from", "inferred", "sources"})
-_RELATION_KEYS = frozenset({"id", "type", "from", "to", "equity", "votes", "amount", "start", "end", "as_of",
-                            "instruments", "role", "law", "inferred", "note", "sources"})
-_SOURCE_KEYS = frozenset({"id", "kind", "title", "author", "container", "publisher", "date", "url", "pages", "note"})
-_FACT_KEYS = frozenset({"name", "value", "unit", "currency", "date", "approximate", "note", "sources"})
-_AMOUNT_KEYS = frozenset({"value", "unit", "currency", "approximate"})
-_SHARE_KEYS = frozenset({"value", "min", "max", "approximate"})
-_CITATION_KEYS = frozenset({"source", "locator"})
-_EXACT_INT = 2 ** 53
-_date_type = __import__("datetime").date
-
-
-_KNOWN_IDS: set[str] = set()  # ids already seen to be valid (they repeat: each source is cited many times)
-
-
-def _new_id(value: str) -> bool:
-    if len(value) <= 200 and _ID_MATCH(value) is not None:
-        if len(_KNOWN_IDS) > 2_000_000:  # bounded, for a long-lived process reading many datasets
-            _KNOWN_IDS.clear()
-        _KNOWN_IDS.add(value)
-        return True
-    return False
-
-
-def _fast_id(value) -> bool:
-    return type(value) is str and (value in _KNOWN_IDS or _new_id(value))
-
-
-def _fast_date(value):
-    kind = type(value)
-    if kind is str:
-        return value if _CANONICAL_DATE_MATCH(value) is not None else None
-    if kind is int:
-        return str(value) if 1000 <= value <= 9999 else None
-    if kind is _date_type:
-        return value.isoformat()
-    return None
-
-
-def _fast_float(value):
-    """A finite float from an int or float (what a float field holds), else None."""
-    kind = type(value)
-    if kind is float:
-        return value if value - value == 0.0 else None  # inf and nan give nan
-    if kind is int and -_EXACT_INT <= value <= _EXACT_INT:
-        return float(value)
-    return None
-
-
-def _fast_strings(value):
-    if type(value) is not list:
-        return None
-    for item in value:
-        if type(item) is not str:
-            return None
-    return list(value)
-
-
-def _fast_citations(value):
-    if type(value) is not list or not value:
-        return None
-    out = []
-    for citation in value:
-        kind = type(citation)
-        if kind is str:
-            source, _, locator = citation.strip().partition(" ")
-            locator = locator.strip()
-        elif kind is dict:
-            if not citation.keys() <= _CITATION_KEYS:
-                return None
-            source = citation.get("source")
-            locator = citation.get("locator", "")
-            if type(locator) is not str:
-                return None
-        else:
-            return None
-        if not _fast_id(source):
-            return None
-        out.append({"source": source, "locator": locator} if locator else {"source": source})
-    return out
-
-
-def _fast_share(value):
-    kind = type(value)
-    if kind is int or kind is float:
-        if not 0 <= value <= 100:  # also refuses nan
-            return None
-        return {"value": float(value)}
-    if kind is str:
-        text = value.strip().rstrip("%").strip()
-        approximate = _SHARE_APPROX.match(text) is not None
-        text = _SHARE_APPROX.sub("", text).rstrip("%").strip()
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        if not 0 <= number <= 100:
-            return None
-        return {"value": number, "approximate": True} if approximate else {"value": number}
-    if kind is not dict or not value.keys() <= _SHARE_KEYS:
-        return None
-    out = {}
-    for key in ("value", "min", "max"):
-        number = value.get(key)
-        if number is None:
-            continue
-        if (type(number) is not int and type(number) is not float) or not 0 <= number <= 100:
-            return None
-        out[key] = float(number)
-    approximate = value.get("approximate", False)
-    if type(approximate) is not bool or not out:
-        return None
-    if "value" in out:
-        if len(out) > 1:
-            return None
-    elif "min" in out and "max" in out and out["min"] > out["max"]:
-        return None
-    if approximate:
-        out["approximate"] = True
-    return out
-
-
-def _fast_amount(value):
-    if type(value) is not dict or not value.keys() <= _AMOUNT_KEYS:
-        return None
-    number = _fast_float(value.get("value"))
-    if number is None:
-        return None
-    out = {"value": number}
-    unit = value.get("unit")
-    if unit is not None:
-        if type(unit) is not str or unit not in _AMOUNT_UNITS:
-            return None
-        out["unit"] = unit
-    currency = value.get("currency")
-    if currency is not None:
-        if type(currency) is not str or _CURRENCY_MATCH(currency) is None:
-            return None
-        out["currency"] = currency
-    approximate = value.get("approximate", False)
-    if type(approximate) is not bool:
-        return None
-    if approximate:
-        out["approximate"] = True
-    return out
-
-
-def _fast_fact(value):
-    if type(value) is not dict or not value.keys() <= _FACT_KEYS:
-        return None
-    name, unit = value.get("name"), value.get("unit")
-    number = _fast_float(value.get("value"))
-    if type(name) is not str or not name or type(unit) is not str or not unit or number is None:
-        return None
-    out = {"name": name, "value": number, "unit": unit}
-    currency = value.get("currency")
-    if currency is not None:
-        if type(currency) is not str or _CURRENCY_MATCH(currency) is None:
-            return None
-        out["currency"] = currency
-    date = value.get("date")
-    if date is not None:
-        date = _fast_date(date)
-        if date is None:
-            return None
-        out["date"] = date
-    approximate = value.get("approximate", False)
-    if type(approximate) is not bool:
-        return None
-    if approximate:
-        out["approximate"] = True
-    note = value.get("note")
-    if note is not None:
-        if type(note) is not str:
-            return None
-        out["note"] = note
-    sources = _fast_citations(value.get("sources"))
-    if sources is None:
-        return None
-    out["sources"] = sources
-    return out
-
-
-def _fast_entity(item):
-    if type(item) is not dict or not item.keys() <= _ENTITY_KEYS:
-        return None
-    get = item.get
-    entity_id, name, kind = get("id"), get("name"), get("type")
-    if not _fast_id(entity_id) or type(name) is not str or not name or type(kind) is not str:
-        return None
-    out = {"id": entity_id, "name": name, "type": kind}
-    names = get("names", _MISSING)
-    if names is not _MISSING:
-        if type(names) is not dict:
-            return None
-        for language, text in names.items():
-            if type(language) is not str or type(text) is not str or _LANGUAGE_MATCH(language) is None:
-                return None
-        if names:
-            out["names"] = dict(names)
-    aliases = get("aliases", _MISSING)
-    if aliases is not _MISSING:
-        aliases = _fast_strings(aliases)
-        if aliases is None:
-            return None
-        if aliases:
-            out["aliases"] = aliases
-    jurisdiction = get("jurisdiction")
-    if jurisdiction is not None:
-        if not _fast_id(jurisdiction):
-            return None
-        out["jurisdiction"] = jurisdiction
-    for key in ("start", "end"):
-        date = get(key)
-        if date is not None:
-            date = _fast_date(date)
-            if date is None:
-                return None
-            out[key] = date
-    description = get("description")
-    if description is not None:
-        if type(description) is not str:
-            return None
-        out["description"] = description
-    facts = get("facts", _MISSING)
-    if facts is not _MISSING:
-        if type(facts) is not list:
-            return None
-        dumped = []
-        for fact in facts:
-            fact = _fast_fact(fact)
-            if fact is None:
-                return None
-            dumped.append(fact)
-        if dumped:
-            out["facts"] = dumped
-    distinct = get("distinct_from", _MISSING)
-    if distinct is not _MISSING:
-        if type(distinct) is not list:
-            return None
-        for other in distinct:
-            if not _fast_id(other):
-                return None
-        if distinct:
-            out["distinct_from"] = list(distinct)
-    inferred = get("inferred", False)
-    if type(inferred) is not bool:
-        return None
-    if inferred:
-        out["inferred"] = True
-    sources = _fast_citations(get("sources"))
-    if sources is None:
-        return None
-    out["sources"] = sources
-    return out
-
-
-def _fast_relation(item):
-    if type(item) is not dict or not item.keys() <= _RELATION_KEYS:
-        return None
-    get = item.get
-    kind, source, target = get("type"), get("from"), get("to")
-    if type(kind) is not str or not _fast_id(source) or not _fast_id(target):
-        return None
-    relation_id = get("id")
-    if relation_id is None:
-        out = {"type": kind, "from": source, "to": target}
-    elif _fast_id(relation_id):
-        out = {"id": relation_id, "type": kind, "from": source, "to": target}
-    else:
-        return None
-    for key in ("equity", "votes"):
-        share = get(key)
-        if share is not None:
-            share = out[key] = _fast_share(share)
-            if share is None:
-                return None
-    amount = get("amount")
-    if amount is not None:
-        amount = out["amount"] = _fast_amount(amount)
-        if amount is None:
-            return None
-    for key in ("start", "end", "as_of"):
-        date = get(key)
-        if date is not None:
-            date = out[key] = _fast_date(date)
-            if date is None:
-                return None
-    instruments = get("instruments", _MISSING)
-    if instruments is not _MISSING:
-        instruments = _fast_strings(instruments)
-        if instruments is None:
-            return None
-        if instruments:
-            out["instruments"] = instruments
-    role = get("role")
-    if role is not None:
-        if type(role) is not str:
-            return None
-        out["role"] = role
-    law = get("law")
-    if law is not None:
-        if not _fast_id(law):
-            return None
-        out["law"] = law
-    inferred = get("inferred", False)
-    if inferred is True:
-        out["inferred"] = True
-    elif inferred is not False:
-        return None
-    note = get("note")
-    if note is not None:
-        if type(note) is not str:
-            return None
-        out["note"] = note
-    sources = _fast_citations(get("sources"))
-    if sources is None:
-        return None
-    out["sources"] = sources
-    return out
-
-
-def _fast_source(item):
-    if type(item) is not dict or not item.keys() <= _SOURCE_KEYS:
-        return None
-    get = item.get
-    source_id, kind, title = get("id"), get("kind"), get("title")
-    if not _fast_id(source_id) or type(kind) is not str or kind not in _SOURCE_KINDS:
-        return None
-    if type(title) is not str or not title:
-        return None
-    out = {"id": source_id, "kind": kind, "title": title}
-    for key in ("author", "container", "publisher", "date", "url", "pages", "note"):
-        value = get(key)
-        if value is None:
-            continue
-        if key == "date":
-            value = _fast_date(value)
-            if value is None:
-                return None
-        elif type(value) is not str:
-            return None
-        out[key] = value
-    return out
-
-
-_FAST = {"sources": _fast_source, "entities": _fast_entity, "relations": _fast_relation}
-
-# The same checks in C when the package was built with its extension (tests/test_speedups.py
-# compares both): several times faster, which matters on the first load of a large dataset.
-SPEEDUPS_API = 1  # what ecosystem/_speedups.c must declare: its functions and configure()'s arguments
-try:
-    from . import _speedups
-except ImportError:  # pragma: no cover - a build without a C compiler
-    _speedups = None
-if _speedups is not None and getattr(_speedups, "API", None) != SPEEDUPS_API:  # pragma: no cover
-    import warnings
-
-    warnings.warn("ecosystem/_speedups was built from another version of its source and is not used; "
-                  "rebuild it with `pip install -e .` (or ./setup.sh)", RuntimeWarning, stacklevel=2)
-    _speedups = None
-if _speedups is not None:
-    _speedups.configure(entity_keys=_ENTITY_KEYS, relation_keys=_RELATION_KEYS, source_keys=_SOURCE_KEYS,
-                        fact_keys=_FACT_KEYS, amount_keys=_AMOUNT_KEYS, citation_keys=_CITATION_KEYS,
-                        amount_units=_AMOUNT_UNITS, source_kinds=_SOURCE_KINDS, share=_fast_share,
-                        language=_LANGUAGE_MATCH, entity=_fast_entity, relation=_fast_relation, source=_fast_source)
-    _FAST = {"sources": _speedups.source, "entities": _speedups.entity, "relations": _speedups.relation}
-
-
-# ---------------------------------------------------------------------------------------------
 # cache: validated records keyed by a hash of every input byte
 
 
@@ -1474,20 +1040,17 @@ def _read_cache(entry: Path):
     return payload
 
 
-def _write_cache(entry: Path, staging: Path, dataset: Dataset, parts: list[str] | None) -> None:
+def _write_cache(entry: Path, staging: Path, dataset: Dataset) -> None:
     """Make the cache entry for ``dataset`` in ``staging`` and put it in place whole.
 
     The entry is a folder: ``header`` (vocabulary, views, where records were read, the record
-    files in order) and record files, each a marshalled [(section, records)] list. ``parts`` names
-    record files already in ``staging`` (the fast load leaves them there); without them the
-    dataset's records are written here. A half-made entry is never read: only the finished folder
-    is renamed into place.
+    files in order) and ``records``, a marshalled [(section, records)] list. A half-made entry is
+    never read: only the finished folder is renamed into place.
     """
     try:
-        if parts is None:
-            parts = ["records"]
-            with open(staging / "records", "wb") as handle:
-                marshal.dump([(section, getattr(dataset, section)) for section in SECTIONS], handle)
+        parts = ["records"]
+        with open(staging / "records", "wb") as handle:
+            marshal.dump([(section, getattr(dataset, section)) for section in SECTIONS], handle)
         header = {
             "vocabulary": dataset.vocabulary.model_dump(mode="json", by_alias=True),
             "views": json.loads(json.dumps(dataset.views, default=str)),

@@ -1,8 +1,6 @@
-"""The loader's fast paths give exactly what the plain paths give.
+"""The same records in YAML and JSON load alike; synthetic data is deterministic; building the
+graph leaves the garbage collector as it found it.
 
-* the optional yaml-rs parser (behind a YAML 1.1/1.2 safety scan) and PyYAML alone load
-  identical Datasets, on the valid fixtures and on a synthetic dataset;
-* texts where YAML 1.1 and 1.2 disagree never take the fast path;
 * the cache: hit on unchanged files; missed on any changed byte, a new file, a removed file or a
   new package version; a corrupt cache file is ignored and rewritten; never written beside the data.
 """
@@ -17,47 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem import _yaml, loader
+from ecosystem import loader
+from ecosystem.graph import build_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.synthetic import make_records, write_dataset  # noqa: E402
-
-needs_fast = pytest.mark.skipif(not _yaml.fast_available(), reason="yaml-rs is not installed")
-
 
 def _plain(dataset) -> dict:
     return {
         "sources": dataset.sources, "entities": dataset.entities, "relations": dataset.relations,
         "views": dataset.views, "locations": dataset.locations, "vocabulary": dataset.vocabulary.model_dump(),
     }
-
-
-def _load_both(path, monkeypatch):
-    fast = loader.load(path, use_cache=False)
-    with monkeypatch.context() as patch:
-        patch.setattr(_yaml, "_yaml_rs", None)
-        slow = loader.load(path, use_cache=False)
-    return fast, slow
-
-
-@needs_fast
-def test_fast_and_pyyaml_paths_agree_on_the_valid_fixtures(valid_dir, monkeypatch):
-    fast, slow = _load_both(valid_dir, monkeypatch)
-    assert _plain(fast) == _plain(slow)
-    # and the fixtures did take the fast path (else this test proves nothing)
-    reader = loader._Reader(valid_dir, {f: f.read_bytes() for f in loader._record_files(valid_dir)}, fast=True)
-    for file in loader._record_files(valid_dir):
-        list(reader._read_records(file))
-    assert reader.fast_files
-
-
-@needs_fast
-def test_fast_and_pyyaml_paths_agree_on_a_synthetic_dataset(tmp_path, monkeypatch):
-    write_dataset(tmp_path / "data", 2000, fmt="yaml", files=3, seed=7)
-    fast, slow = _load_both(tmp_path / "data", monkeypatch)
-    assert len(fast.relations) == 6000
-    assert _plain(fast) == _plain(slow)
 
 
 def test_json_and_yaml_of_the_same_records_agree(tmp_path):
@@ -70,49 +39,6 @@ def test_json_and_yaml_of_the_same_records_agree(tmp_path):
 def test_synthetic_records_are_deterministic():
     assert make_records(300, seed=1) == make_records(300, seed=1)
     assert make_records(300, seed=1) != make_records(300, seed=2)
-
-
-@pytest.mark.parametrize("text", [
-    "a: yes", "a: No", "a: on", "a: OFF", "names: {no: x}", "on: 1", "a: [b, off]", "a: x\n  on\n",
-    "a: on  # comment", "a: 017", "a: -017", "a: 0o17", "a: 1:20", "a: 12:30:45", "a: =", "<<: {b: 1}",
-    'a: "2014-09-19"', "a: '2014-09-19'", "a: !foo x", "a: !!python/object:os.system x", "a: &x 1\nb: *x",
-    "a: @x", "a: `x", "%YAML 1.1\n---\na: 1", "a: 1\na: 2",
-    # the scan counts prose as harmless only where neither parser can read a token on its own
-    "a: on ", "- off\t", "k:\n  no ", '{a: "x\n #", b: yes}', "[250,010]", "a: [1,010]", "key: 010 # c",
-    "a: b\n  on\n", "a: 'x #' # on\nb: no", "a: x # c\nb: off", "a: [x, +017]", "? - a\n- b",
-    "k:\n  ? - x", "a: x\n# `c`\nb: 'on'\n---\n- on",
-])
-def test_texts_where_yaml_1_1_and_1_2_differ_never_take_the_fast_path(text):
-    assert _yaml.fast_parse(text) is None
-
-
-@needs_fast
-@pytest.mark.parametrize("text", [
-    "a: 2014-09-19", "a: 2014-09", "a: 2014", "a: 33.3", "a: -5", "a: true", "a: ~", "a: null",
-    "note: turn it on now", "a: [x, y]", "a: {b: c}", "a: |\n  x\n", 'a: "x\\u00e9"', "a: 阿里巴巴",
-    # prose the first scan sent to PyYAML for nothing
-    "a: 250,000 people", 'a: "more than 250,000"', "a: Rowman & Littlefield", "# `case` is the source\na: 1",
-    "a: x  # `y` & z", "a: works with Ant on\n  rural trade\n", "a: why? because",
-])
-def test_plain_texts_take_the_fast_path_and_read_as_pyyaml_reads_them(text):
-    import yaml
-
-    assert _yaml.fast_parse(text) == yaml.load(text, Loader=yaml.CSafeLoader)
-
-
-@needs_fast
-def test_an_error_in_a_fast_parsed_file_is_reported_as_pyyaml_reports_it(tmp_path, monkeypatch, valid_dir):
-    data = tmp_path / "data"
-    shutil.copytree(valid_dir, data)
-    relations = data / "relations.yaml"
-    relations.write_text(relations.read_text(encoding="utf-8").replace("equity: 100,", "equity: 140,"), encoding="utf-8")
-    with pytest.raises(loader.DataError) as fast:
-        loader.load(data, use_cache=False)
-    monkeypatch.setattr(_yaml, "_yaml_rs", None)
-    with pytest.raises(loader.DataError) as slow:
-        loader.load(data, use_cache=False)
-    assert fast.value.problems == slow.value.problems
-    assert any(p.line is not None and "equity" in p.message for p in fast.value.problems)
 
 
 # --- the cache --------------------------------------------------------------------------------
@@ -246,3 +172,33 @@ def _inputs(path):
     vocabulary = loader._vocabulary_file(path)
     contents = {file: file.read_bytes() for file in [vocabulary] + files}
     return contents, vocabulary, None, files
+
+
+def test_loading_and_building_leave_the_collector_as_they_found_it(valid_dir):
+    import gc
+
+    assert gc.isenabled()
+    build_graph(loader.load(valid_dir, use_cache=False))
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # promoted to the oldest generation, not frozen
+    gc.disable()
+    try:
+        build_graph(loader.load(valid_dir, use_cache=False))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_graph_holds_every_record_with_its_category(valid_dir):
+    dataset = loader.load(valid_dir, use_cache=False)
+    graph = build_graph(dataset)
+    assert list(graph.nodes) == list(dataset.entities)
+    assert graph.nodes["holdco"] == dataset.entities["holdco"] and graph.nodes["holdco"] is not dataset.entities["holdco"]
+    categories = {t: d.category for t, d in dataset.vocabulary.relation_types.items()}
+    edges = list(graph.edges(keys=True, data=True))
+    assert sorted(key for _, _, key, _ in edges) == sorted(dataset.relations)
+    for source, target, key, data in edges:
+        record = dataset.relations[key]
+        assert (source, target) == (record["from"], record["to"])
+        expected = {k: v for k, v in record.items() if k not in ("from", "to")}
+        assert data == {**expected, "category": categories[record["type"]]}
+    assert "from" in next(iter(dataset.relations.values()))  # the dataset's records are left whole

@@ -138,7 +138,7 @@ def test_vis_hierarchical_fallback_without_graphviz(render_graph, tmp_path, monk
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     text = render_view(render_graph, "vie-structure", tmp_path / "v.html").read_text(encoding="utf-8")
     data = json.loads(_parse(text).scripts["view-data"])
-    assert data["clusters"] == [] and all("level" in n and "x" not in n for n in data["nodes"])
+    assert data["graphviz"] is None and all("level" in n and "x" not in n for n in data["nodes"])
 
 
 def test_large_views_use_cheap_settings(render_graph):

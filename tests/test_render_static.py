@@ -38,7 +38,7 @@ def test_dot_source_has_clusters_legend_and_styles(render_graph, tmp_path):
     vocabulary = render_graph.graph["vocabulary"]
     assert vocabulary.categories["control"].color in text and 'style="dashed"' in text
     assert vocabulary.entity_types["person"].color in text
-    assert 'label="~25%"' in text and 'label="5% / 30% votes"' in text
+    assert "<TD>~25%</TD>" in text and "<TD>5% / 30% votes</TD>" in text
     # holders above holdings: hierarchy edges set minlen, others do not constrain
     assert '"hk_sub" -> "wfoe"' in text and "minlen=" in text
 
@@ -217,3 +217,43 @@ def test_bundled_vie_structure_draws_the_citizens_inside_the_prc_box(bundled_gra
 def test_pdf_has_no_creation_time(render_graph, tmp_path, dot):
     data = render_view(render_graph, "vie-structure", tmp_path / "v.pdf").read_bytes()
     assert b"/CreationDate (D:19700101000000" in data
+
+
+BUNDLED_VIEWS = ["vie-structure", "ecosystem", "ant-control", "ant-control-2023", "regulators"]
+
+
+@pytest.fixture(scope="module")
+def bundled_graph_for_layout():
+    from conftest import BUNDLED
+    from ecosystem.graph import load_graph
+
+    return load_graph(BUNDLED, use_cache=False)
+
+
+@pytest.mark.parametrize("view", BUNDLED_VIEWS)
+def test_no_two_labels_overlap_in_the_graphviz_layout(bundled_graph_for_layout, view, dot):
+    from ecosystem.render.layout import graphviz_layout, label_boxes, overlaps
+    from ecosystem.views import build_view
+
+    layout = graphviz_layout(build_view(bundled_graph_for_layout, view))
+    boxes = label_boxes(layout)
+    assert len(boxes) >= 10
+    assert [(a["text"], b["text"]) for a, b in overlaps(boxes)] == []
+
+
+def test_parallel_relations_are_one_line_with_one_label(bundled_graph_for_layout, dot):
+    """SoftBank owns ~25% of Alibaba and invested in it with others (0-80%): one line, both told apart."""
+    from ecosystem.render.layout import graphviz_layout
+    from ecosystem.views import build_view
+
+    view_graph = build_view(bundled_graph_for_layout, "vie-structure")
+    assert view_graph.graph.number_of_edges("softbank", "alibaba_group_holding") >= 2
+    layout = graphviz_layout(view_graph)
+    lines = [line for line in layout["lines"] if {line["from"], line["to"]} == {"softbank", "alibaba_group_holding"}]
+    assert len(lines) == 1
+    texts = [row[4] for row in lines[0]["label"]["rows"]]
+    assert any("~25%" in text and "owns" in text for text in texts)
+    assert any("0-80%" in text and "invested" in text for text in texts)
+    # every pair of entities has at most one line
+    pairs = [frozenset((line["from"], line["to"])) for line in layout["lines"]]
+    assert len(pairs) == len(set(pairs))

@@ -8,8 +8,9 @@ our own template (``template.html``): no request to any host (a Content-Security
 them), tooltips and search results set through ``textContent``, the JSON embedded with ``<``,
 ``>`` and ``&`` escaped.
 
-Layout: hierarchical views take node positions and cluster boxes from Graphviz when ``dot`` is
-installed (the same picture as the SVG/PNG), else vis-network's hierarchical layout on the levels
+Layout: every view but a plain force view is drawn from its Graphviz picture when ``dot`` is
+installed (the same positions, shapes, lines and labels as the SVG/PNG; see :mod:`.layout`), else
+vis-network's hierarchical layout on the levels
 computed in :mod:`ecosystem.views`; physics is off in both. Force views run vis-network physics
 with a fixed seed, straight edges on large graphs and a bounded number of stabilisation
 iterations, then switch physics off. The page sets ``window.ecosystemLayoutDone = true``,
@@ -28,7 +29,7 @@ from . import style
 from .static import wrap
 
 TEMPLATE = Path(__file__).with_name("template.html")
-SCALE = 1.35  # Graphviz points -> vis-network pixels, leaving room for vis's larger labels
+PAGE_JS = Path(__file__).with_name("page.js")  # the page's own code, inlined
 LARGE = 200  # above this many nodes: straight edges, fewer iterations, no improvedLayout
 
 
@@ -83,22 +84,44 @@ def options(view_graph, node_count: int) -> dict:
     return result
 
 
-def page_data(view_graph, positions=None) -> dict:
-    """Everything the page draws, as plain JSON-ready data (sorted: same data, same bytes)."""
+def uses_graphviz(view) -> bool:
+    """Every view is laid out by Graphviz in the page too (the picture of the static figure),
+    except a view that asks for a force layout and names no Graphviz program."""
+    return view.layout != "force" or view.engine is not None or view.group_by != "none"
+
+
+def main_entity(view_graph) -> str | None:
+    """The entity a view is about: its first focus entity drawn, else the most connected one."""
+    graph = view_graph.graph
+    for node in view_graph.view.focus_ids():
+        if node in graph:
+            return node
+    if not graph:
+        return None
+    return sorted(graph, key=lambda node: (-graph.degree(node), node))[0]
+
+
+def page_data(view_graph, layout=None) -> dict:
+    """Everything the page draws, as plain JSON-ready data (sorted: same data, same bytes).
+
+    ``layout``: the Graphviz picture (:func:`ecosystem.render.layout.graphviz_layout`), drawn
+    as it is; without it vis-network lays the view out (physics, or levels for a hierarchy)."""
     graph = view_graph.graph
     vocabulary = graph.graph["vocabulary"]
     from ..query import names_of
 
     nodes, names, tips = [], {}, {"nodes": {}, "edges": {}}
-    placed = positions["positions"] if positions else {}
     for node in sorted(graph):
         data = graph.nodes[node]
         item = {"id": node, "label": wrap(data["name"]), "group": data["type"]}
-        if view_graph.view.layout == "hierarchical":
-            if node in placed:
-                item["x"], item["y"] = (round(value * SCALE, 1) for value in placed[node])
-            else:
-                item["level"] = view_graph.levels.get(node, 0)
+        zh = (data.get("names") or {}).get("zh")
+        if zh:
+            item["zh"] = zh
+        if layout is not None and node in layout["nodes"]:
+            placed = layout["nodes"][node]
+            item.update(x=placed["x"], y=placed["y"], shape="custom")
+        elif view_graph.view.layout == "hierarchical":
+            item["level"] = view_graph.levels.get(node, 0)
         nodes.append(item)
         names[node] = [name for _, name in names_of(data)] + [node]
         tips["nodes"][node] = style.entity_tooltip(graph, node)
@@ -109,7 +132,8 @@ def page_data(view_graph, positions=None) -> dict:
         definition = vocabulary.relation_types.get(data["type"])
         label = style.edge_label(vocabulary, data, view_graph.view.share_labels,
                                  control_phrases=view_graph.view.layout == "hierarchical")
-        item = {"id": key, "from": u, "to": v, "color": {"color": look["color"]},
+        item = {"id": key, "from": u, "to": v, "type": data["type"], "category": data.get("category"),
+                "color": {"color": look["color"]},
                 "dashes": style.VIS_DASHES.get(look["line"], False), "width": look["width"]}
         if label:
             item["shareLabel"] = wrap(label, 18 if len(label) <= 40 else 30)
@@ -118,23 +142,25 @@ def page_data(view_graph, positions=None) -> dict:
         edges.append(item)
         tips["edges"][key] = style.edge_tooltip(graph, u, v, data)
 
+    page_options = options(view_graph, len(nodes))
+    if layout is not None:
+        page_options["physics"] = {"enabled": False}
+        page_options["interaction"]["dragNodes"] = False
     return {
         "title": view_graph.title,
         "description": view_graph.view.description,
         "view": view_graph.view.name,
         "asOf": view_graph.as_of,
         "layout": view_graph.view.layout,
+        "main": main_entity(view_graph),
         "nodes": nodes,
         "edges": edges,
         "names": names,
         "tips": tips,
-        "legend": style.legend(graph),
-        "clusters": [{**box, **{k: round(box[k] * SCALE, 1) for k in ("x", "y", "w", "h")}}
-                     for box in (positions["clusters"] if positions else [])],
-        "clusterStyle": {"fill": "#f7f9f9",
-                         "stroke": style.entity_style(vocabulary, "jurisdiction")["color"]
-                         if view_graph.view.group_by == "jurisdiction" else style.FALLBACK_COLOR},
-        "options": {**options(view_graph, len(nodes)), "groups": groups(graph)},
+        "legend": {**style.legend(graph), "notes": style.legend_notes(graph)},
+        "graphviz": layout,
+        "font": style.FONT,
+        "options": {**page_options, "groups": groups(graph)},
     }
 
 
@@ -168,17 +194,17 @@ def embed_json(document) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def to_html(view_graph, positions="auto") -> str:
-    """The page as a string. ``positions``: "auto" (Graphviz for hierarchical views if installed),
-    None (vis-network lays out), or a dict from :func:`ecosystem.render.static.dot_positions`."""
-    if positions == "auto":
-        positions = None
-        if view_graph.view.layout == "hierarchical":
-            from .static import dot_positions
+def to_html(view_graph, layout="auto") -> str:
+    """The page as a string. ``layout``: "auto" (the Graphviz picture where the view is drawn by
+    Graphviz and ``dot`` is installed), None (vis-network lays out), or a dict from
+    :func:`ecosystem.render.layout.graphviz_layout`."""
+    if layout == "auto":
+        layout = None
+        if uses_graphviz(view_graph.view):
+            from .layout import graphviz_layout
 
-            positions = dot_positions(view_graph)
-    document = page_data(view_graph, positions)
-    return render_page(document)
+            layout = graphviz_layout(view_graph)
+    return render_page(page_data(view_graph, layout))
 
 
 def render_page(document: dict) -> str:
@@ -188,6 +214,7 @@ def render_page(document: dict) -> str:
         "{{DESCRIPTION}}": html.escape(document.get("description") or ""),
         "{{DATA}}": embed_json(document),
         "{{VIS_JS}}": vis_network_js(),
+        "{{PAGE_JS}}": PAGE_JS.read_text(encoding="utf-8"),
     }
     # one pass, so text inside the data can never be taken for a placeholder
-    return re.sub(r"\{\{(TITLE|DESCRIPTION|DATA|VIS_JS)\}\}", lambda match: replacements[match.group(0)], template)
+    return re.sub(r"\{\{(TITLE|DESCRIPTION|DATA|VIS_JS|PAGE_JS)\}\}", lambda match: replacements[match.group(0)], template)

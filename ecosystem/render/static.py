@@ -65,8 +65,10 @@ def engine(view) -> str:
     return view.engine or "dot"
 
 
-def to_dot(view_graph) -> str:
-    """The view as DOT source (deterministic); the graph's ``layout`` attribute names the engine."""
+def to_dot(view_graph, legend: bool = True) -> str:
+    """The view as DOT source (deterministic); the graph's ``layout`` attribute names the engine.
+
+    ``legend=False`` leaves out the legend table (the HTML page has a legend of its own)."""
     graph = view_graph.graph
     vocabulary = graph.graph["vocabulary"]
     view = view_graph.view
@@ -119,9 +121,10 @@ def to_dot(view_graph) -> str:
     phrased: set = set()  # an undirected relation (acts in concert) is named once per entity
     for edge in _edge_bundles(view_graph):
         lines.append(f"  {_edge(view_graph, edge, bands, stagger, program, phrased)}")
-    lines.append(f"  Legend [id=\"Legend\", shape=\"plaintext\", style=\"\", margin=\"0\", "
-                 f"fontsize=\"{FONT_SIZES['legend']}\", label=<{_legend_table(view_graph)}>];")
-    if program == "dot":
+    if legend:
+        lines.append(f"  Legend [id=\"Legend\", shape=\"plaintext\", style=\"\", margin=\"0\", "
+                     f"fontsize=\"{FONT_SIZES['legend']}\", label=<{_legend_table(view_graph)}>];")
+    if legend and program == "dot":
         # the legend in the top row when there is one (the bottom row of a banded figure is full)
         lines.append("  { rank=\"min\"; Legend; }" if any(value == 0 for value in bands.values())
                      else "  { rank=\"sink\"; Legend; }")
@@ -210,15 +213,72 @@ def nx_neighbours(graph, node) -> set:
 
 
 def _edge_bundles(view_graph) -> list[dict]:
-    """The drawn lines: relations between the same two entities in the same category are one line
-    (its tooltip lists each; arrowheads at both ends if they point both ways), in a stable order."""
+    """The drawn lines: every relation between the same two entities is one line (one label
+    listing each relation's shares or phrase, its tooltip listing each; arrowheads at both ends
+    if they point both ways; drawn in the style of the strongest category), in a stable order."""
     graph = view_graph.graph
+    categories = list(graph.graph["vocabulary"].categories)
     bundles: dict[tuple, dict] = {}
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        pair = (min(u, v), max(u, v), data.get("category") or "")
+        pair = (min(u, v), max(u, v))
         bundle = bundles.setdefault(pair, {"u": u, "v": v, "edges": []})
         bundle["edges"].append((u, v, key, data))
+
+    def strength(edge):
+        category = edge[3].get("category")
+        return categories.index(category) if category in categories else len(categories)
+
+    for bundle in bundles.values():
+        bundle["edges"].sort(key=lambda edge: (strength(edge), edge[0], edge[1], edge[2]))
+        bundle["id"] = "+".join(key for _, _, key, _ in bundle["edges"])
     return [bundles[pair] for pair in sorted(bundles)]
+
+
+def bundle_labels(view_graph, bundle, phrased=None) -> list[tuple[str, str]]:
+    """(relation key, text) for each relation of a line that has something to say, each text once.
+
+    One labelled relation shows its shares (or how it controls); several are told apart by their
+    phrase: ``owns ~25%`` and ``invested in 0-80%`` on the one line from SoftBank to Alibaba."""
+    graph = view_graph.graph
+    vocabulary = graph.graph["vocabulary"]
+    found = []
+    for a, b, key, item in bundle["edges"]:
+        label = style.edge_label(vocabulary, item, view_graph.view.share_labels)
+        definition = vocabulary.relation_types.get(item["type"])
+        directed = definition is None or definition.directed
+        if label and not directed and phrased is not None and not style.share_label(item):
+            if (a, item["type"]) in phrased or (b, item["type"]) in phrased:
+                continue  # the same words again beside the same entity: once is enough
+            phrased.update({(a, item["type"]), (b, item["type"])})
+        if label:
+            found.append((key, item, label))
+    if len({label for _, _, label in found}) > 1:
+        found = [(key, item, label if not style.share_label(item) else
+                  f"{_verb(style.relation_phrase(vocabulary, item))} {label}") for key, item, label in found]
+    result, seen = [], set()
+    for key, _, label in found:
+        if label not in seen:
+            seen.add(label)
+            result.append((key, label))
+    return result
+
+
+def _verb(phrase: str) -> str:
+    """``owns shares in`` -> ``owns``, ``invested in`` -> ``invested``: the phrase before a share."""
+    for ending in (" shares in", " in", " of"):
+        if phrase.endswith(ending):
+            return phrase[: -len(ending)]
+    return phrase
+
+
+def label_markup(lines: list[str], width: int) -> str:
+    """An edge label as a Graphviz HTML-like label: padding around the text keeps two labels that
+    Graphviz puts side by side from reading as one."""
+    rows = []
+    for line in lines:
+        rows += wrap(line, width).splitlines()
+    return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4"><TR><TD>'
+            + "<BR/>".join(_html(row) for row in rows) + "</TD></TR></TABLE>>")
 
 
 def _edge(view_graph, bundle, bands, stagger, program, phrased=None) -> str:
@@ -233,22 +293,14 @@ def _edge(view_graph, bundle, bands, stagger, program, phrased=None) -> str:
     directed = [vocabulary.relation_types.get(d["type"]) is None or vocabulary.relation_types[d["type"]].directed
                 for _, _, _, d in members]
     attributes = {
-        "id": "+".join(key for _, _, key, _ in members), "color": look["color"],
+        "id": bundle["id"], "color": look["color"],
         "style": style.DOT_STYLES.get(look["line"], "solid"), "penwidth": f"{look['width']:g}",
         "tooltip": "\n\n".join(style.edge_tooltip(graph, a, b, d) for a, b, _, d in members),
     }
-    labels = []
-    for (a, b, _, item), is_directed in zip(members, directed):
-        label = style.edge_label(vocabulary, item, view_graph.view.share_labels)
-        if label and not is_directed and phrased is not None and not style.share_label(item):
-            if (a, item["type"]) in phrased or (b, item["type"]) in phrased:
-                continue  # the same words again beside the same entity: once is enough
-            phrased.update({(a, item["type"]), (b, item["type"])})
-        if label and label not in labels:
-            labels.append(label)
+    labels = [text for _, text in bundle_labels(view_graph, bundle, phrased)]
     if labels:
         text = "; ".join(labels)
-        attributes.update(label=wrap(text, 20 if len(text) <= 40 else 30), fontcolor=look["color"])
+        attributes.update(label=label_markup(labels, 20 if len(text) <= 40 else 30), fontcolor=look["color"])
         if any(d.get("category") == "ownership" and style.share_label(d) for _, _, _, d in members):
             attributes["fontsize"] = str(FONT_SIZES["share"])  # the stakes are what a reader looks for
     tail, head = u, v
@@ -280,7 +332,8 @@ def _edge(view_graph, bundle, bands, stagger, program, phrased=None) -> str:
         attributes["dir"] = "both"
     elif (head, tail) in pointing:
         attributes["dir"] = "back"
-    return f"{_quote(tail)} -> {_quote(head)} [" + ", ".join(f"{k}={_quote(value)}" for k, value in attributes.items()) + "];"
+    return f"{_quote(tail)} -> {_quote(head)} [" + ", ".join(
+        f"{k}={value if k == 'label' else _quote(value)}" for k, value in attributes.items()) + "];"
 
 
 _LINE_TEXT = {"solid": "━━━━", "dashed": "━ ━ ━", "dotted": "• • • • •"}

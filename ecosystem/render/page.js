@@ -1,0 +1,662 @@
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("view-data").textContent);
+  var G = data.graphviz;  // the Graphviz picture, drawn as it is; null: vis-network lays out
+  var FONT = data.font || "Helvetica, Arial, sans-serif";
+  var container = document.getElementById("network");
+  var tip = document.getElementById("tooltip");
+  var status = document.getElementById("status");
+  var sharesBox = document.getElementById("shares");
+  var langButton = document.getElementById("lang");
+  var hasShares = data.edges.some(function (e) { return e.shareLabel; });
+  sharesBox.disabled = !hasShares;
+
+  var state = { hiddenTypes: {}, hiddenCategories: {}, lang: "en", highlight: null, shares: true,
+                date: data.asOf || null };
+  var byId = {}, edgeById = {}, lineOf = {};
+  data.nodes.forEach(function (n) { byId[n.id] = n; });
+  data.edges.forEach(function (e) { edgeById[e.id] = e; });
+  if (G) G.lines.forEach(function (line) { line.edges.forEach(function (key) { lineOf[key] = line; }); });
+
+  // ---------------------------------------------------------------- what is shown
+  function edgeActive(e) {
+    if (state.hiddenCategories[e.category]) return false;
+    if (!nodeShown(e.from) || !nodeShown(e.to)) return false;
+    if (data.time && state.date) return data.time.edgeActive(e.id, state.date);
+    return true;
+  }
+  function nodeShown(id) {
+    var n = byId[id];
+    if (!n || state.hiddenTypes[n.group]) return false;
+    if (data.time && state.date) return data.time.nodeActive(id, state.date);
+    return true;
+  }
+  function lineShown(line) { return line.edges.some(function (key) { return edgeActive(edgeById[key]); }); }
+  function nodeAlpha(id) {
+    if (!state.highlight) return 1;
+    return state.near[id] ? 1 : 0.15;
+  }
+  function lineAlpha(line) {
+    if (!state.highlight) return 1;
+    return line.from === state.highlight || line.to === state.highlight ? 1 : 0.1;
+  }
+  function nodeText(n) {
+    return state.lang === "zh" && n.zh ? n.zh : n.label;
+  }
+
+  // ---------------------------------------------------------------- drawing Graphviz operations
+  function dash(style, width) {
+    if (style === "dashed") return [6 * Math.max(1, width / 1.5), 4 * Math.max(1, width / 1.5)];
+    if (style === "dotted") return [1.5, 4];
+    return [];
+  }
+  // ops: [["c", colour], ["C", colour], ["S", style], ["F", size, face], ["T", x, y, align, width, text],
+  //       ["P"|"p"|"B"|"b"|"L", x0, y0, x1, y1, ...], ["E"|"e", x, y, rx, ry]] relative to (dx, dy)
+  function run(ctx, ops, dx, dy, withText) {
+    var stroke = "#000", fill = null, width = 1, style = "solid", size = 14;
+    ops.forEach(function (op) {
+      var kind = op[0], i;
+      if (kind === "c") { stroke = op[1]; return; }
+      if (kind === "C") { fill = op[1]; return; }
+      if (kind === "F") { size = op[1]; return; }
+      if (kind === "S") {
+        var m = /^setlinewidth\(([\d.]+)\)$/.exec(op[1]);
+        if (m) width = parseFloat(m[1]);
+        else if (op[1] === "dashed" || op[1] === "dotted" || op[1] === "solid") style = op[1];
+        return;
+      }
+      if (kind === "T") {
+        if (!withText) return;
+        ctx.font = size + "px " + FONT;
+        ctx.fillStyle = stroke;
+        ctx.textAlign = op[3] === "l" ? "left" : op[3] === "r" ? "right" : "center";
+        ctx.textBaseline = "alphabetic";
+        ctx.fillText(op[5], dx + op[1], dy + op[2], op[4] + 1);
+        return;
+      }
+      ctx.lineWidth = width;
+      ctx.setLineDash(dash(style, width));
+      ctx.lineCap = style === "dotted" ? "round" : "butt";
+      ctx.strokeStyle = stroke;
+      ctx.beginPath();
+      if (kind === "E" || kind === "e") {
+        ctx.ellipse(dx + op[1], dy + op[2], op[3], op[4], 0, 0, 2 * Math.PI);
+      } else {
+        ctx.moveTo(dx + op[1], dy + op[2]);
+        if (kind === "B" || kind === "b") {
+          for (i = 3; i + 5 < op.length; i += 6) {
+            ctx.bezierCurveTo(dx + op[i], dy + op[i + 1], dx + op[i + 2], dy + op[i + 3], dx + op[i + 4], dy + op[i + 5]);
+          }
+        } else {
+          for (i = 3; i + 1 < op.length; i += 2) ctx.lineTo(dx + op[i], dy + op[i + 1]);
+          if (kind !== "L") ctx.closePath();
+        }
+      }
+      var closed = kind === "P" || kind === "E" || ((kind === "B" || kind === "b") && fill !== null);
+      if (closed && fill && kind !== "p" && kind !== "e") { ctx.fillStyle = fill; ctx.fill(); }
+      ctx.stroke();
+      ctx.setLineDash([]);
+    });
+  }
+
+  // a node of the Graphviz picture: its shape and its name (or its Chinese name)
+  function renderNode(args) {
+    var n = byId[args.id], g = G.nodes[args.id];
+    return {
+      drawNode: function () {
+        var ctx = args.ctx;
+        ctx.save();
+        ctx.globalAlpha = nodeAlpha(args.id);
+        run(ctx, g.draw, args.x, args.y, false);
+        if (args.state.selected || args.state.hover) {
+          ctx.lineWidth = 3; ctx.strokeStyle = "#000";
+          ctx.strokeRect(args.x - g.w / 2 - 2, args.y - g.h / 2 - 2, g.w + 4, g.h + 4);
+        }
+        nodeLabelRows(n).forEach(function (row) {
+          ctx.font = (row.bold ? "italic " : "") + row.size + "px " + FONT;
+          ctx.fillStyle = row.color;
+          ctx.textAlign = "center";
+          ctx.textBaseline = "alphabetic";
+          ctx.fillText(row.text, args.x + row.x, args.y + row.y, row.width + 1);
+        });
+        ctx.restore();
+      },
+      nodeDimensions: { width: g.w, height: g.h }
+    };
+  }
+  // the rows of a node's text: Graphviz's rows in English; the Chinese name in the same box
+  function nodeLabelRows(n) {
+    var g = G.nodes[n.id], rows = [], size = 14, color = "#000";
+    g.text.forEach(function (op) {
+      if (op[0] === "F") size = op[1];
+      else if (op[0] === "c") color = op[1];
+      else if (op[0] === "T") rows.push({ x: op[1], y: op[2], width: op[4], text: op[5], size: size, color: color,
+                                          bold: size < 14 });
+    });
+    if (state.lang === "zh" && n.zh && rows.length) {
+      var names = rows.filter(function (r) { return !r.bold; }), tags = rows.filter(function (r) { return r.bold; });
+      if (names.length) {
+        var top = names[0].y - names[0].size * 0.8, bottom = names[names.length - 1].y + names[0].size * 0.2;
+        var widest = Math.max.apply(null, names.map(function (r) { return r.width; }));
+        var first = names[0];
+        rows = [{ x: 0, y: (top + bottom) / 2 + first.size * 0.35, width: Math.max(widest, g.w - 12), text: n.zh,
+                  size: first.size, color: first.color, bold: false }].concat(tags);
+      }
+    }
+    return rows;
+  }
+
+  if (G) {
+    data.options.nodes = Object.assign({}, data.options.nodes, { ctxRenderer: renderNode });
+  }
+
+  // ---------------------------------------------------------------- the network
+  function edgeItem(e, show) {
+    var item = {};
+    Object.keys(e).forEach(function (k) { if (k !== "shareLabel" && k !== "category" && k !== "type") item[k] = e[k]; });
+    item.label = show && e.shareLabel ? e.shareLabel : " ";
+    return item;
+  }
+  var nodes = new vis.DataSet(data.nodes.map(function (n) {
+    var item = { id: n.id, label: n.label, group: n.group };
+    if (n.x !== undefined) { item.x = n.x; item.y = n.y; item.shape = "custom"; }
+    if (n.level !== undefined) item.level = n.level;
+    return item;
+  }));
+  // with the Graphviz picture the lines are drawn from it; vis-network keeps only the nodes
+  var edges = new vis.DataSet(G ? [] : data.edges.map(function (e) { return edgeItem(e, true); }));
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  var api = window.ecosystem = { network: network, nodes: nodes, edges: edges, data: data, state: state };
+
+  // neighbours by the relations shown (not vis-network's edges, which a Graphviz page does not have)
+  function neighbours(id) {
+    var found = {};
+    data.edges.forEach(function (e) {
+      if (!edgeActive(e)) return;
+      if (e.from === id) found[e.to] = true;
+      if (e.to === id) found[e.from] = true;
+    });
+    return Object.keys(found).sort();
+  }
+
+  // ---------------------------------------------------------------- Graphviz lines, clusters, labels
+  var sampled = {};  // line id -> polyline (canvas units), for pointing at a line
+  if (G) {
+    G.lines.forEach(function (line) {
+      var pts = [];
+      line.draw.forEach(function (op) {
+        if (op[0] !== "b" && op[0] !== "B") return;
+        for (var i = 0; i + 7 < op.length; i += 6) {
+          for (var t = 0; t <= 1; t += 0.125) {
+            var u = 1 - t;
+            pts.push([u * u * u * op[i] + 3 * u * u * t * op[i + 2] + 3 * u * t * t * op[i + 4] + t * t * t * op[i + 6],
+                      u * u * u * op[i + 1] + 3 * u * u * t * op[i + 3] + 3 * u * t * t * op[i + 5] + t * t * t * op[i + 7]]);
+          }
+        }
+      });
+      sampled[line.id] = pts;
+    });
+  }
+  var ALIGN = { l: "left", c: "center", r: "right" };
+  // the left edge of a text of width w drawn at x with Graphviz's alignment
+  function leftOf(x, align, w) { return align === "l" ? x : align === "r" ? x - w : x - w / 2; }
+  function lineRows(line) {
+    if (!line.label || !state.shares) return [];
+    return line.label.rows.filter(function (row) { return row[5] === null || edgeActive(edgeById[row[5]]); });
+  }
+  network.on("beforeDrawing", function (ctx) {
+    if (!G) return;
+    G.clusters.forEach(function (c) {
+      ctx.save();
+      ctx.globalAlpha = state.highlight ? 0.5 : 1;
+      run(ctx, c.draw, 0, 0, true);
+      ctx.restore();
+    });
+    G.lines.forEach(function (line) {
+      if (!lineShown(line)) return;
+      ctx.save();
+      ctx.globalAlpha = lineAlpha(line);
+      run(ctx, line.draw, 0, 0, false);
+      ctx.restore();
+    });
+  });
+  network.on("afterDrawing", function (ctx) {
+    if (!G) return;
+    G.lines.forEach(function (line) {
+      if (!lineShown(line)) return;
+      var rows = lineRows(line);
+      if (!rows.length) return;
+      ctx.save();
+      ctx.globalAlpha = lineAlpha(line);
+      ctx.font = line.label.size + "px " + FONT;
+      ctx.textBaseline = "alphabetic";
+      ctx.lineJoin = "round";
+      rows.forEach(function (row) {
+        ctx.textAlign = ALIGN[row[2]];
+        ctx.lineWidth = 4; ctx.strokeStyle = "#ffffff";
+        ctx.strokeText(row[4], row[0], row[1], row[3] + 1);
+        ctx.fillStyle = line.label.color;
+        ctx.fillText(row[4], row[0], row[1], row[3] + 1);
+      });
+      ctx.restore();
+    });
+  });
+
+  // ---------------------------------------------------------------- label boxes on screen
+  function measure(text, size) {
+    var ctx = measure.ctx || (measure.ctx = document.createElement("canvas").getContext("2d"));
+    ctx.font = size + "px " + FONT;
+    return ctx.measureText(text).width;
+  }
+  // every text drawn, in canvas units: {id, text, x (left), y (top), width, height}
+  function canvasLabels() {
+    var out = [];
+    if (G) {
+      data.nodes.forEach(function (n) {
+        if (!nodeShown(n.id)) return;
+        var g = G.nodes[n.id];
+        nodeLabelRows(n).forEach(function (row) {
+          var w = Math.min(measure(row.text, row.size), row.width + 1);
+          out.push({ id: n.id, text: row.text, x: g.x + row.x - w / 2, y: g.y + row.y - 0.8 * row.size, width: w,
+                     height: row.size });
+        });
+      });
+      G.lines.forEach(function (line) {
+        if (!lineShown(line)) return;
+        lineRows(line).forEach(function (row) {
+          var w = Math.min(measure(row[4], line.label.size), row[3] + 1);
+          out.push({ id: line.id, text: row[4], x: leftOf(row[0], row[2], w), y: row[1] - 0.8 * line.label.size, width: w,
+                     height: line.label.size });
+        });
+      });
+      G.clusters.forEach(function (c, index) {
+        var size = 14;
+        c.draw.forEach(function (op) {
+          if (op[0] === "F") size = op[1];
+          if (op[0] === "T") {
+            var w = Math.min(measure(op[5], size), op[4] + 1);
+            out.push({ id: "cluster:" + index, text: op[5], x: leftOf(op[1], op[3], w), y: op[2] - 0.8 * size, width: w, height: size });
+          }
+        });
+      });
+    } else {
+      var size = (data.options.nodes.font || {}).size || 14;
+      data.nodes.forEach(function (n) {
+        if (!nodeShown(n.id)) return;
+        var p = network.getPosition(n.id), b = network.getBoundingBox(n.id);
+        String(nodeText(n)).split("\n").forEach(function (text, i, all) {
+          var w = measure(text, size);
+          var inside = ["box", "ellipse", "circle", "database", "text"].indexOf((data.options.groups[n.group] || {}).shape) >= 0;
+          var top = inside ? p.y - all.length * size * 0.6 : b.bottom + 2;
+          out.push({ id: n.id, text: text, x: p.x - w / 2, y: top + i * size * 1.2, width: w, height: size });
+        });
+      });
+    }
+    return out;
+  }
+  function labels() {
+    var box = container.getBoundingClientRect(), scale = network.getScale();
+    return canvasLabels().map(function (l) {
+      var p = network.canvasToDOM({ x: l.x, y: l.y });
+      return { id: l.id, text: l.text, x: p.x + box.left, y: p.y + box.top, width: l.width * scale, height: l.height * scale };
+    }).filter(function (l) {
+      return l.x + l.width > box.left && l.x < box.right && l.y + l.height > box.top && l.y < box.bottom;
+    });
+  }
+
+  // ---------------------------------------------------------------- fitting, readable
+  // fit everything into the part of the canvas the legend leaves free (it sits bottom right:
+  // the drawing goes to its left, or above it when that leaves more room); where the labels would
+  // then be smaller than readable (median 12 px, none under 9), open at a readable zoom on the main entity
+  function fitAll() {
+    var box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    function grow(x0, y0, x1, y1) {
+      box.x0 = Math.min(box.x0, x0); box.y0 = Math.min(box.y0, y0);
+      box.x1 = Math.max(box.x1, x1); box.y1 = Math.max(box.y1, y1);
+    }
+    if (G) grow(0, 0, G.width, G.height);
+    else nodes.getIds().forEach(function (id) { var b = network.getBoundingBox(id); grow(b.left, b.top, b.right, b.bottom); });
+    if (!isFinite(box.x0)) { network.fit({ animation: false }); return; }
+    var W = container.clientWidth, H = container.clientHeight, pad = 12;
+    var legendBox = document.getElementById("legend");
+    var shownLegend = legendBox && legendBox.offsetParent !== null;
+    var lw = shownLegend ? legendBox.offsetWidth + 20 : 0, lh = shownLegend ? legendBox.offsetHeight + 20 : 0;
+    var w = box.x1 - box.x0 + 2 * pad, h = box.y1 - box.y0 + 2 * pad;
+    var left = Math.min((W - lw) / w, H / h), above = Math.min(W / w, (H - lh) / h);
+    var free = left >= above ? { w: W - lw, h: H } : { w: W, h: H - lh };
+    var scale = Math.min(free.w / w, free.h / h, 1.5);
+    var sizes = canvasLabels().map(function (l) { return l.height; }).sort(function (a, b) { return a - b; });
+    var readable = 0;
+    if (sizes.length) {
+      var median = sizes[Math.floor((sizes.length - 1) / 2)];
+      readable = Math.max(12 / median, 9 / sizes[0]);
+    }
+    var cx, cy, zoomed = false;
+    if (scale < readable && data.main && byId[data.main]) {
+      scale = readable;
+      var p = network.getPosition(data.main);
+      cx = p.x + (W - free.w) / 2 / scale; cy = p.y + (H - free.h) / 2 / scale;
+      zoomed = true;
+    } else {
+      // the canvas centre that puts the drawing's centre at the centre of the free area
+      cx = (box.x0 + box.x1) / 2 + (W - free.w) / 2 / scale; cy = (box.y0 + box.y1) / 2 + (H - free.h) / 2 / scale;
+    }
+    network.moveTo({ position: { x: cx, y: cy }, scale: scale, animation: false });
+    api.fitted = { scale: scale, free: free, zoomed: zoomed, readable: readable };
+  }
+
+  // ---------------------------------------------------------------- layout done
+  function layoutDone() {
+    if (window.ecosystemLayoutDone) return;
+    network.setOptions({ physics: false });
+    fitAll();
+    window.ecosystemLayoutDone = true;
+    window.ecosystemLayoutMs = performance.now();
+    document.body.setAttribute("data-layout", "done");
+    document.dispatchEvent(new Event("layoutdone"));
+  }
+  if (data.options.physics && data.options.physics.enabled) {
+    network.once("stabilizationIterationsDone", layoutDone);
+  } else {
+    network.once("afterDrawing", function () { setTimeout(layoutDone, 0); });
+  }
+
+  // ---------------------------------------------------------------- tooltips: plain text only
+  function showTip(text, pointer) {
+    if (!text) return;
+    tip.textContent = text;
+    tip.hidden = false;
+    var x = pointer.x + 16, y = pointer.y + 16;
+    var maxX = container.clientWidth - tip.offsetWidth - 4, maxY = container.clientHeight - tip.offsetHeight - 4;
+    tip.style.left = Math.max(0, Math.min(x, maxX)) + "px";
+    tip.style.top = Math.max(0, Math.min(y, maxY)) + "px";
+  }
+  function hideTip() { tip.hidden = true; }
+  var overNode = false;
+  network.on("hoverNode", function (p) { overNode = true; showTip(data.tips.nodes[p.node], p.pointer.DOM); });
+  network.on("hoverEdge", function (p) { showTip(data.tips.edges[p.edge], p.pointer.DOM); });
+  network.on("blurNode", function () { overNode = false; hideTip(); });
+  network.on("blurEdge", hideTip);
+  network.on("dragStart", hideTip);
+  network.on("zoom", hideTip);
+  // a Graphviz line: pointing at its label or near its curve shows the tooltips of its relations
+  function lineAt(dom) {
+    var c = network.DOMtoCanvas(dom), reach = 6 / network.getScale(), best = null, bestDistance = Infinity;
+    G.lines.forEach(function (line) {
+      if (!lineShown(line)) return;
+      lineRows(line).forEach(function (row) {
+        var size = line.label.size;
+        var left = leftOf(row[0], row[2], row[3]);
+        if (c.x >= left && c.x <= left + row[3] && c.y <= row[1] + 0.2 * size && c.y >= row[1] - 0.8 * size) {
+          best = line; bestDistance = 0;
+        }
+      });
+      var pts = sampled[line.id];
+      for (var i = 0; i + 1 < pts.length; i++) {
+        var d = segmentDistance(c, pts[i], pts[i + 1]);
+        if (d < reach && d < bestDistance) { best = line; bestDistance = d; }
+      }
+    });
+    return best;
+  }
+  function segmentDistance(p, a, b) {
+    var dx = b[0] - a[0], dy = b[1] - a[1], len = dx * dx + dy * dy;
+    var t = len ? Math.max(0, Math.min(1, ((p.x - a[0]) * dx + (p.y - a[1]) * dy) / len)) : 0;
+    var x = a[0] + t * dx - p.x, y = a[1] + t * dy - p.y;
+    return Math.sqrt(x * x + y * y);
+  }
+  if (G) {
+    container.addEventListener("mousemove", function (event) {
+      if (overNode) return;
+      var rect = container.getBoundingClientRect();
+      var dom = { x: event.clientX - rect.left, y: event.clientY - rect.top };
+      var line = lineAt(dom);
+      if (line) {
+        showTip(line.edges.filter(function (key) { return edgeActive(edgeById[key]); })
+          .map(function (key) { return data.tips.edges[key]; }).join("\n\n"), dom);
+      } else hideTip();
+    });
+  }
+
+  // ---------------------------------------------------------------- redraw after a change of state
+  function refresh() {
+    if (G) {
+      nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !nodeShown(n.id) }; }));
+    } else {
+      nodes.update(data.nodes.map(function (n) {
+        return { id: n.id, hidden: !nodeShown(n.id), label: nodeText(n), opacity: nodeAlpha(n.id) };
+      }));
+      edges.update(data.edges.map(function (e) {
+        var near = !state.highlight || e.from === state.highlight || e.to === state.highlight;
+        return { id: e.id, hidden: !edgeActive(e), label: state.shares && e.shareLabel ? e.shareLabel : " ",
+                 color: Object.assign({}, e.color, { opacity: near ? 1 : 0.08 }) };
+      }));
+    }
+    network.redraw();
+  }
+
+  sharesBox.addEventListener("change", function () { state.shares = sharesBox.checked; refresh(); });
+
+  // ---------------------------------------------------------------- search
+  // folds case, accents and punctuation like the command line; names include aliases, Chinese
+  // names and their pinyin; roles (VIE, WFOE) match too; one or two typos are forgiven
+  function fold(text) {
+    return String(text).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[\s'\u2019`"\-_.,:;()\/&!?·]+/g, " ").trim();
+  }
+  // edit distance (insertions, deletions, substitutions, swaps of neighbours), stopping past limit
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var rows = [], i, j;
+    for (i = 0; i <= a.length; i++) { rows.push([i]); }
+    for (j = 1; j <= b.length; j++) rows[0].push(j);
+    for (i = 1; i <= a.length; i++) {
+      var low = Infinity;
+      for (j = 1; j <= b.length; j++) {
+        var value = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2][j - 2] + 1);
+        rows[i].push(value);
+        low = Math.min(low, value);
+      }
+      if (low > limit) return limit + 1;
+    }
+    return rows[a.length][b.length];
+  }
+  var index = Object.keys(data.names).sort().map(function (id) {
+    var names = data.names[id].slice(), kinds = names.map(function () { return "name"; });
+    (byId[id] && byId[id].roles || []).forEach(function (role) { names.push(role); kinds.push("role"); });
+    return { id: id, names: names, kinds: kinds, keys: names.map(fold) };
+  });
+  function find(query) {
+    var q = fold(query), compact = q.replace(/ /g, "");
+    if (!compact) return [];
+    var allowed = compact.length >= 8 ? 2 : compact.length >= 4 ? 1 : 0;
+    var hits = [];
+    index.forEach(function (entry) {
+      var best = null;
+      entry.keys.forEach(function (key, i) {
+        var squeezed = key.replace(/ /g, ""), score = null;
+        if (key === q || squeezed === compact) score = 0;
+        else if (squeezed.indexOf(compact) === 0) score = 1;
+        else if ((" " + key).indexOf(" " + q) >= 0) score = 2;
+        else if (squeezed.indexOf(compact) >= 0) score = 3;
+        else if (allowed) {
+          var d = distance(compact, squeezed, allowed);
+          key.split(" ").concat(prefixes(squeezed, compact.length)).forEach(function (word) {
+            if (word.length >= 3) d = Math.min(d, distance(compact, word, allowed));
+          });
+          if (d <= allowed) score = 4 + d;
+        }
+        if (entry.kinds[i] === "role" && score !== null) score += 0.5;
+        if (score !== null && (best === null || score < best.score)) best = { score: score, matched: entry.names[i] };
+      });
+      if (best) hits.push({ id: entry.id, score: best.score, matched: best.matched, name: entry.names[0] });
+    });
+    hits.sort(function (a, b) { return a.score - b.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); });
+    return hits;
+  }
+  function prefixes(text, length) {  // the start of a long name, as long as the query: "taobo" ~ "taobao..."
+    return text.length > length ? [text.slice(0, length), text.slice(0, length + 1)] : [];
+  }
+  var results = document.getElementById("results");
+  var search = document.getElementById("search");
+  function showResults(hits) {
+    results.replaceChildren();
+    hits.slice(0, 10).forEach(function (hit) {
+      var li = document.createElement("li"), button = document.createElement("button");
+      button.type = "button";
+      button.textContent = hit.name + (hit.matched !== hit.name ? "  (" + hit.matched + ")" : "");
+      button.addEventListener("click", function () { highlight(hit.id); });
+      li.appendChild(button);
+      results.appendChild(li);
+    });
+    results.style.left = search.getBoundingClientRect().left + "px";
+    results.style.top = (search.getBoundingClientRect().bottom) + "px";
+  }
+  function highlight(id) {
+    var keep = {};
+    keep[id] = true;
+    neighbours(id).forEach(function (n) { keep[n] = true; });
+    state.highlight = id;
+    state.near = keep;
+    refresh();
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 0.8), animation: false });
+    results.replaceChildren();
+    status.textContent = nodeText(byId[id]).replace(/\n/g, " ") + ": " + (Object.keys(keep).length - 1) + " connected";
+    api.highlighted = id;
+  }
+  function clear() {
+    state.highlight = null;
+    state.near = {};
+    refresh();
+    network.unselectAll();
+    results.replaceChildren();
+    status.textContent = "";
+    search.value = "";
+    api.highlighted = null;
+    fitAll();
+  }
+  search.addEventListener("input", function () { showResults(find(search.value)); });
+  search.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") {
+      var hits = find(search.value);
+      if (hits.length) highlight(hits[0].id); else status.textContent = "no entity matches";
+    } else if (event.key === "Escape") { clear(); }
+  });
+  document.getElementById("clear").addEventListener("click", clear);
+  network.on("click", function (p) { if (p.nodes.length) highlight(p.nodes[0]); });
+  document.getElementById("description").addEventListener("click", function () {
+    this.classList.toggle("open");
+    network.setSize("100%", "100%");
+  });
+
+  // ---------------------------------------------------------------- legend: click to hide or show
+  var legend = document.getElementById("legend");
+  var legendButtons = {};
+  function heading(text) { var h = document.createElement("h2"); h.textContent = text; legend.appendChild(h); }
+  var shapeClass = { box: "box", ellipse: "round", dot: "round", circle: "round", diamond: "diamond",
+                     triangle: "triangle", triangleDown: "triangleDown", hexagon: "hexagon", star: "star",
+                     square: "square", database: "box" };
+  function legendEntry(list, kind, item, mark) {
+    var li = document.createElement("li"), button = document.createElement("button"), label = document.createElement("span");
+    button.type = "button";
+    button.setAttribute("aria-pressed", "true");
+    button.dataset.kind = kind;
+    button.dataset.id = item.id;
+    button.title = "Click to hide or show";
+    label.textContent = item.label;
+    button.appendChild(mark); button.appendChild(label);
+    button.addEventListener("click", function () {
+      setVisible(kind, item.id, button.getAttribute("aria-pressed") !== "true");
+    });
+    li.appendChild(button); list.appendChild(li);
+    legendButtons[kind + ":" + item.id] = button;
+  }
+  heading("Entities");
+  var list = document.createElement("ul");
+  data.legend.types.forEach(function (t) {
+    var swatch = document.createElement("span");
+    swatch.className = "swatch " + (shapeClass[t.shape] || "box");
+    swatch.style.background = t.color;
+    legendEntry(list, "type", t, swatch);
+  });
+  legend.appendChild(list);
+  if (data.legend.categories.length) {
+    heading("Relations");
+    list = document.createElement("ul");
+    data.legend.categories.forEach(function (c) {
+      var line = document.createElement("span");
+      line.className = "line";
+      line.style.borderTop = Math.max(1, c.width) + "px " + c.line + " " + c.color;
+      legendEntry(list, "category", c, line);
+    });
+    legend.appendChild(list);
+  }
+  (data.legend.notes || []).forEach(function (note) {
+    var p = document.createElement("p"); p.textContent = note; legend.appendChild(p);
+  });
+  function setVisible(kind, id, visible) {
+    var target = kind === "type" ? state.hiddenTypes : state.hiddenCategories;
+    if (visible) delete target[id]; else target[id] = true;
+    var button = legendButtons[kind + ":" + id];
+    if (button) button.setAttribute("aria-pressed", visible ? "true" : "false");
+    refresh();
+  }
+  // a category or an entity type, by id or by its legend label
+  function setCategoryVisible(name, visible) {
+    var key = String(name).toLowerCase(), found = false;
+    data.legend.categories.forEach(function (c) {
+      if (c.id === name || c.label.toLowerCase() === key) { setVisible("category", c.id, !!visible); found = true; }
+    });
+    data.legend.types.forEach(function (t) {
+      if (t.id === name || t.label.toLowerCase() === key) { setVisible("type", t.id, !!visible); found = true; }
+    });
+    return found;
+  }
+
+  // ---------------------------------------------------------------- language
+  function setLanguage(lang) {
+    state.lang = lang === "zh" ? "zh" : "en";
+    document.documentElement.lang = state.lang === "zh" ? "zh-Hans" : "en";
+    langButton.textContent = state.lang === "zh" ? "EN" : "中文";
+    refresh();
+  }
+  langButton.addEventListener("click", function () { setLanguage(state.lang === "zh" ? "en" : "zh"); });
+
+  // ---------------------------------------------------------------- presentation mode (key P)
+  function present(on) {
+    var want = on === undefined ? !document.body.classList.contains("present") : !!on;
+    document.body.classList.toggle("present", want);
+    if (want && document.documentElement.requestFullscreen && !document.fullscreenElement) {
+      document.documentElement.requestFullscreen().catch(function () {});
+    } else if (!want && document.fullscreenElement && document.exitFullscreen) {
+      document.exitFullscreen().catch(function () {});
+    }
+    setTimeout(function () { network.setSize("100%", "100%"); fitAll(); network.redraw(); }, 0);
+    return want;
+  }
+  document.getElementById("present").addEventListener("click", function () { present(); });
+  document.addEventListener("keydown", function (event) {
+    var typing = event.target && (event.target.tagName === "INPUT" || event.target.tagName === "TEXTAREA");
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "p" || event.key === "P") { present(); event.preventDefault(); }
+    else if (event.key === "Escape" && document.body.classList.contains("present")) present(false);
+  });
+
+  // ---------------------------------------------------------------- the page API
+  api.find = find;
+  api.highlight = highlight;
+  api.clear = clear;
+  api.fit = fitAll;
+  api.labels = labels;
+  api.setLanguage = setLanguage;
+  api.language = function () { return state.lang; };
+  api.setCategoryVisible = setCategoryVisible;
+  api.present = present;
+  api.search = function (text) { return find(text).map(function (hit) { return hit.id; }); };
+  api.visibleNodes = function () { return data.nodes.filter(function (n) { return nodeShown(n.id); }).map(function (n) { return n.id; }); };
+  api.date = function () { return state.date; };
+  api.refresh = refresh;
+  api._internal = { nodeShown: nodeShown, edgeActive: edgeActive, canvasLabels: canvasLabels };
+})();

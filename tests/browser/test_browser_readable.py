@@ -1,0 +1,161 @@
+"""The pages as a reader meets them, at 1366x768 and 1920x1080, through the page API and real
+clicks and keys: labels big enough and never on top of each other, the legend filters, the
+language toggle, presentation mode and search.
+
+Screenshots of every bundled view at both sizes go to tests/artifacts/screenshots/ (not committed).
+"""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from conftest import BUNDLED, ROOT
+from test_browser_figures import Page, browser  # noqa: F401  (the shared Chromium fixture)
+
+pytestmark = pytest.mark.browser
+SIZES = [(1366, 768), (1920, 1080)]
+VIEWS = ["vie-structure", "ecosystem", "ant-control", "ant-control-2023", "regulators"]
+SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    from ecosystem.graph import load_graph
+
+    return load_graph(BUNDLED, use_cache=False)
+
+
+@pytest.fixture(scope="module")
+def pages(bundled, tmp_path_factory):
+    from ecosystem.render import render_view
+
+    folder = tmp_path_factory.mktemp("pages")
+    return {view: render_view(bundled, view, folder / f"{view}.html") for view in VIEWS}
+
+
+def _open(browser, path, size):  # noqa: F811
+    page = Page(browser, path)
+    page.page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.evaluate("ecosystem.network.setSize('100%', '100%'); ecosystem.fit(); ecosystem.network.redraw()")
+    return page
+
+
+def _overlapping(labels):
+    found = []
+    for index, first in enumerate(labels):
+        for second in labels[index + 1:]:
+            if first["id"] == second["id"]:
+                continue
+            if (first["x"] < second["x"] + second["width"] - 0.5 and second["x"] < first["x"] + first["width"] - 0.5
+                    and first["y"] < second["y"] + second["height"] - 0.5
+                    and second["y"] < first["y"] + first["height"] - 0.5):
+                found.append((first["text"], second["text"]))
+    return found
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("view", VIEWS)
+def test_labels_readable_and_apart(browser, pages, view, size):  # noqa: F811
+    page = _open(browser, pages[view], size)
+    try:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.page.screenshot(path=str(SHOTS / f"{view}-{size[0]}x{size[1]}.png"))
+        labels = page.evaluate("ecosystem.labels()")
+        assert len(labels) >= 5
+        heights = [label["height"] for label in labels]
+        assert statistics.median(heights) >= 12 - 1e-6, (view, size, statistics.median(heights))
+        assert min(heights) >= 9 - 1e-6
+        assert _overlapping(labels) == []
+        fitted = page.evaluate("ecosystem.fitted")
+        if fitted["zoomed"]:  # could not fit readably: centred on the main entity, which is on screen
+            main = page.evaluate("ecosystem.data.main")
+            assert any(label["id"] == main for label in labels)
+        elif size == (1920, 1080):
+            assert {label["id"] for label in labels} >= set(page.evaluate("ecosystem.visibleNodes()"))
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.close()
+
+
+def test_whole_vie_figure_fits_readably_in_presentation_mode(browser, pages):  # noqa: F811
+    page = _open(browser, pages["vie-structure"], (1366, 768))
+    try:
+        page.page.keyboard.press("p")
+        page.page.wait_for_function("document.body.classList.contains('present')")
+        page.page.wait_for_timeout(100)
+        assert page.page.locator("header").is_visible() is False
+        fitted = page.evaluate("ecosystem.fitted")
+        labels = page.evaluate("ecosystem.labels()")
+        assert statistics.median(label["height"] for label in labels) >= 12 - 1e-6
+        assert {label["id"] for label in labels} >= set(page.evaluate("ecosystem.visibleNodes()"))
+        assert fitted["zoomed"] is False
+        page.page.keyboard.press("p")
+        page.page.wait_for_function("!document.body.classList.contains('present')")
+        assert page.page.locator("header").is_visible()
+    finally:
+        page.close()
+
+
+def test_legend_clicks_hide_and_show(browser, pages):  # noqa: F811
+    page = _open(browser, pages["vie-structure"], (1920, 1080))
+    try:
+        everyone = page.evaluate("ecosystem.visibleNodes()")
+        assert "jack_ma" in everyone
+        person = page.page.locator("#legend button[data-id=person]")
+        person.click()
+        assert person.get_attribute("aria-pressed") == "false"
+        without = page.evaluate("ecosystem.visibleNodes()")
+        assert "jack_ma" not in without and "simon_xie" not in without and "alibaba_group_holding" in without
+        assert "Jack Ma" not in {label["text"] for label in page.evaluate("ecosystem.labels()")}
+        person.click()
+        assert page.evaluate("ecosystem.visibleNodes()") == everyone
+        # a relation category: its lines and their labels go, the entities stay
+        texts = lambda: [label["text"] for label in page.evaluate("ecosystem.labels()")]  # noqa: E731
+        assert any("VIE contracts" in text for text in texts())
+        page.page.locator("#legend button[data-id=control]").click()
+        assert not any("VIE contracts" in text for text in texts())
+        assert page.evaluate("ecosystem.visibleNodes()") == everyone
+        assert page.evaluate("ecosystem.setCategoryVisible('Control', true)") is True
+        assert any("VIE contracts" in text for text in texts())
+        assert page.evaluate("ecosystem.setCategoryVisible('ownership', false)") is True
+        assert "100%" not in texts()
+        assert page.page.locator("#legend button[data-id=ownership]").get_attribute("aria-pressed") == "false"
+    finally:
+        page.close()
+
+
+def test_language_toggle_shows_chinese_names(browser, bundled, tmp_path):  # noqa: F811
+    from ecosystem.render import render_view
+
+    page = _open(browser, render_view(bundled, "ant-control", tmp_path / "a.html"), (1920, 1080))
+    try:
+        texts = lambda: {label["text"] for label in page.evaluate("ecosystem.labels()")}  # noqa: E731
+        assert "阿里巴巴集团控股有限公司" not in texts()
+        page.page.click("#lang")
+        assert page.evaluate("ecosystem.language()") == "zh"
+        shown = texts()
+        assert any("蚂蚁集团" in text for text in shown), shown
+        assert any("阿里巴巴" in text for text in shown), shown
+        assert _overlapping(page.evaluate("ecosystem.labels()")) == []
+        page.evaluate("ecosystem.setLanguage('en')")
+        assert "Ant Group" in texts() and not any("蚂蚁集团" in text for text in texts())
+    finally:
+        page.close()
+
+
+def test_search_forgives_typos_and_folds_like_the_command_line(browser, pages):  # noqa: F811
+    page = _open(browser, pages["vie-structure"], (1366, 768))
+    try:
+        for query in ("taobo holding", "Alibaba Grup", "alibaba cloud computng"):
+            hits = page.evaluate("(q) => ecosystem.search(q)", query)
+            assert hits, query
+        assert page.evaluate("ecosystem.search('taobo holding')[0]") == "taobao_holding_limited"
+        assert page.evaluate("ecosystem.search('Alibaba Grup')[0]") == "alibaba_group_holding"
+        assert page.evaluate("ecosystem.search('xyzzy qqq')") == []
+        page.page.fill("#search", "simon xei")
+        page.page.press("#search", "Enter")
+        assert page.evaluate("ecosystem.highlighted") == "simon_xie"
+    finally:
+        page.close()

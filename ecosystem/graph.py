@@ -79,27 +79,117 @@ def effective_start(attributes: dict) -> str | None:
 
 
 def is_current(attributes: dict, when) -> bool:
-    """True when a node or edge holds at ``when`` (start <= when < end)."""
+    """True when one record, taken alone, holds at ``when`` (start, else as_of, <= when < end).
+
+    A relation may also be superseded by a later observation: :func:`relation_spans` and
+    :func:`snapshot` apply that; this per-record test does not.
+    """
     return dates.is_current(effective_start(attributes), attributes.get("end"), when)
 
 
+def relation_spans(graph: nx.MultiDiGraph) -> dict:
+    """When each relation is in force, supersession applied: ``{key: (start, end, superseded_by)}``.
+
+    The one definition of "in force" (docs/CONTROL.md, Time). A relation counts from its ``start``,
+    else from its observation (``as_of``), else always, until its ``end``. For a relation type the
+    vocabulary marks ``standing`` (holdings, control, offices), a later record of the same holder,
+    target and type supersedes an earlier one from the later one's start (or observation); a record may
+    also name the relations it supersedes (``supersedes: [ids]``). Events never supersede each other.
+    ``end`` and ``superseded_by`` are None when they do not apply. Only relations whose span differs
+    from the record's own ``start``/``end`` are listed: look others up with :func:`effective_start`.
+    """
+    return supersession(((u, v, key, data) for u, v, key, data in graph.edges(keys=True, data=True)),
+                        _standing_types(graph))
+
+
+def supersession(relations, standing) -> dict:
+    """:func:`relation_spans` over ``(from, to, key, attributes)`` tuples (the loader's checks use it too)."""
+    changed = {}
+    by_key = {}
+    groups = {}
+    named = []
+    for u, v, key, data in relations:
+        by_key[key] = data
+        if data.get("type") in standing:
+            groups.setdefault((u, v, data["type"]), []).append((key, data))
+        if data.get("supersedes"):
+            named.append((key, data))
+
+    def cut(key, data, at, by):
+        start = effective_start(data)
+        end = data.get("end")
+        previous = changed.get(key)
+        if previous is not None:
+            end = previous[1]
+        if end is None or at is None or dates.first_day(at) < dates.first_day(end):
+            changed[key] = (start, at, by)
+
+    for items in groups.values():
+        if len(items) < 2:
+            continue
+        ordered = sorted(items, key=lambda item: (_start_key(item[1]), item[0]))
+        for position, (key, data) in enumerate(ordered):
+            begins = _start_key(data)
+            later = next((other for other in ordered[position + 1:] if _start_key(other[1]) > begins), None)
+            if later is not None:
+                cut(key, data, effective_start(later[1]), later[0])
+    for key, data in named:
+        for old in data["supersedes"]:
+            if old in by_key and old != key:
+                cut(old, by_key[old], effective_start(data), key)
+    return changed
+
+
+def _start_key(data: dict) -> str:
+    start = effective_start(data)
+    return dates.first_day(start).isoformat() if start is not None else ""
+
+
+def _standing_types(graph) -> frozenset:
+    return standing_types(graph.graph.get("vocabulary"))
+
+
+def standing_types(vocabulary) -> frozenset:
+    """The relation types whose observations supersede each other (vocabulary ``standing: true``)."""
+    if vocabulary is None:
+        from .vocabulary import bundled_vocabulary
+
+        vocabulary = bundled_vocabulary()
+    return frozenset(t for t, d in vocabulary.relation_types.items() if d.standing)
+
+
+def in_force(data: dict, when, spans: dict, key) -> bool:
+    """Whether relation ``key`` (attributes ``data``) is in force at ``when``, given :func:`relation_spans`."""
+    span = spans.get(key)
+    if span is None:
+        return is_current(data, when)
+    start, end, _ = span
+    return dates.is_current(start, end, when)
+
+
 def snapshot(graph: nx.MultiDiGraph, as_of) -> nx.MultiDiGraph:
-    """A new graph of what held at ``as_of``: entities that existed and relations then in force."""
+    """A new graph of what held at ``as_of``: entities that existed and relations then in force.
+
+    Superseded observations are left out (:func:`relation_spans`). A graph holding only part of the
+    data (the index's answer to one question) gives the right answer as long as it holds every
+    relation of the same holder, target and type as the relations it holds.
+    """
     when = dates.normalise(as_of)
+    spans = relation_spans(graph)
     result = nx.MultiDiGraph()
     result.graph.update(graph.graph)
     result.graph["as_of"] = when
-    result.add_nodes_from((node, data) for node, data in graph.nodes(data=True) if _entity_exists(data, when))
+    result.add_nodes_from((node, data) for node, data in graph.nodes(data=True) if entity_exists(data, when))
     result.add_edges_from(
         (u, v, key, data)
         for u, v, key, data in graph.edges(keys=True, data=True)
-        if u in result and v in result and is_current(data, when)
+        if u in result and v in result and in_force(data, when, spans, key)
     )
     return result
 
 
-def _entity_exists(attributes: dict, when) -> bool:
-    # an entity exists from its start to its end; an undated one always
+def entity_exists(attributes: dict, when) -> bool:
+    """An entity exists from its start to its end; an undated one always."""
     return dates.is_current(attributes.get("start"), attributes.get("end"), when)
 
 

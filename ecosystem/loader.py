@@ -707,6 +707,12 @@ class _Reader:
                 key = sort_keys[value] = first_day(value).isoformat() + "/" + str(len(value))
             return key
 
+        from .graph import standing_types, supersession
+
+        counted_ids = {rid for ids in by_target.values() if len(ids) > 1 for rid in ids}
+        cut = supersession(((r["from"], r["to"], rid, r) for rid, r in relations.items()
+                            if rid in counted_ids or r.get("supersedes")),
+                           standing_types(vocabulary))  # a superseded stake ends where it is replaced
         for target, relation_ids in by_target.items():
             if len(relation_ids) < 2:
                 continue
@@ -717,6 +723,8 @@ class _Reader:
             for rid in relation_ids:
                 relation = relations[rid]
                 start, end, as_of = relation.get("start"), relation.get("end"), relation.get("as_of")
+                if rid in cut:
+                    end = cut[rid][1]
                 moments.update(d for d in (start, end, as_of) if d)
                 start = start or as_of
                 low = _share_low(relation["equity"])

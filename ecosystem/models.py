@@ -118,11 +118,7 @@ class Share(Record):
         return self.value is not None and not self.approximate
 
     def __str__(self) -> str:
-        if self.value is not None:
-            return f"{'~' if self.approximate else ''}{_number(self.value)}%"
-        low = _number(self.min) if self.min is not None else "?"
-        high = _number(self.max) if self.max is not None else "?"
-        return f"{low}-{high}%"
+        return share_text(self.model_dump(exclude_defaults=True))
 
 
 class Amount(Record):
@@ -207,6 +203,7 @@ class Relation(Record):
     start: PartialDate | None = None
     end: PartialDate | None = None
     as_of: PartialDate | None = None
+    supersedes: list[EntityId] = Field(default_factory=list)
     instruments: list[str] = Field(default_factory=list)
     role: str | None = None
     law: EntityId | None = None
@@ -217,6 +214,21 @@ class Relation(Record):
     @property
     def default_id(self) -> str:
         return f"{self.from_}__{self.type}__{self.to}"
+
+
+def share_text(value) -> str:
+    """A share as people read it (``33%``, ``~25%``, ``20-30%``), from a :class:`Share` or its dict; ``unknown``
+    when absent. The one text of a share: the loader's messages, queries, control answers and exports use it."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, Share):
+        return str(value)
+    number = value.get("value")
+    if number is not None:
+        return f"{'~' if value.get('approximate') else ''}{_number(number)}%"
+    low = _number(value["min"]) if value.get("min") is not None else "?"
+    high = _number(value["max"]) if value.get("max") is not None else "?"
+    return f"{low}-{high}%"
 
 
 def _number(value: float) -> str:

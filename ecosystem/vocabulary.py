@@ -14,6 +14,7 @@ ControlKind = Literal[
     "none", "equity", "votes", "board", "general_partner", "contract", "contract_part",
     "statute", "stated", "nominee",
 ]
+BundleRole = Literal["power", "option", "channel", "evidence"]
 CATEGORY_NAMES = ("ownership", "control", "corporate", "financial", "regulatory", "political", "market")
 
 
@@ -60,6 +61,10 @@ class RelationType(_Strict):
     from_: tuple[str, ...] | Literal["*"] = Field(alias="from")
     to: tuple[str, ...] | Literal["*"]
     control: ControlKind = "none"
+    bundle: BundleRole | None = None
+    concert: bool = False
+    economic: bool = False
+    standing: bool = False
     shares: bool = False
     bods: tuple[str, ...] = ()
     ftm: FtmMapping | None = None
@@ -114,3 +119,19 @@ class Vocabulary(_Strict):
                             f"relation type {relation.id!r} names unknown entity type {entity_type!r}"
                         )
         return messages
+
+
+def bundled_vocabulary() -> Vocabulary:
+    """The vocabulary shipped with the package (for graphs built by hand, without one)."""
+    global _BUNDLED
+    if _BUNDLED is None:
+        import yaml
+
+        from .loader import bundled_data_dir
+
+        with open(bundled_data_dir() / "vocabulary.yaml", encoding="utf-8") as handle:
+            _BUNDLED = Vocabulary.from_mapping(yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    return _BUNDLED
+
+
+_BUNDLED: Vocabulary | None = None

@@ -146,3 +146,47 @@ def test_uncertainty_brackets_every_exact_reading(graph_spec, data):
                 assert reading == CONTROLS
             elif status != MAY_CONTROL:
                 assert reading != CONTROLS
+
+
+def _shares_in(document):
+    """Every percentage a control answer reports (pooled votes, counted shares, interests)."""
+    found = []
+
+    def visit(value, key=None):
+        if isinstance(value, dict):
+            if key in ("votes", "counted", "interest", "equity") and {"low", "high"} <= set(value):
+                found.extend([value["low"], value["high"]])
+            for k, v in value.items():
+                visit(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                visit(v, key)
+
+    visit(document)
+    return found
+
+
+@SETTINGS
+@given(ownership(exact=False))
+def test_every_reported_share_stays_within_0_and_100(graph_spec):
+    analysis = analyse(build(*graph_spec))
+    for node in analysis.nodes:
+        documents = [analysis.controllers(node), analysis.controlled_by(node), analysis.economic_interest(node)]
+        for value in _shares_in(documents):
+            assert -1e-9 <= value <= 100 + 1e-6
+
+
+@SETTINGS
+@given(ownership(exact=False))
+def test_controllers_and_controlled_agree(graph_spec):
+    analysis = analyse(build(*graph_spec))
+    below = {node: {item["id"]: item["status"] for item in analysis.controlled_by(node)} for node in analysis.nodes}
+    for node in analysis.nodes:
+        for item in analysis.ultimate_controllers(node):
+            if item["id"] != node:
+                assert below[item["id"]].get(node) == item["status"]
+        for item in analysis.direct_controllers(node):  # a direct step may be weaker than control through others
+            assert below[item["id"]].get(node) in ({CONTROLS} if item["status"] == CONTROLS else {CONTROLS, MAY_CONTROL})
+    for controller, targets in below.items():  # and back: what X controls names X among its controllers
+        for target, status in targets.items():
+            assert analysis.status(controller, target) == status

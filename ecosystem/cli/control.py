@@ -20,20 +20,22 @@ BOARD_OPTION = typer.Option(True, "--board/--no-board",
                             help="Count appointing or nominating a board majority as control.")
 MARGIN_OPTION = typer.Option(0.0, "--approximate-margin", metavar="PCT",
                              help="Treat an approximate share ~v as the range v±PCT (default: at its value).")
+STALE_OPTION = typer.Option(3.0, "--stale-after", metavar="YEARS",
+                            help="Flag a step whose latest observation is older than this at the date asked.")
 
 
-def _rules(control_threshold, significant_threshold, board, margin):
+def _rules(control_threshold, significant_threshold, board, margin, stale_after=3.0):
     from ..control import ControlRules
 
     return ControlRules(control_threshold=control_threshold, significant_threshold=significant_threshold,
-                        count_board=board, approximate_margin=margin)
+                        count_board=board, approximate_margin=margin, stale_after=stale_after)
 
 
 def _analysis(as_of, rules):
     from ..control import analyse
 
-    graph = state.graph(as_of)
-    return analyse(graph, graph.graph.get("as_of"), rules)
+    graph = state.full_graph()  # the analysis takes its own snapshot; entities outside their dates stay known
+    return analyse(graph, as_of, rules)
 
 
 @app.command()
@@ -45,9 +47,10 @@ def controllers(
     significant_threshold: float = SIGNIFICANT_OPTION,
     board: bool = BOARD_OPTION,
     margin: float = MARGIN_OPTION,
+    stale_after: float = STALE_OPTION,
 ):
     """Who controls ID: ultimate and direct controllers, significant holders, legal owners — with proofs."""
-    analysis = _analysis(as_of, _rules(control_threshold, significant_threshold, board, margin))
+    analysis = _analysis(as_of, _rules(control_threshold, significant_threshold, board, margin, stale_after))
     result = analysis.controllers(entity_id)
     if as_json:
         print_json(result)
@@ -60,13 +63,14 @@ def controllers(
         for item in result["ultimate"]:
             _print_controller(out, item)
     else:
-        out.print("[bold]Ultimate controllers[/]: none — no controlling party")
+        out.print(f"[bold]Ultimate controllers[/]: none — {result['verdict']}")
     if result["direct"]:
         out.print("[bold]Direct controllers[/]")
         for item in result["direct"]:
             out.print(f"  {_who(item)}: {item['status']} by {item['rule']}")
     _print_significant(out, result["significant"])
     _print_legal(out, result["legal_owners"])
+    _print_basis(out, result["basis"], result["rules"])
     _print_notes(out, result["notes"], result["rules"])
 
 
@@ -79,12 +83,13 @@ def controlled(
     significant_threshold: float = SIGNIFICANT_OPTION,
     board: bool = BOARD_OPTION,
     margin: float = MARGIN_OPTION,
+    stale_after: float = STALE_OPTION,
 ):
     """Everything ID controls, directly or through others, with how (votes, contract, board ...) and the chain."""
-    analysis = _analysis(as_of, _rules(control_threshold, significant_threshold, board, margin))
+    analysis = _analysis(as_of, _rules(control_threshold, significant_threshold, board, margin, stale_after))
     items = analysis.controlled_by(entity_id)
-    result = {"entity": analysis.summary(entity_id), "as_of": analysis.when, "controlled": items,
-              "rules": analysis.rules.to_dict()}
+    result = {"entity": analysis.summary(entity_id), "as_of": analysis.when, "verdict": analysis.verdict(entity_id),
+              "controlled": items, "rules": analysis.rules.to_dict()}
     if as_json:
         print_json(result)
         return
@@ -93,7 +98,7 @@ def controlled(
               f"controls {sum(i['status'] == 'controls' for i in items)} and may control "
               f"{sum(i['status'] == 'may control' for i in items)} entities")
     for item in items:
-        out.print(f"  {_who(item)}: {item['status']} via {' → '.join(item['via'])}")
+        out.print(f"  {_who(item)}: {item['status']}{_stale(item)} via {' → '.join(item['via'])}")
         _print_chain(out, item["chain"], indent=4)
     _print_notes(out, [], result["rules"])
 
@@ -103,9 +108,10 @@ def owners(
     entity_id: str = typer.Argument(..., metavar="ID"),
     as_json: bool = JSON_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
+    stale_after: float = STALE_OPTION,
 ):
     """Legal owners of ID and the economic interest of every holder through every path (cycle-safe)."""
-    analysis = _analysis(as_of, None)
+    analysis = _analysis(as_of, _rules(50.0, 25.0, True, 0.0, stale_after))
     result = analysis.economic_interest(entity_id)
     result["legal_owners"] = analysis.legal_owners(entity_id)
     if as_json:
@@ -131,6 +137,8 @@ def owners(
     for edge in result["contractual_channels"]:
         out.print(f"  contractual channel: {_e(edge['from'])} receives exclusive service fees "
                   f"(not an equity interest)  [dim]{_e(_cites(edge))}[/]")
+    for item in result["behind"]:
+        out.print(f"  behind {_e(item['holder'])}: {_who(item)} controls it, {_e(item['share'])}")
     if result["approximate"]:
         out.print("[dim]note: some shares upstream are approximate or ranges[/]")
 
@@ -145,16 +153,17 @@ def explain(
     significant_threshold: float = SIGNIFICANT_OPTION,
     board: bool = BOARD_OPTION,
     margin: float = MARGIN_OPTION,
+    stale_after: float = STALE_OPTION,
 ):
     """Whether A controls B, and why or why not."""
-    analysis = _analysis(as_of, _rules(control_threshold, significant_threshold, board, margin))
+    analysis = _analysis(as_of, _rules(control_threshold, significant_threshold, board, margin, stale_after))
     result = analysis.explain(controller_id, entity_id)
     if as_json:
         print_json(result)
         return
     out = console()
     out.print(f"{_who(result['controller'])} [bold]{result['status']}[/] {_who(result['entity'])} "
-              f"as of {result['as_of'] or 'any date'}")
+              f"as of {result['as_of'] or 'any date'} (verdict on {result['entity']['id']}: {result['verdict']})")
     _print_chain(out, result["chain"], indent=2)
     for reason in result["reasons"]:
         out.print(f"  - {_e(reason)}")
@@ -170,11 +179,12 @@ def control_diff(
     significant_threshold: float = SIGNIFICANT_OPTION,
     board: bool = BOARD_OPTION,
     margin: float = MARGIN_OPTION,
+    stale_after: float = STALE_OPTION,
 ):
     """Who gained or lost ultimate control of what between two dates."""
     from ..control import control_diff as diff
 
-    rules = _rules(control_threshold, significant_threshold, board, margin)
+    rules = _rules(control_threshold, significant_threshold, board, margin, stale_after)
     result = diff(state.full_graph(), date_from, date_to, rules)
     if as_json:
         print_json(result)
@@ -182,8 +192,8 @@ def control_diff(
     out = console()
     out.print(f"Ultimate control, {result['from']} → {result['to']}: {len(result['changes'])} change(s)")
     for change in result["changes"]:
-        before = ", ".join(f"{i['id']} ({i['status']})" for i in change["before"]) or "no controlling party"
-        after = ", ".join(f"{i['id']} ({i['status']})" for i in change["after"]) or "no controlling party"
+        before = ", ".join(f"{i['id']} ({i['status']})" for i in change["before"]) or change["verdict_before"] or "absent"
+        after = ", ".join(f"{i['id']} ({i['status']})" for i in change["after"]) or change["verdict_after"] or "absent"
         out.print(f"  {_who(change)}: {_e(before)} → {_e(after)}")
     _print_notes(out, [], result["rules"])
 
@@ -241,12 +251,18 @@ def _relation_line(edge) -> str:
     return " · ".join(parts)
 
 
+def _stale(item) -> str:
+    from ..control.verdicts import stale_text
+
+    return stale_text(item)
+
+
 def _print_chain(out, chain, indent=4):
     pad = " " * indent
     for number, step in enumerate(chain, 1):
         approximate = " (approximate shares)" if step.get("approximate") else ""
         out.print(f"{pad}{number}. {_e(step['from_name'])} → {_e(step['to_name'])}: [bold]{step['rule']}[/] "
-                  f"({step['status']}) — {_e(step['test'])}{approximate}")
+                  f"({step['status']}{_stale(step)}) — {_e(step['test'])}{approximate}")
         for edge in step.get("relations", []):
             out.print(f"{pad}     {_e(_relation_line(edge))}  [dim]\\[{_e(_cites(edge))}][/]")
 
@@ -258,7 +274,7 @@ def _print_controller(out, item):
     elif item.get("cycle"):
         extra = f" as part of the control cycle {', '.join(item['group'])}"
     approximate = " [approximate shares]" if item.get("approximate") else ""
-    out.print(f"  {_who(item)}: [bold]{item['status']}[/]{extra} by {item['rule']}{approximate}")
+    out.print(f"  {_who(item)}: [bold]{item['status']}[/]{_stale(item)}{extra} by {item['rule']}{approximate}")
     _print_chain(out, item["chain"])
 
 
@@ -280,6 +296,17 @@ def _print_legal(out, owners_list):
     for item in owners_list:
         nominee = f", nominee for {', '.join(item['nominee_for'])}" if item.get("nominee_for") else ""
         out.print(f"  {_who(item)}: {item['share']}{nominee}  [dim]\\[{_e(_cites(item['relation']))}][/]")
+
+
+def _print_basis(out, basis, rules):
+    if not basis:
+        return
+    stale = [b for b in basis if b["stale"]]
+    out.print(f"[bold]Observations[/] this answer rests on: {len(basis)}, "
+              f"{len(stale)} older than {rules['stale_after']:g} years")
+    for item in basis:
+        flag = " [bold]stale[/]" if item["stale"] else ""
+        out.print(f"  {item['relation']}: observed {item['as_of']}, {item['age_years']:g} years before{flag}")
 
 
 def _print_notes(out, notes, rules):

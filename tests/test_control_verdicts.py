@@ -1,0 +1,128 @@
+"""Verdicts and time: one small world per verdict, checked through the CLI's --json and the library.
+
+The fixtures are described in their own comments (tests/fixtures/control/verdicts, supersedes).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ecosystem.control import (CONTESTED, CONTROLLED, CONTROLS, DISSOLVED, NO_CONTROLLING_PARTY, NOT_YET_FOUNDED,
+                               UNKNOWN, ControlRules, analyse)
+from ecosystem.graph import build_graph, relation_spans, snapshot
+from ecosystem.loader import load
+
+CASES = Path(__file__).resolve().parent / "fixtures" / "control"
+
+
+@pytest.fixture(scope="module")
+def world():
+    return build_graph(load(CASES / "verdicts", use_cache=False))
+
+
+def cli(invoke, case, *args):
+    result = invoke("--data", CASES / case, *args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def cli_json(invoke, case, *args):
+    return json.loads(cli(invoke, case, *args, "--json").output)
+
+
+@pytest.mark.parametrize("entity, as_of, verdict", [
+    ("orphan", "2020", UNKNOWN),
+    ("spread", "2020", NO_CONTROLLING_PARTY),
+    ("newco", "2005", NOT_YET_FOUNDED),
+    ("newco", "2012", CONTROLLED),
+    ("oldco", "2006", DISSOLVED),
+    ("oldco", "2000", CONTROLLED),
+    ("disputed", "2020", CONTESTED),
+    ("watched", "2009", UNKNOWN),  # before its first observation the 2010 figure does not count
+    ("watched", "2012", CONTROLLED),
+    ("watched", "2016", NO_CONTROLLING_PARTY),  # the 2015 observation (20%) supersedes the 2010 one (60%)
+    ("x", "2020", CONTROLLED),  # a control cycle is one controlling party, not a contest
+])
+def test_verdict_in_library_and_cli(world, invoke, entity, as_of, verdict):
+    assert analyse(world, as_of).controllers(entity)["verdict"] == verdict
+    document = cli_json(invoke, "verdicts", "controllers", entity, "--as-of", as_of)
+    assert document["verdict"] == verdict
+    assert cli_json(invoke, "verdicts", "controlled", entity, "--as-of", as_of)["verdict"] == verdict
+
+
+def test_unknown_is_never_no_controlling_party(invoke):
+    text = cli(invoke, "verdicts", "controllers", "orphan", "--as-of", "2020").output
+    assert "unknown" in text and "no controlling party" not in text.replace("not 'no controlling party'", "")
+
+
+def test_spread_lists_its_significant_holders(world):
+    document = analyse(world, "2020").controllers("spread")
+    assert [item["id"] for item in document["significant"]] == ["h1", "h2", "h3"]
+    assert document["ultimate"] == []
+
+
+def test_contested_shows_both_chains_and_a_note(world, invoke):
+    document = cli_json(invoke, "verdicts", "controllers", "disputed", "--as-of", "2020")
+    chains = {item["id"]: [step["rule"] for step in item["chain"]] for item in document["ultimate"]}
+    assert chains == {"a": ["votes"], "b": ["stated"]}
+    assert any("more than one party" in note for note in document["notes"])
+    explained = cli_json(invoke, "verdicts", "explain", "a", "disputed", "--as-of", "2020")
+    assert explained["status"] == CONTROLS and explained["verdict"] == CONTESTED
+
+
+def test_superseded_observation_leaves_the_snapshot(world):
+    spans = relation_spans(world)
+    assert spans["p_owns_watched_2010"] == ("2010", "2015", "p_owns_watched_2015")
+    assert "p_owns_watched_2015" not in spans  # nothing later replaces it
+    assert set(snapshot(world, "2016").pred["watched"]["p"]) == {"p_owns_watched_2015"}
+    assert set(snapshot(world, "2012").pred["watched"]["p"]) == {"p_owns_watched_2010"}
+
+
+def test_named_supersession_passes_a_stake_to_another_holder(invoke):
+    before = cli_json(invoke, "supersedes", "controllers", "target", "--as-of", "2013")
+    after = cli_json(invoke, "supersedes", "controllers", "target", "--as-of", "2019")
+    assert [item["id"] for item in before["ultimate"]] == ["founder"]
+    assert [item["id"] for item in after["ultimate"]] == ["fund"]
+    assert [owner["id"] for owner in after["legal_owners"]] == ["fund"]
+    # the loader's equity check reads the same rule: 80% + 80% never count together
+    assert cli(invoke, "supersedes", "validate").exit_code == 0
+
+
+def test_basis_names_observations_and_their_age(world, invoke):
+    document = cli_json(invoke, "verdicts", "controllers", "watched", "--as-of", "2012-01-01")
+    assert document["basis"] == [{"relation": "p_owns_watched_2010", "as_of": "2010", "age_years": 2.0, "stale": False}]
+    spread = analyse(world, "2020").controllers("spread")
+    assert spread["basis"] == []  # dated facts (start), not observations
+
+
+def test_stale_observation_is_flagged(world, invoke):
+    document = cli_json(invoke, "verdicts", "controllers", "quiet", "--as-of", "2020")
+    [item] = document["ultimate"]
+    assert item["status"] == CONTROLS and item["stale"] and item["last_observed"] == "2000"
+    assert document["basis"] == [{"relation": "q_owns_quiet_2000", "as_of": "2000", "age_years": 20.0, "stale": True}]
+    text = cli(invoke, "verdicts", "controllers", "quiet", "--as-of", "2020").output
+    assert "controls (last observed 2000)" in text
+    fresh = cli_json(invoke, "verdicts", "controllers", "quiet", "--as-of", "2020", "--stale-after", "25")
+    assert not fresh["ultimate"][0].get("stale") and not fresh["basis"][0]["stale"]
+    assert not analyse(world, "2002").controllers("quiet")["ultimate"][0].get("stale")
+    assert analyse(world, "2020", ControlRules(stale_after=30)).controllers("quiet")["basis"][0]["stale"] is False
+
+
+def test_cross_holdings_pool_within_100_percent(world):
+    analysis = analyse(world, "2020")
+    for node in ("x", "y"):
+        for item in analysis.controllers(node)["ultimate"] + analysis.controllers(node)["direct"]:
+            for step in item["chain"]:
+                assert 0 <= step["votes"]["low"] <= step["votes"]["high"] <= 100
+    explained = analysis.explain("x", "y")
+    assert all(step["votes"]["high"] <= 100 for step in explained["chain"] if "votes" in step)
+
+
+def test_control_diff_carries_verdicts(invoke):
+    document = cli_json(invoke, "verdicts", "control-diff", "--from", "2012", "--to", "2016")
+    [change] = [c for c in document["changes"] if c["id"] == "watched"]
+    assert change["verdict_before"] == CONTROLLED and change["verdict_after"] == NO_CONTROLLING_PARTY
+    assert change["lost"] == ["p"]

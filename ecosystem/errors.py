@@ -40,8 +40,9 @@ class EcosystemError(Exception):
 class DataError(EcosystemError):
     """The data could not be loaded; ``problems`` lists every problem found."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], skipped=()):
         self.problems = sorted(problems, key=_problem_order)
+        self.skipped = tuple(skipped)  # paths that look like data but were not read (files.Skipped)
         count = len(self.problems)
         first = f": {self.problems[0]}" if self.problems else ""
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data{first}")

@@ -124,7 +124,7 @@ class Share(Record):
 class Amount(Record):
     """A sum of money (or a count) as the source gives it: ``{value: 18.228, unit: billion, currency: CNY}``."""
 
-    value: float
+    value: float = Field(allow_inf_nan=False)
     unit: Literal["thousand", "million", "billion", "trillion"] | None = None
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
     approximate: bool = False
@@ -142,7 +142,7 @@ class Fact(Record):
     """A number observed about an entity: users, balances, revenue, members."""
 
     name: str = Field(min_length=1)
-    value: float
+    value: float = Field(allow_inf_nan=False)
     unit: str = Field(min_length=1)
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
     date: PartialDate | None = None

@@ -60,12 +60,12 @@ def test_a_repeat_load_reads_the_cache_and_gives_the_same_dataset(data):
     first = loader.load(data)
     assert len(_cache_files()) == 1
     reader_runs = []
-    original = loader._Reader.run
-    loader._Reader.run = lambda self, *a: reader_runs.append(1) or original(self, *a)
+    original = loader._read_files
+    loader._read_files = lambda *a: reader_runs.append(1) or original(*a)
     try:
         second = loader.load(data)
     finally:
-        loader._Reader.run = original
+        loader._read_files = original
     assert reader_runs == []
     assert _plain(first) == _plain(second)
 
@@ -87,7 +87,9 @@ def test_the_cache_is_invalidated_by_any_change(data, change, monkeypatch):
         before = _cache_files()
         (data / "more.yaml").unlink()
     else:
-        monkeypatch.setattr(loader, "__version__", "99.0")
+        from ecosystem import _cache
+
+        monkeypatch.setattr(_cache, "__version__", "99.0")
     dataset = loader.load(data)
     if change != "removed file":  # a miss: the data was read again and cached under a new key
         assert set(_cache_files()) - set(before)
@@ -151,7 +153,7 @@ def test_an_entry_is_replaced_when_its_data_changes_and_others_are_kept(data, tm
     loader.load(data)
     after = set(_cache_files())
     assert len(after) == 2 and len(after & first) == 1  # the edited folder's old entry is gone, the other kept
-    assert _plain(loader.load(other)) == _plain(loader._read(other, *_inputs(other)))
+    assert _plain(loader.load(other)) == _plain(loader.read_dataset(other))
 
 
 def test_an_entry_nobody_read_for_a_long_time_is_removed(data, tmp_path, valid_dir):
@@ -165,13 +167,6 @@ def test_an_entry_nobody_read_for_a_long_time_is_removed(data, tmp_path, valid_d
     loader.load(data)  # a read marks its entry as used
     (used,) = _cache_files()
     assert time.time() - used.stat().st_mtime < 60
-
-
-def _inputs(path):
-    files = loader._record_files(path)
-    vocabulary = loader._vocabulary_file(path)
-    contents = {file: file.read_bytes() for file in [vocabulary] + files}
-    return contents, vocabulary, None, files
 
 
 def test_loading_and_building_leave_the_collector_as_they_found_it(valid_dir):

@@ -77,7 +77,8 @@ class State:
         if self._dataset is None:
             from ..loader import load
 
-            self._dataset = load(self.data, use_cache=self.use_cache)
+            with _load_progress() as progress:
+                self._dataset = load(self.data, use_cache=self.use_cache, progress=progress)
         return self._dataset
 
     def graph(self, as_of: Optional[str] = None):
@@ -100,6 +101,38 @@ class State:
 
 
 state = State()
+
+
+class _load_progress:
+    """A progress bar on stderr for a load that takes over a second, on a terminal only and never
+    for --json (its output is for a program). Yields the loader's ``progress`` callback or None."""
+
+    DELAY = 1.0
+
+    def __enter__(self):
+        import time
+
+        if not sys.stderr.isatty() or "--json" in sys.argv[1:]:
+            return None
+        self._clock, self._start, self._bar, self._task = time.monotonic, time.monotonic(), None, None
+        return self.update
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if self._bar is None:
+            if self._clock() - self._start < self.DELAY:
+                return
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                                 TimeElapsedColumn(), console=console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(stage, total=total or None)
+        self._bar.update(self._task, description=stage, completed=done)
+
+    def __exit__(self, *exc):
+        if getattr(self, "_bar", None) is not None:
+            self._bar.stop()
+        return False
 
 
 def _version(value: bool):

@@ -12,22 +12,39 @@ from ..errors import DataError
 
 @app.command()
 def validate(as_json: bool = JSON_OPTION):
-    """Check every data file and report every problem (file, line, id, fix). Exit 1 if any."""
+    """Check every data file and report every problem (file, line, id, fix). Exit 1 if any.
+
+    Paths that look like data but are not read (a FIFO, a folder named x.yaml, a link loop) are
+    named with why (`skipped` in --json)."""
     try:
         dataset = state.dataset()
     except DataError as error:
         if as_json:
-            print_json({"ok": False, "problems": [p.to_dict() for p in error.problems]})
+            print_json({"ok": False, "problems": [p.to_dict() for p in error.problems],
+                        "skipped": [s.to_dict() for s in error.skipped]})
             raise typer.Exit(1)
+        _print_skipped(error.skipped, stderr=True)
         raise
+    skipped = getattr(dataset, "skipped", ())
     if as_json:
         print_json({"ok": True, "problems": [], "entities": len(dataset.entities),
-                    "relations": len(dataset.relations), "sources": len(dataset.sources)})
+                    "relations": len(dataset.relations), "sources": len(dataset.sources),
+                    "skipped": [s.to_dict() for s in skipped]})
         return
+    _print_skipped(skipped)
     console().print(
         f"[green]ok[/]: {len(dataset.entities)} entities, {len(dataset.relations)} relations, "
         f"{len(dataset.sources)} sources in {dataset.path}"
     )
+
+
+def _print_skipped(skipped, stderr: bool = False) -> None:
+    from rich.markup import escape
+
+    out = console(stderr=stderr)
+    for item in skipped:
+        if not item.problem:  # unreadable paths are among the problems
+            out.print(escape(f"skipped: {item.path}: {item.reason}"), soft_wrap=True)
 
 
 @app.command()

@@ -54,8 +54,8 @@ class _CrossCheck:
             entity_type = entity["type"]
             if entity_type not in entity_types:
                 self.report.add(file, path + ("type",), entity_id, f"unknown entity type {entity_type!r}",
-                             did_you_mean(entity_type, entity_types)
-                             or "add it to vocabulary.yaml under entity_types")
+                                did_you_mean(entity_type, entity_types)
+                                or "add it to vocabulary.yaml under entity_types")
             start = entity.get("start")
             if start is not None:
                 self._check_dates(file, path, entity_id, start, entity.get("end"))
@@ -77,8 +77,8 @@ class _CrossCheck:
                     self._unknown_ref(file, path + ("jurisdiction",), entity_id, jurisdiction, entities, "jurisdiction")
                 elif target["type"] != "jurisdiction":
                     self.report.add(file, path + ("jurisdiction",), entity_id,
-                                 f"jurisdiction {jurisdiction!r} is a {target['type']}, not a jurisdiction",
-                                 "name an entity of type jurisdiction")
+                                    f"jurisdiction {jurisdiction!r} is a {target['type']}, not a jurisdiction",
+                                    "name an entity of type jurisdiction")
             for index, other in enumerate(distinct_from or ()):
                 if other not in entities:
                     self._unknown_ref(file, path + ("distinct_from", index), entity_id, other, entities, "distinct_from")
@@ -105,9 +105,9 @@ class _CrossCheck:
             if relation_id in relations:
                 first_file, first_path = relation_paths[relation_id]
                 self.report.add(file, path, relation_id,
-                             f"duplicate relation id {relation_id!r} (first at {relative(first_file, self.folder)})",
-                             "give each relation between the same two entities an `id:` of its own, "
-                             "or a distinct `start:` date")
+                                f"duplicate relation id {relation_id!r} (first at {relative(first_file, self.folder)})",
+                                "give each relation between the same two entities an `id:` of its own, "
+                                "or a distinct `start:` date")
                 continue
             relations[relation_id] = relation
             relation_paths[relation_id] = (file, path)
@@ -133,14 +133,14 @@ class _CrossCheck:
         key = record_id if kind == "entity" else f"{kind}:{record_id}"
         first_file, _ = locations[key]
         self.report.add(file, path + ("id",), record_id,
-                     f"duplicate {kind} id {record_id!r} (first defined in {relative(first_file, self.folder)})",
-                     f"rename one of them or merge the two {PLURAL[kind]}")
+                        f"duplicate {kind} id {record_id!r} (first defined in {relative(first_file, self.folder)})",
+                        f"rename one of them or merge the two {PLURAL[kind]}")
 
     def _unknown_ref(self, file, path, record_id, target, entities, role):
         if target in self.report.invalid_ids:
             return  # already reported where that record is defined
         self.report.add(file, path, record_id, f"{role} names unknown entity {target!r}",
-                     did_you_mean(target, entities) or "define the entity in entities.yaml first")
+                        did_you_mean(target, entities) or "define the entity in entities.yaml first")
 
     def _first_day(self, value: str):
         """dates.first_day of a normalised partial date, computed once per distinct value."""
@@ -152,7 +152,7 @@ class _CrossCheck:
     def _check_dates(self, file, path, record_id, start, end):
         if start and end and self._first_day(end) < self._first_day(start):
             self.report.add(file, path + ("end",), record_id, f"end {end} is before start {start}",
-                         "swap them or correct the date")
+                            "swap them or correct the date")
 
     def _check_citations(self, file, path, record_id, citations, sources, where):
         for citation in citations:
@@ -164,8 +164,8 @@ class _CrossCheck:
             source = citation["source"]
             if source not in sources and source not in self.report.invalid_ids:
                 self.report.add(file, path + where + (index,), record_id,
-                             f"cites unknown source {source!r}",
-                             did_you_mean(source, sources) or "add it to sources.yaml")
+                                f"cites unknown source {source!r}",
+                                did_you_mean(source, sources) or "add it to sources.yaml")
 
     def _check_names(self, entities: dict[str, dict], locations):
         seen: dict[str, str] = {}
@@ -180,8 +180,8 @@ class _CrossCheck:
                     continue
                 file, path = locations[entity_id]
                 self.report.add(file, path + ("name",), entity_id,
-                             f"name or alias {name!r} is also used by {other_id!r}",
-                             f"merge the two, or list {other_id!r} under distinct_from if they really differ")
+                                f"name or alias {name!r} is also used by {other_id!r}",
+                                f"merge the two, or list {other_id!r} under distinct_from if they really differ")
 
     def _relation_checker(self, vocabulary, entities, sources):
         """A function checking one relation against the vocabulary, the entities and the sources."""
@@ -197,8 +197,8 @@ class _CrossCheck:
             relation_type = relation_types.get(kind)
             if relation_type is None:
                 self.report.add(file, path + ("type",), relation_id, f"unknown relation type {kind!r}",
-                             did_you_mean(kind, relation_types)
-                             or "add it to vocabulary.yaml under relation_types")
+                                did_you_mean(kind, relation_types)
+                                or "add it to vocabulary.yaml under relation_types")
                 allowed = (None, None)
             else:
                 allowed = ends[kind]
@@ -212,18 +212,18 @@ class _CrossCheck:
                     continue
                 listed = relation_type.from_ if role == "from" else relation_type.to
                 self.report.add(file, path + (role,), relation_id,
-                             f"a {kind!r} relation cannot have a {entity['type']} ({entity_id!r}) as its `{role}`",
-                             f"allowed: {', '.join(listed)}; check the direction (from = holder or actor) "
-                             "or choose another relation type")
+                                f"a {kind!r} relation cannot have a {entity['type']} ({entity_id!r}) as its `{role}`",
+                                f"allowed: {', '.join(listed)}; check the direction (from = holder or actor) "
+                                "or choose another relation type")
             if source == target:
                 self.report.add(file, path + ("to",), relation_id, "a relation from an entity to itself",
-                             "check `from` and `to`")
+                                "check `from` and `to`")
             if relation_type is not None and not relation_type.shares:
                 equity = relation.get("equity")
                 if equity or relation.get("votes"):
                     self.report.add(file, path + ("equity" if equity else "votes",), relation_id,
-                                 f"a {kind!r} relation does not carry shares",
-                                 "use `owns` for a shareholding, or move the figure into `note`")
+                                    f"a {kind!r} relation does not carry shares",
+                                    "use `owns` for a shareholding, or move the figure into `note`")
             law_id = relation.get("law")
             if law_id:
                 law = entities.get(law_id)
@@ -231,7 +231,7 @@ class _CrossCheck:
                     self._unknown_ref(file, path + ("law",), relation_id, law_id, entities, "law")
                 elif law["type"] != "law":
                     self.report.add(file, path + ("law",), relation_id, f"law {law_id!r} is a {law['type']}, not a law",
-                                 "name an entity of type law")
+                                    "name an entity of type law")
             start = relation.get("start")
             if start is not None:
                 self._check_dates(file, path, relation_id, start, relation.get("end"))
@@ -305,8 +305,8 @@ class _CrossCheck:
                 held = ", ".join(f"{relations[r]['from']} {share_text(relations[r]['equity'])}" for r in current_ids)
                 when = f"at {moment}" if moment != "0001" else "among undated stakes"
                 self.report.add(file, path + ("equity",), rid,
-                             f"equity held in {target!r} sums to {total:g}% {when} ({held})",
-                             "give the stakes start/end dates so they do not overlap, or correct a share")
+                                f"equity held in {target!r} sums to {total:g}% {when} ({held})",
+                                "give the stakes start/end dates so they do not overlap, or correct a share")
                 break
 
 

@@ -332,15 +332,15 @@ def _validation_problem(report, section, model, file, path, record_id, item, det
     kind = detail["type"]
     if not isinstance(item, dict):
         report.add(file, path, None, f"a {SINGULAR[section]} must be a mapping, got {type(item).__name__}",
-                     "write the record as `key: value` lines")
+                   "write the record as `key: value` lines")
         return
     if kind in ("extra_forbidden", "dict_type") or detail["msg"] == "Keys should be strings":
         last = loc[-1] if loc else ""
         if _looks_like_split_number(last) or (detail.get("input") is None and " " in str(last)):
             report.add(file, path + loc[:-1], record_id,
-                         f"{where}: a comma inside {{...}} split a number or text into a key of its own",
-                         "write numbers without thousands separators (2094, not 2,094), "
-                         "or quote text that contains commas")
+                       f"{where}: a comma inside {{...}} split a number or text into a key of its own",
+                       "write numbers without thousands separators (2094, not 2,094), "
+                       "or quote text that contains commas")
             return
     if kind == "extra_forbidden":
         target = _model_at(model, loc[:-1])
@@ -349,18 +349,18 @@ def _validation_problem(report, section, model, file, path, record_id, item, det
         report.add(file, path + loc, record_id, f"unknown key {where!r} in {SINGULAR[section]}", hint)
     elif kind == "missing":
         report.add(file, path + loc[:-1], record_id, f"missing required key {where!r}",
-                     f"add `{loc[-1]}:` to the {SINGULAR[section]}"
-                     + (" with at least one citation such as \"case §3.2, n 22\"" if loc[-1] == "sources" else ""))
+                   f"add `{loc[-1]}:` to the {SINGULAR[section]}"
+                   + (" with at least one citation such as \"case §3.2, n 22\"" if loc[-1] == "sources" else ""))
     elif loc and loc[-1] == "sources" or kind == "too_short" and "sources" in loc:
         report.add(file, path + loc, record_id, f"{where}: {detail['msg']}",
-                     "every record cites at least one source, e.g. \"case §3.2, n 22\"")
+                   "every record cites at least one source, e.g. \"case §3.2, n 22\"")
     elif "equity" in loc or "votes" in loc:
         report.add(file, path + loc, record_id, f"{where}: {_clean(detail['msg'])}",
-                     "a share is a percentage from 0 to 100: 33, \"~25\" or {min: 20, max: 30}")
+                   "a share is a percentage from 0 to 100: 33, \"~25\" or {min: 20, max: 30}")
     elif kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "from", "to", "jurisdiction", "law", "source"):
         value = detail.get("input")
         report.add(file, path + loc, record_id, f"{where}: {value!r} is not a valid id",
-                     "ids are lower_snake_case: letters a-z, digits and underscores, e.g. alibaba_group_holding")
+                   "ids are lower_snake_case: letters a-z, digits and underscores, e.g. alibaba_group_holding")
     else:
         report.add(file, path + loc, record_id, f"{where}: {_clean(detail['msg'])}", _hint_for(loc))
 

@@ -239,6 +239,9 @@ def timeline(graph: nx.MultiDiGraph, entity_id: str | None = None, since=None, u
                               "text": f"{data['name']}: {fact['name']} {_fact_value(fact)}",
                               "fact": fact, "sources": fact.get("sources", [])})
     vocabulary = graph.graph.get("vocabulary")
+    from .graph import relation_spans
+
+    spans = relation_spans(graph)
     for u, v, key, data in graph.edges(keys=True, data=True):
         if entity_id is not None and entity_id not in (u, v):
             continue
@@ -248,6 +251,12 @@ def timeline(graph: nx.MultiDiGraph, entity_id: str | None = None, since=None, u
             if data.get(field):
                 items.append({"date": data[field], "kind": kind, "relation": _edge(graph, u, v, key, data),
                               "text": sentence + _share_text(data), "sources": data.get("sources", [])})
+        superseded = spans.get(key)
+        if superseded is not None and superseded[1] is not None:
+            items.append({"date": superseded[1], "kind": "relation superseded", "relation": _edge(graph, u, v, key, data),
+                          "superseded_by": superseded[2],
+                          "text": f"{sentence}{_share_text(data)}: superseded by {superseded[2]}",
+                          "sources": data.get("sources", [])})
     if since is not None:
         items = [item for item in items if dates.first_day(item["date"]) >= dates.first_day(since)]
     if until is not None:
@@ -354,12 +363,22 @@ def diff(graph: nx.MultiDiGraph, before, after) -> dict:
     """What changed between two dates: relations and entities that began or ended in between."""
     from .graph import snapshot
 
+    from .graph import relation_spans
+
     first, second = snapshot(graph, before), snapshot(graph, after)
     old_edges = set(first.edges(keys=True))
     new_edges = set(second.edges(keys=True))
+    spans = relation_spans(graph)
+
+    def edge(source, u, v, key):
+        found = _edge(source, u, v, key, source.edges[u, v, key])
+        superseded = spans.get(key)
+        if source is first and superseded is not None and (u, v, key) not in new_edges:
+            found["superseded_by"] = superseded[2]  # a later observation replaced it
+        return found
 
     def edges(keys, source):
-        return sorted((_edge(source, u, v, key, source.edges[u, v, key]) for u, v, key in keys),
+        return sorted((edge(source, u, v, key) for u, v, key in keys),
                       key=lambda edge: (edge.get("category", ""), edge["type"], edge["from"], edge["to"], edge["id"]))
 
     return {

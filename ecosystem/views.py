@@ -331,10 +331,31 @@ def build_view(graph: nx.MultiDiGraph, view: View | str, as_of=None) -> ViewGrap
     for u, v, key in drawn:
         if u in result and v in result:
             result.add_edge(u, v, key=key, **_copy(graph.edges[u, v, key]))
+    _mark_verdicts(result, graph)
     levels, hierarchy = hierarchy_levels(result)
     groups, labels = _groups(result, view, graph)
     return ViewGraph(view=view, graph=result, as_of=shown, levels=levels, hierarchy=hierarchy,
                      groups=groups, group_labels=labels)
+
+
+def _mark_verdicts(result: nx.MultiDiGraph, graph: nx.MultiDiGraph) -> None:
+    """``control_verdict`` on each drawn entity that can be controlled, judged on the whole snapshot."""
+    from .control import analyse
+    from .control.rules import roles_of
+
+    vocabulary = graph.graph.get("vocabulary")
+    if vocabulary is None or not len(result):
+        return
+    roles = roles_of(graph)
+    held = set()
+    for type_id, definition in vocabulary.relation_types.items():
+        if roles.confers_control(type_id):
+            held.update(vocabulary.entity_types if definition.to == "*" else definition.to)
+    analysis = None
+    for node, data in result.nodes(data=True):
+        if data.get("type") in held:
+            analysis = analysis or analyse(graph, graph.graph.get("as_of"))
+            data["control_verdict"] = analysis.verdict(node)
 
 
 def _copy(data: dict) -> dict:

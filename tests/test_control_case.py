@@ -109,3 +109,24 @@ def test_jack_ma_economic_interest_in_ant_about_10_percent(bundled_graph):
         pytest.xfail("data gap: Jack Ma's share of the Hangzhou partnerships (limited_partner_of equity, "
                      f"or his holding in Yunbo) is not recorded; his interest in Ant is only bounded: {ma}")
     assert ma["low"] == pytest.approx(10, abs=1.5)
+
+
+def test_owners_of_ant_show_alibaba_behind_its_onshore_subsidiary(bundled_graph):
+    """Case §3.4: Alibaba holds its one-third of Ant through a subsidiary it controls."""
+    analysis = analyse(bundled_graph, "2023-06")
+    result = analysis.economic_interest("ant_group")
+    holders = {h["id"] for h in result["holders"]}
+    behind = [b for b in result["behind"] if b["id"] == AGH]
+    assert behind, result["behind"]
+    [item] = behind
+    assert item["through"][0] == AGH and item["through"][-1] == item["holder"]
+    assert item["holder"] in holders and "contract" not in " ".join(item["rules"])
+    assert item["share"].startswith("unknown share, through ") or item["interest"] is not None
+
+
+def test_alibaba_group_holding_verdict_rests_on_dated_observations(bundled_graph):
+    """Each basis entry is an observation of the data, aged at the date asked."""
+    document = analyse(bundled_graph, "2023-06").controllers(AGH)
+    assert document["verdict"] in ("no controlling party", "controlled", "may be controlled", "contested")
+    for item in document["basis"]:
+        assert item["age_years"] >= 0 and item["stale"] == (item["age_years"] > 3)

@@ -126,3 +126,58 @@ def test_control_diff_carries_verdicts(invoke):
     [change] = [c for c in document["changes"] if c["id"] == "watched"]
     assert change["verdict_before"] == CONTROLLED and change["verdict_after"] == NO_CONTROLLING_PARTY
     assert change["lost"] == ["p"]
+
+
+def test_exports_keep_observation_dates(world, tmp_path):
+    from xml.etree import ElementTree
+
+    from ecosystem.exporters.bods import statements
+    from ecosystem.exporters.gexf import write_gexf
+
+    by_id = {s["recordId"]: s for s in statements(world)}
+    assert by_id["p_owns_watched_2010"]["statementDate"] == "2010-01-01"
+    assert by_id["p_owns_watched_2015"]["statementDate"] == "2015-01-01"
+    write_gexf(world, tmp_path / "w.gexf")
+    spells = {e.get("id"): (e.get("start"), e.get("end")) for e in ElementTree.parse(tmp_path / "w.gexf").iter()
+              if e.tag.endswith("edge")}
+    assert ("2010-01-01", "2014-12-31") in spells.values()  # the 2010 figure ends where 2015 replaces it
+
+
+def test_views_carry_the_verdict_into_tooltips(world):
+    from ecosystem.render.style import entity_tooltip
+    from ecosystem.views import adhoc_view, build_view
+
+    shown = build_view(world, adhoc_view(world, "disputed", 1), as_of="2020")
+    assert shown.graph.nodes["disputed"]["control_verdict"] == CONTESTED
+    assert "control: contested" in entity_tooltip(shown.graph, "disputed")
+
+
+def test_controlled_flags_stale_steps(invoke):
+    document = cli_json(invoke, "verdicts", "controlled", "q", "--as-of", "2020")
+    [item] = document["controlled"]
+    assert item["id"] == "quiet" and item["stale"] and item["last_observed"] == "2000"
+    assert "controls (last observed 2000)" in cli(invoke, "verdicts", "controlled", "q", "--as-of", "2020").output
+
+
+def test_timeline_and_diff_show_supersessions(invoke):
+    items = cli_json(invoke, "verdicts", "timeline", "watched")
+    [superseded] = [item for item in items if item["kind"] == "relation superseded"]
+    assert superseded["date"] == "2015" and superseded["superseded_by"] == "p_owns_watched_2015"
+    assert superseded["relation"]["id"] == "p_owns_watched_2010"
+    changes = cli_json(invoke, "verdicts", "diff", "--from", "2012", "--to", "2016")
+    [removed] = changes["relations_removed"]
+    assert removed["id"] == "p_owns_watched_2010" and removed["superseded_by"] == "p_owns_watched_2015"
+    assert [edge["id"] for edge in changes["relations_added"]] == ["p_owns_watched_2015"]
+    assert "superseded by p_owns_watched_2015" in cli(invoke, "verdicts", "diff", "--from", "2012", "--to", "2016").output
+
+
+@pytest.mark.parametrize("as_of, votes, verdict", [
+    ("2015", None, UNKNOWN), ("2016-06", 51, CONTROLLED), ("2017-06", 83, CONTROLLED), ("2019", 100, CONTROLLED),
+])
+def test_a_growing_stake_counts_one_figure_at_a_time(invoke, as_of, votes, verdict):
+    document = cli_json(invoke, "supersedes", "controllers", "grown", "--as-of", as_of)
+    assert document["verdict"] == verdict
+    assert len(document["legal_owners"]) == (0 if votes is None else 1)
+    if votes is not None:
+        [step] = document["ultimate"][0]["chain"]
+        assert step["votes"] == {"low": votes, "high": votes}

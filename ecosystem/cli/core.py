@@ -299,7 +299,8 @@ def diff(
     for key, mark in (("relations_added", "+"), ("relations_removed", "-")):
         for edge in result[key]:
             label = vocabulary.relation_types[edge["type"]].label
-            extra = "; ".join(part for part in (details(edge), period(edge)) if part)
+            superseded = f"superseded by {edge['superseded_by']}" if edge.get("superseded_by") else ""
+            extra = "; ".join(part for part in (details(edge), period(edge), superseded) if part)
             out.print(f"  {mark} {escape(edge['from_name'])} {escape(label)} {escape(edge['to_name'])}"
                       + (f" ({escape(extra)})" if extra else "") + f"  [dim]{escape(_cites(edge))}[/]")
     if not any(result[key] for key in ("entities_added", "entities_removed", "relations_added", "relations_removed")):

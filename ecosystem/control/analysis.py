@@ -79,13 +79,17 @@ class ControlAnalysis:
             entry["rule"] = " + ".join(dict.fromkeys(step["rule"] for step in chain)) if chain else "control cycle"
             entry["approximate"] = any(step.get("approximate") for step in chain)
             entry["chain"] = chain
-            flag_steps(chain, self.rules.stale_after)
-            stale = [step for step in chain if step.get("stale")]
-            if stale:
-                entry["stale"] = True
-                entry["last_observed"] = min((s["last_observed"] for s in stale), key=dates.first_day)
+            self._mark_stale(entry, chain)
             result.append(entry)
         return result
+
+    def _mark_stale(self, entry, chain):
+        """Flag the chain's steps by the age of their observations, and the answer by its oldest stale step."""
+        flag_steps(chain, self.rules.stale_after)
+        stale = [step for step in chain if step.get("stale")]
+        if stale:
+            entry["stale"] = True
+            entry["last_observed"] = min((s["last_observed"] for s in stale), key=dates.first_day)
 
     def direct_controllers(self, entity_id) -> list[dict]:
         self.require(entity_id)
@@ -207,10 +211,12 @@ class ControlAnalysis:
                 if mode == HIGH and any(r["id"] == target for r in result):
                     continue
                 chain = self.chain(self._node_for(entity_id, target, mode), target, mode)
-                result.append({**self.summary(target), "status": CONTROLS if mode == LOW else MAY_CONTROL,
-                               "via": list(dict.fromkeys(step["rule"] for step in chain)),
-                               "depth": len(chain), "approximate": any(s.get("approximate") for s in chain),
-                               "chain": chain})
+                entry = {**self.summary(target), "status": CONTROLS if mode == LOW else MAY_CONTROL,
+                         "via": list(dict.fromkeys(step["rule"] for step in chain)),
+                         "depth": len(chain), "approximate": any(s.get("approximate") for s in chain),
+                         "chain": chain}
+                self._mark_stale(entry, chain)
+                result.append(entry)
         result.sort(key=lambda e: (e["depth"], e["id"]))
         return result
 

@@ -16,8 +16,8 @@ says "approximate share". ``votingRights`` carries ``votes`` when the relation g
 its first day (``2014`` -> ``2014-01-01``).
 
 Everything is deterministic: ``recordId`` is our id; ``statementId`` a UUID5 of the record's
-content; ``statementDate`` the latest date of the sources the record cites (else the graph's
-as-of or latest date); ``publicationDate`` the latest statement date. Relations left out are
+content; ``statementDate`` a relation's observation date (``as_of``) where it has one, else the
+latest date of the sources the record cites (else the graph's as-of or latest date); ``publicationDate`` the latest statement date. Relations left out are
 counted, by reason, in the returned :class:`~ecosystem.exporters._common.ExportResult`.
 """
 
@@ -74,6 +74,9 @@ class _Dates:
         self.default = iso_day(default) or FALLBACK_DATE
 
     def of(self, record: dict) -> str:
+        observed = iso_day(record.get("as_of"))
+        if observed:  # a figure observed at a date is stated as of that date
+            return observed
         found = []
         for citation in record.get("sources") or []:
             source = self.bibliography.get(citation.get("source")) if isinstance(citation, dict) else None

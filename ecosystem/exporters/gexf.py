@@ -8,6 +8,7 @@ partial dates as ``start_date`` / ``end_date`` (precision kept), ``label`` and `
 element's own (the name; the relation's wording and its certain share).
 
 Time: an entity or relation with a start (a relation's ``as_of`` when it has no start) or an end
+(or a later observation that supersedes it, :func:`ecosystem.graph.relation_spans`)
 gets GEXF ``start`` / ``end`` days; a partial date counts from its first day (``2014`` is
 2014-01-01), as the as-of queries do, and as GEXF bounds are inclusive the end is the day before
 our (exclusive) end. The graph is then ``mode="dynamic"`` with ``timeformat="date"``.
@@ -74,6 +75,9 @@ def interval(attributes: dict) -> tuple[str | None, str | None]:
 
 def write_gexf(graph, path, *, last_modified: str | None = None) -> ExportResult:
     """Write ``graph`` as GEXF 1.3 to ``path`` (``last_modified``: an ISO date for the meta block)."""
+    from ..graph import relation_spans
+
+    spans = relation_spans(graph)  # a superseded observation's spell ends where it is replaced
     result = ExportResult("gexf")
     node_slug = slugger()
     edge_slug = slugger(fresh=True)
@@ -107,7 +111,8 @@ def write_gexf(graph, path, *, last_modified: str | None = None) -> ExportResult
             columns["directed"] = definition.directed
         for name, value in columns.items():
             edge_kinds[name] = _merge(edge_kinds.get(name), _type_of(value))
-        start, end = interval(attributes)
+        span = spans.get(key)
+        start, end = interval(attributes if span is None else {**attributes, "end": span[1]})
         dynamic = dynamic or bool(start or end)
         label = clean_text(definition.label if definition else str(attributes.get("type") or key))
         edges.append((edge_slug(key), node_slug(u), node_slug(v), label, weight(attributes), start, end, columns))

@@ -134,6 +134,8 @@ def entity_tooltip(graph, node: str) -> str:
         lines.append(f"dates: {when}")
     if data.get("description"):
         lines.append(data["description"])
+    if data.get("control_verdict"):
+        lines.append(f"control: {data['control_verdict']}")
     if data.get("inferred"):
         lines.append("(inferred)")
     cited = citations(graph, data)

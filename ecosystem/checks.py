@@ -311,7 +311,9 @@ class _CrossCheck:
 
 
 def _start_of(relation: dict):
-    return relation.get("start") or relation.get("as_of")
+    from .graph import effective_start
+
+    return effective_start(relation)
 
 
 def _share_low(share: dict) -> float:

@@ -116,9 +116,12 @@ class View(_Strict):
     bottom_types: list[str] = Field(default_factory=list)
     stack: int = Field(1, ge=1, le=6)
     bottom_rows: int = Field(1, ge=1, le=4)
+    # the entities of each of these structural roles (ecosystem.roles) drawn as one, labelled with
+    # their count: the pattern a teacher draws on the board (five WFOE -> VIE pairs become one)
+    collapse_roles: list[str] = Field(default_factory=list)
 
     @field_validator("exclude", "exclude_types", "relations", "categories", "owners_join_holdings",
-                     "top_types", "bottom_types", mode="before")
+                     "top_types", "bottom_types", "collapse_roles", mode="before")
     @classmethod
     def _lists(cls, value):
         return _listify(value)
@@ -152,6 +155,7 @@ class ViewGraph:
     hierarchy: set = field(default_factory=set)  # (u, v, key) edges that define levels
     groups: dict[str, str] = field(default_factory=dict)  # node -> group key
     group_labels: dict[str, str] = field(default_factory=dict)  # group key -> label
+    roles: dict[str, list[str]] = field(default_factory=dict)  # node -> structural roles (ecosystem.roles)
 
     @property
     def title(self) -> str:
@@ -294,6 +298,11 @@ def check_view(graph: nx.MultiDiGraph, view: View) -> None:
     for value in view.categories:
         if value not in vocabulary.categories:
             unknown("category", value, vocabulary.categories, "use a category of vocabulary.yaml")
+    from .roles import ROLE_ORDER
+
+    for value in view.collapse_roles:
+        if value not in ROLE_ORDER:
+            unknown("role", value, ROLE_ORDER, "use a role of ecosystem.roles: " + ", ".join(ROLE_ORDER))
 
 
 def build_view(graph: nx.MultiDiGraph, view: View | str, as_of=None) -> ViewGraph:
@@ -332,10 +341,108 @@ def build_view(graph: nx.MultiDiGraph, view: View | str, as_of=None) -> ViewGrap
         if u in result and v in result:
             result.add_edge(u, v, key=key, **_copy(graph.edges[u, v, key]))
     _mark_verdicts(result, graph)
+    from .roles import structural_roles
+
+    roles = structural_roles(graph, shown=result)
+    roles = {node: kept for node, kept in ((node, _untold(result, node, found)) for node, found in roles.items()) if kept}
+    if view.collapse_roles:
+        result, roles = collapse(result, roles, view.collapse_roles)
     levels, hierarchy = hierarchy_levels(result)
     groups, labels = _groups(result, view, graph)
     return ViewGraph(view=view, graph=result, as_of=shown, levels=levels, hierarchy=hierarchy,
-                     groups=groups, group_labels=labels)
+                     groups=groups, group_labels=labels, roles=roles)
+
+
+def _untold(graph, node, roles: list[str]) -> list[str]:
+    """The roles the entity type does not already say (a state body's type reads "State body or regulator")."""
+    vocabulary = graph.graph.get("vocabulary")
+    definition = vocabulary.entity_types.get(graph.nodes[node]["type"]) if vocabulary is not None else None
+    said = definition.label.lower() if definition is not None else ""
+    return [role for role in roles if role.lower() not in said]
+
+
+PATTERN_NAMES = {
+    "VIE": ("VIE", "VIEs: onshore companies holding the licences"),
+    "WFOE": ("WFOE", "WFOEs: wholly foreign-owned enterprises"),
+    "offshore intermediate": ("offshore intermediate", "offshore intermediate holding companies"),
+    "nominee shareholder": ("nominee shareholder", "nominee shareholders of the VIEs"),
+    "licence holder": ("licence holder", "licence holders"),
+    "offshore listed holding company": ("offshore listed holding company", "offshore listed holding companies"),
+    "regulator": ("regulator", "regulators"),
+}
+PATTERN_NAMES_ZH = {"VIE": "VIE公司", "WFOE": "外商独资企业", "offshore intermediate": "境外中间控股公司",
+                    "nominee shareholder": "名义股东", "licence holder": "持牌主体",
+                    "offshore listed holding company": "境外上市控股公司", "regulator": "监管机构"}
+
+
+def collapse(graph: nx.MultiDiGraph, roles: dict, collapse_roles: list[str]) -> tuple[nx.MultiDiGraph, dict]:
+    """The entities whose first role is one of ``collapse_roles`` drawn as one entity per role,
+    named with their count (``5 WFOEs``); their relations merged the same way, each with the
+    ``count`` of relations it stands for and the ids of its ``members``."""
+    member_of = {}
+    for node in sorted(graph):
+        first = next((role for role in roles.get(node, []) if role in collapse_roles), None)
+        if first is not None:
+            member_of[node] = "pattern_" + first.replace(" ", "_").lower()
+    members: dict[str, list[str]] = {}
+    for node, group in member_of.items():
+        members.setdefault(group, []).append(node)
+    result = nx.MultiDiGraph()
+    result.graph.update(graph.graph)
+    new_roles = {}
+    for node, data in graph.nodes(data=True):
+        if node not in member_of:
+            result.add_node(node, **data)
+            if node in roles:
+                new_roles[node] = roles[node]
+    for group, nodes in sorted(members.items()):
+        role = group[len("pattern_"):].replace("_", " ")
+        role = next(r for r in collapse_roles if r.replace(" ", "_").lower() == group[len("pattern_"):])
+        singular, plural = PATTERN_NAMES.get(role, (role, role + "s"))
+        first = graph.nodes[nodes[0]]
+        counted = {}
+        for n in nodes:
+            counted[graph.nodes[n]["type"]] = counted.get(graph.nodes[n]["type"], 0) + 1
+        kind = sorted(counted, key=lambda t: (-counted[t], t))[0]  # the most common type
+        places = {graph.nodes[n].get("jurisdiction") for n in nodes} - {None}
+        names = [graph.nodes[n]["name"] for n in nodes]
+        sources, seen = [], set()
+        for n in nodes:
+            for citation in graph.nodes[n].get("sources", []):
+                marker = (citation.get("source"), citation.get("locator"))
+                if marker not in seen:
+                    seen.add(marker)
+                    sources.append(citation)
+        data = {"id": group, "name": f"{len(nodes)} {plural}" if len(nodes) > 1 else first["name"],
+                "type": kind, "sources": sources,
+                "description": "Stands for: " + "; ".join(names) + ".", "members": nodes}
+        if role in PATTERN_NAMES_ZH:
+            data["names"] = {"zh": f"{len(nodes)}家{PATTERN_NAMES_ZH[role]}" if len(nodes) > 1
+                             else (first.get("names") or {}).get("zh", first["name"])}
+        if len(places) == 1:
+            data["jurisdiction"] = places.pop()
+        elif places:
+            data["jurisdictions"] = sorted(places)  # several: the figure puts it in none of their boxes
+        result.add_node(group, **data)
+        new_roles[group] = [role]
+    merged: dict[tuple, tuple] = {}
+    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        a, b = member_of.get(u, u), member_of.get(v, v)
+        if a == b and (u in member_of or v in member_of):
+            continue  # a relation inside one pattern
+        if u not in member_of and v not in member_of:
+            result.add_edge(u, v, key=key, **data)
+            continue
+        marker = (a, b, data["type"])
+        if marker in merged:
+            merged[marker][1]["count"] += 1
+            merged[marker][1]["members"].append(key)
+        else:
+            merged[marker] = (key, {**data, "count": 1, "members": [key]})
+    for (a, b, _), (key, data) in sorted(merged.items()):
+        pattern_key = f"{key}__pattern" if data["count"] > 1 else key
+        result.add_edge(a, b, key=pattern_key, **{**data, "id": pattern_key})
+    return result, new_roles
 
 
 def _mark_verdicts(result: nx.MultiDiGraph, graph: nx.MultiDiGraph) -> None:

@@ -247,3 +247,53 @@ def test_layout_hints_are_validated():
 def test_unknown_type_in_a_layout_hint_is_a_clear_error(render_graph):
     with pytest.raises(QueryError, match="entity type 'regulator'"):
         build_view(render_graph, _vie_with(render_graph, top_types=["regulator"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# structural roles and the VIE pattern
+
+
+def test_roles_of_the_bundled_vie_structure(bundled_graph):
+    view_graph = build_view(bundled_graph, "vie-structure")
+    roles = view_graph.roles
+    assert roles["alibaba_group_holding"] == ["offshore listed holding company"]
+    assert roles["taobao_holding_limited"] == ["offshore intermediate"]
+    assert roles["taobao_china_holding_limited"] == ["offshore intermediate"]
+    assert {node for node, found in roles.items() if "WFOE" in found} == {
+        "alibaba_china_technology", "alisoft_shanghai", "hangzhou_alimama_technology", "taobao_china_software",
+        "zhejiang_tmall_technology"}
+    assert {node for node, found in roles.items() if "VIE" in found} == {
+        "alibaba_cloud_computing", "hangzhou_ali_technology", "hangzhou_alibaba_advertising",
+        "zhejiang_taobao_network", "zhejiang_tmall_network"}
+    assert "licence holder" in roles["zhejiang_taobao_network"]
+    assert roles["jack_ma"] == ["nominee shareholder"] and roles["simon_xie"] == ["nominee shareholder"]
+    assert "telecom_licensing_authorities" not in roles  # its type already reads "State body or regulator"
+
+
+def test_roles_need_evidence_in_the_figure(bundled_graph):
+    """Jack Ma holds VIE shares as a nominee, but the figure of who controls Ant shows no VIE."""
+    assert "jack_ma" not in build_view(bundled_graph, "ant-control").roles
+
+
+def test_vie_pattern_collapses_the_repeated_pairs(bundled_graph):
+    full = build_view(bundled_graph, "vie-structure")
+    pattern = build_view(bundled_graph, "vie-pattern")
+    graph = pattern.graph
+    assert graph.number_of_nodes() < full.graph.number_of_nodes()
+    wfoe, vie = graph.nodes["pattern_wfoe"], graph.nodes["pattern_vie"]
+    assert wfoe["name"].startswith("5 WFOEs") and vie["name"].startswith("5 VIEs")
+    assert sorted(wfoe["members"]) == sorted(n for n, r in full.roles.items() if "WFOE" in r)
+    assert pattern.roles["pattern_wfoe"] == ["WFOE"]
+    contracts = [d for _, _, d in graph.edges("pattern_wfoe", data=True) if d["type"] == "controls_by_contract"]
+    assert len(contracts) == 1 and contracts[0]["count"] == 5
+    # nothing cited is lost: every member's citations are on the pattern entity
+    for member in wfoe["members"]:
+        for citation in full.graph.nodes[member]["sources"]:
+            assert citation in wfoe["sources"]
+    assert "alibaba_group_holding" in graph and "softbank" in graph
+
+
+def test_collapse_roles_must_be_known_roles(bundled_graph):
+    view = View(name="bad", title="bad", include=[{"ids": ["alibaba_group_holding"]}], collapse_roles=["WFEO"])
+    with pytest.raises(QueryError, match="role 'WFEO'"):
+        build_view(bundled_graph, view)

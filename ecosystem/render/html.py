@@ -25,6 +25,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..roles import role_tag
 from . import style
 from .static import wrap
 
@@ -117,6 +118,10 @@ def page_data(view_graph, layout=None) -> dict:
         zh = (data.get("names") or {}).get("zh")
         if zh:
             item["zh"] = zh
+        roles = view_graph.roles.get(node)
+        if roles:
+            item["roles"] = roles
+            item["zhRole"] = role_tag(roles, "zh")
         if layout is not None and node in layout["nodes"]:
             placed = layout["nodes"][node]
             item.update(x=placed["x"], y=placed["y"], shape="custom")

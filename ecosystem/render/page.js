@@ -18,6 +18,10 @@
   data.edges.forEach(function (e) { edgeById[e.id] = e; });
   if (G) G.lines.forEach(function (line) { line.edges.forEach(function (key) { lineOf[key] = line; }); });
 
+  var ALIGN = { l: "left", c: "center", r: "right" };
+  // the left edge of a text of width w drawn at x with Graphviz's alignment
+  function leftOf(x, align, w) { return align === "l" ? x : align === "r" ? x - w : x - w / 2; }
+
   // ---------------------------------------------------------------- what is shown
   function edgeActive(e) {
     if (state.hiddenCategories[e.category]) return false;
@@ -115,7 +119,7 @@
         nodeLabelRows(n).forEach(function (row) {
           ctx.font = (row.bold ? "italic " : "") + row.size + "px " + FONT;
           ctx.fillStyle = row.color;
-          ctx.textAlign = "center";
+          ctx.textAlign = ALIGN[row.align];
           ctx.textBaseline = "alphabetic";
           ctx.fillText(row.text, args.x + row.x, args.y + row.y, row.width + 1);
         });
@@ -130,8 +134,8 @@
     g.text.forEach(function (op) {
       if (op[0] === "F") size = op[1];
       else if (op[0] === "c") color = op[1];
-      else if (op[0] === "T") rows.push({ x: op[1], y: op[2], width: op[4], text: op[5], size: size, color: color,
-                                          bold: size < 14 });
+      else if (op[0] === "T") rows.push({ x: op[1], y: op[2], align: op[3], width: op[4], text: op[5], size: size,
+                                          color: color, bold: size < 14 });
     });
     if (state.lang === "zh" && n.zh && rows.length) {
       var names = rows.filter(function (r) { return !r.bold; }), tags = rows.filter(function (r) { return r.bold; });
@@ -139,8 +143,10 @@
         var top = names[0].y - names[0].size * 0.8, bottom = names[names.length - 1].y + names[0].size * 0.2;
         var widest = Math.max.apply(null, names.map(function (r) { return r.width; }));
         var first = names[0];
-        rows = [{ x: 0, y: (top + bottom) / 2 + first.size * 0.35, width: Math.max(widest, g.w - 12), text: n.zh,
-                  size: first.size, color: first.color, bold: false }].concat(tags);
+        rows = [{ x: 0, y: (top + bottom) / 2 + first.size * 0.35, align: "c", width: Math.max(widest, g.w - 12),
+                  text: n.zh, size: first.size, color: first.color, bold: false }].concat(tags.map(function (tag) {
+                    return Object.assign({}, tag, n.zhRole ? { text: n.zhRole, x: 0, align: "c", width: g.w - 6 } : {});
+                  }));
       }
     }
     return rows;
@@ -197,9 +203,6 @@
       sampled[line.id] = pts;
     });
   }
-  var ALIGN = { l: "left", c: "center", r: "right" };
-  // the left edge of a text of width w drawn at x with Graphviz's alignment
-  function leftOf(x, align, w) { return align === "l" ? x : align === "r" ? x - w : x - w / 2; }
   function lineRows(line) {
     if (!line.label || !state.shares) return [];
     return line.label.rows.filter(function (row) { return row[5] === null || edgeActive(edgeById[row[5]]); });
@@ -257,7 +260,7 @@
         var g = G.nodes[n.id];
         nodeLabelRows(n).forEach(function (row) {
           var w = Math.min(measure(row.text, row.size), row.width + 1);
-          out.push({ id: n.id, text: row.text, x: g.x + row.x - w / 2, y: g.y + row.y - 0.8 * row.size, width: w,
+          out.push({ id: n.id, text: row.text, x: g.x + leftOf(row.x, row.align, w), y: g.y + row.y - 0.8 * row.size, width: w,
                      height: row.size });
         });
       });
@@ -334,8 +337,14 @@
     var cx, cy, zoomed = false;
     if (scale < readable && data.main && byId[data.main]) {
       scale = readable;
+      // centred on the main entity, but no further out than the drawing's edge where it is larger than the screen
       var p = network.getPosition(data.main);
-      cx = p.x + (W - free.w) / 2 / scale; cy = p.y + (H - free.h) / 2 / scale;
+      var clamp = function (centre, low, high, half) {
+        return high - low <= 2 * half ? (low + high) / 2 : Math.max(low + half, Math.min(high - half, centre));
+      };
+      var fx = clamp(p.x, box.x0 - pad, box.x1 + pad, free.w / 2 / scale);
+      var fy = clamp(p.y, box.y0 - pad, box.y1 + pad, free.h / 2 / scale);
+      cx = fx + (W - free.w) / 2 / scale; cy = fy + (H - free.h) / 2 / scale;
       zoomed = true;
     } else {
       // the canvas centre that puts the drawing's centre at the centre of the free area
@@ -642,6 +651,15 @@
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "p" || event.key === "P") { present(); event.preventDefault(); }
     else if (event.key === "Escape" && document.body.classList.contains("present")) present(false);
+  });
+
+  // a new window size (a projector, full screen) fits the figure again, unless the reader has moved it
+  var moved = false, resizing = null;
+  network.on("dragEnd", function () { moved = true; });
+  network.on("zoom", function () { moved = true; });
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () { network.setSize("100%", "100%"); if (!moved) fitAll(); network.redraw(); }, 50);
   });
 
   // ---------------------------------------------------------------- the page API

@@ -53,7 +53,7 @@ def wrap(name: str, width: int = 22) -> str:
 COMPACT_SHAPES = {"invtriangle": "invhouse", "triangle": "house", "diamond": "cds"}
 # shapes that grow taller with every line of text: their labels wrapped wider
 WIDE_SHAPES = ("invhouse", "house")  # hexagons and octagons grow wider too: not these
-FONT_SIZES = {"title": 26, "cluster": 20, "node": 15, "edge": 14, "share": 15, "legend": 14}
+FONT_SIZES = {"title": 26, "cluster": 20, "node": 15, "edge": 14, "share": 15, "legend": 14, "role": 14}
 MEMBERSHIP = ("ownership", "control", "corporate")  # a unit belongs to its holder
 STACK_ROW = 5  # stack: fewest units in a row
 LAYOUT_SEED = 7  # neato/fdp/sfdp start from the same seed: same data, same picture
@@ -99,15 +99,52 @@ def to_dot(view_graph, legend: bool = True) -> str:
     for node in sorted(graph):
         group = view_graph.groups.get(node)
         (clusters.setdefault(group, []) if group else loose).append(node)
+    roles = view_graph.roles
+    onshore = divider_jurisdictions(view_graph) if program == "dot" else set()
+    offshore_groups = [group for group in clusters if group not in onshore] if onshore else []
+    # an entity standing for several in different offshore jurisdictions (a collapsed pattern)
+    offshore_loose = [node for node in loose if onshore and graph.nodes[node].get("jurisdictions")
+                      and not set(graph.nodes[node]["jurisdictions"]) & onshore] if offshore_groups else []
+    loose = [node for node in loose if node not in offshore_loose]
+    if offshore_groups:
+        # the offshore / onshore divider: the offshore boxes inside one dashed box, above every
+        # onshore entity (invisible edges through one invisible point rank them so)
+        onshore_names = " and ".join(sorted(view_graph.group_labels.get(j, j) for j in onshore))
+        lines.append("  subgraph cluster_offshore {")
+        lines.append(f"    label={_quote('Offshore: outside ' + onshore_names)}; labeljust=\"l\"; labelloc=\"b\"; "
+                     f"fontsize=\"{FONT_SIZES['cluster']}\"; style=\"dashed,rounded\"; color=\"#7f8c8d\"; "
+                     "penwidth=\"2\"; margin=\"18\";")
+        lines += [f"    {_node(graph, node, width, roles.get(node))}" for node in offshore_loose]
     for number, group in enumerate(sorted(clusters, key=lambda g: (view_graph.group_labels.get(g, g), g))):
         cluster_style = _cluster_style(view, vocabulary)
-        lines.append(f"  subgraph cluster_{number} {{")
-        lines.append(f"    label={_quote(view_graph.group_labels.get(group, group))}; fontsize=\"{FONT_SIZES['cluster']}\"; "
+        label = view_graph.group_labels.get(group, group)
+        if onshore and group in onshore:
+            label = f"Onshore: {label}"
+        indent = "  " if group in offshore_groups else ""
+        lines.append(f"{indent}  subgraph cluster_{number} {{")
+        lines.append(f"{indent}    label={_quote(label)}; fontsize=\"{FONT_SIZES['cluster']}\"; "
                      f"style=\"rounded,filled\"; fillcolor={_quote(CLUSTER_FILL)}; color={_quote(cluster_style)}; "
                      f"penwidth=\"2\"; margin=\"14\";")
-        lines += [f"    {_node(graph, node, width)}" for node in clusters[group]]
-        lines.append("  }")
-    lines += [f"  {_node(graph, node, width)}" for node in loose]
+        lines += [f"{indent}    {_node(graph, node, width, roles.get(node))}" for node in clusters[group]]
+        lines.append(f"{indent}  }}")
+        if group in offshore_groups and group == _last(offshore_groups, view_graph):
+            lines.append("  }")
+    lines += [f"  {_node(graph, node, width, roles.get(node))}" for node in loose]
+    if offshore_groups:
+        # one row per tier of the structure: the WFOEs side by side, their VIEs in the row below
+        for role in ("WFOE", "VIE"):
+            tier = sorted(node for node in graph if role in roles.get(node, []))
+            if len(tier) > 1:
+                lines.append("  { rank=\"same\"; " + " ".join(f"{_quote(node)};" for node in tier) + " }")
+        lines.append('  "__divider" [shape="point", style="invis", width="0", label=""];')
+        for node in offshore_loose:
+            lines.append(f'  {_quote(node)} -> "__divider" [style="invis", weight="0"];')
+        for group in sorted(clusters):
+            for node in clusters[group]:
+                if group in onshore:
+                    lines.append(f'  "__divider" -> {_quote(node)} [style="invis", weight="0"];')
+                else:
+                    lines.append(f'  {_quote(node)} -> "__divider" [style="invis", weight="0"];')
 
     bands = _bands(view_graph) if program == "dot" else {}
     rows = _bottom_rows(view_graph, bands)
@@ -132,27 +169,58 @@ def to_dot(view_graph, legend: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
+def divider_jurisdictions(view_graph) -> set:
+    """The onshore jurisdictions of a structure figure (grouped by jurisdiction, with VIEs): the
+    figure draws the offshore / onshore divider above them. Empty for any other figure."""
+    if view_graph.view.group_by != "jurisdiction":
+        return set()
+    from ..roles import onshore_jurisdictions
+
+    return onshore_jurisdictions(view_graph.graph) & set(view_graph.groups.values())
+
+
+def _last(groups, view_graph):
+    return sorted(groups, key=lambda g: (view_graph.group_labels.get(g, g), g))[-1]
+
+
 def _cluster_style(view, vocabulary) -> str:
     if view.group_by == "jurisdiction":
         return style.entity_style(vocabulary, "jurisdiction")["color"]
     return style.FALLBACK_COLOR
 
 
-def _node(graph, node, width: int = 22) -> str:
+def _node(graph, node, width: int = 22, roles=None) -> str:
     data = graph.nodes[node]
     look = style.entity_style(graph.graph["vocabulary"], data["type"])
     shape = COMPACT_SHAPES.get(look["dot_shape"], look["dot_shape"])
     shape_style = "rounded,filled" if shape == "box" else "filled"
+    name = data["name"]
     attributes = {
-        "label": wrap(data["name"], width), "shape": shape, "style": shape_style,
+        "label": wrap(name, width), "shape": shape, "style": shape_style,
         "fillcolor": look["color"], "fontcolor": style.text_color(look["color"]), "id": node,
         "tooltip": style.entity_tooltip(graph, node),
     }
     if shape in WIDE_SHAPES + ("hexagon", "doubleoctagon", "octagon"):
-        attributes.update(margin="0.04,0.03", label=wrap(data["name"], width + (6 if shape in WIDE_SHAPES else 0)))
+        attributes.update(margin="0.04,0.03", label=wrap(name, width + (6 if shape in WIDE_SHAPES else 0)))
     if data["type"] in ("unknown_party",):
         attributes["style"] += ",dashed"
-    return f"{_quote(node)} [" + ", ".join(f"{key}={_quote(value)}" for key, value in attributes.items()) + "];"
+    label = _quote(attributes.pop("label"))
+    if roles:
+        # the structural role as a tag under the name (an HTML-like label: smaller, in italics)
+        rows = [_html(row) for row in label_rows(attributes, name, width, shape)]
+        tag = _html(role_text(roles))
+        label = ("<" + "<BR/>".join(rows) + f'<BR/><FONT POINT-SIZE="{FONT_SIZES["role"]}"><I>{tag}</I></FONT>>')
+    return f"{_quote(node)} [label={label}, " + ", ".join(f"{key}={_quote(value)}" for key, value in attributes.items()) + "];"
+
+
+def label_rows(attributes, name, width, shape) -> list[str]:
+    return wrap(name, width + (6 if shape in WIDE_SHAPES else 0)).splitlines()
+
+
+def role_text(roles, language: str = "en") -> str:
+    from ..roles import role_tag
+
+    return role_tag(roles, language)
 
 
 def _bands(view_graph) -> dict[str, int]:
@@ -340,18 +408,22 @@ _LINE_TEXT = {"solid": "━━━━", "dashed": "━ ━ ━", "dotted": "• �
 
 
 def _legend_table(view_graph) -> str:
+    """The legend as a table in two columns (entity types beside relation categories), so it is
+    wide and low: it sits in a row of the figure and would make that row as tall as itself."""
     graph = view_graph.graph
     entries = style.legend(graph)
-    rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>']
-    for item in entries["types"]:
-        rows.append(f'<TR><TD BGCOLOR="{_html(item["color"])}" WIDTH="28" BORDER="1"> </TD>'
-                    f'<TD ALIGN="LEFT">{_html(item["label"])}</TD></TR>')
-    for item in entries["categories"]:
-        rows.append(f'<TR><TD><FONT COLOR="{_html(item["color"])}">{_LINE_TEXT.get(item["line"], "━━━━")}</FONT></TD>'
-                    f'<TD ALIGN="LEFT">{_html(item["label"])} ({_html(item["line"])})</TD></TR>')
+    types = [f'<TD BGCOLOR="{_html(item["color"])}" WIDTH="28" BORDER="1"> </TD>'
+             f'<TD ALIGN="LEFT">{_html(item["label"])}</TD>' for item in entries["types"]]
+    categories = [f'<TD><FONT COLOR="{_html(item["color"])}">{_LINE_TEXT.get(item["line"], "━━━━")}</FONT></TD>'
+                  f'<TD ALIGN="LEFT">{_html(item["label"])} ({_html(item["line"])})</TD>' for item in entries["categories"]]
+    empty = "<TD></TD><TD></TD>"
+    rows = ['<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Legend</B></TD></TR>']
+    for index in range(max(len(types), len(categories))):
+        rows.append("<TR>" + (types[index] if index < len(types) else empty)
+                    + (categories[index] if index < len(categories) else empty) + "</TR>")
     for note in style.legend_notes(graph):
-        text = '<BR ALIGN="LEFT"/>'.join(_html(line) for line in wrap(note, 44).splitlines())
-        rows.append(f'<TR><TD COLSPAN="2" ALIGN="LEFT">{text}<BR ALIGN="LEFT"/></TD></TR>')
+        text = '<BR ALIGN="LEFT"/>'.join(_html(line) for line in wrap(note, 64).splitlines())
+        rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{text}<BR ALIGN="LEFT"/></TD></TR>')
     return ('<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" BGCOLOR="white">'
             + "".join(rows) + "</TABLE>")
 

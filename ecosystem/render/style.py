@@ -83,6 +83,19 @@ def instruments_short(data: dict) -> list[str]:
 def edge_label(vocabulary, data: dict, share_labels: bool = True, control_phrases: bool = True) -> str:
     """The text on an edge: its shares; else for a control edge, how it controls (a contract
     bundle lists its contracts: ``VIE contracts: proxy, option, pledge, services, loans``)."""
+    label = _edge_label(vocabulary, data, share_labels, control_phrases)
+    if label and data.get("count", 1) > 1:
+        return f"{label} (×{data['count']})"  # a pattern's relation stands for this many
+    return label
+
+
+# relations whose phrase is worth printing on the line itself (the licences a VIE structure exists for)
+PHRASED_TYPES = ("licenses", "holds_licence")
+
+
+def _edge_label(vocabulary, data: dict, share_labels: bool, control_phrases: bool) -> str:
+    if data["type"] in PHRASED_TYPES:
+        return relation_phrase(vocabulary, data)
     label = share_label(data) if share_labels else ""
     if label or data.get("category") != "control" or not control_phrases:
         return label

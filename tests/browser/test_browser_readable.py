@@ -16,7 +16,7 @@ from test_browser_figures import Page, browser  # noqa: F401  (the shared Chromi
 
 pytestmark = pytest.mark.browser
 SIZES = [(1366, 768), (1920, 1080)]
-VIEWS = ["vie-structure", "ecosystem", "ant-control", "ant-control-2023", "regulators"]
+VIEWS = ["vie-structure", "vie-pattern", "ecosystem", "ant-control", "ant-control-2023", "regulators"]
 SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 
 
@@ -38,6 +38,7 @@ def pages(bundled, tmp_path_factory):
 def _open(browser, path, size):  # noqa: F811
     page = Page(browser, path)
     page.page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.page.wait_for_timeout(150)
     page.evaluate("ecosystem.network.setSize('100%', '100%'); ecosystem.fit(); ecosystem.network.redraw()")
     return page
 
@@ -79,18 +80,19 @@ def test_labels_readable_and_apart(browser, pages, view, size):  # noqa: F811
         page.close()
 
 
-def test_whole_vie_figure_fits_readably_in_presentation_mode(browser, pages):  # noqa: F811
-    page = _open(browser, pages["vie-structure"], (1366, 768))
+def test_presentation_mode_hides_the_controls_and_enlarges_the_figure(browser, pages):  # noqa: F811
+    page = _open(browser, pages["ant-control"], (1366, 768))
     try:
+        before = page.evaluate("ecosystem.fitted.scale")
         page.page.keyboard.press("p")
         page.page.wait_for_function("document.body.classList.contains('present')")
         page.page.wait_for_timeout(100)
         assert page.page.locator("header").is_visible() is False
-        fitted = page.evaluate("ecosystem.fitted")
+        assert page.page.locator("#legend").is_visible() is False
+        assert page.evaluate("ecosystem.fitted.scale") > before * 1.05  # larger text
         labels = page.evaluate("ecosystem.labels()")
         assert statistics.median(label["height"] for label in labels) >= 12 - 1e-6
         assert {label["id"] for label in labels} >= set(page.evaluate("ecosystem.visibleNodes()"))
-        assert fitted["zoomed"] is False
         page.page.keyboard.press("p")
         page.page.wait_for_function("!document.body.classList.contains('present')")
         assert page.page.locator("header").is_visible()

@@ -57,3 +57,24 @@ def test_json_quote_is_current(invoke):
     assert json.loads(result.stdout)[0] == {"id": "yuebao", "name": "Yu'ebao", "type": "financial_product",
                                             "score": 95.0, "matched": "Yu'eobao"}
     assert '"id": "yuebao", "name": "Yu\'ebao"' in README
+
+
+def python_examples() -> str:
+    """The ``>>>`` examples of the README's "From Python" section."""
+    section = README.split("## From Python", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    return "\n".join(blocks)
+
+
+def test_the_python_section_runs_and_prints_what_it_shows(tmp_path, monkeypatch):
+    import doctest
+
+    examples = python_examples()
+    assert examples.count(">>> ") >= 8
+    monkeypatch.chdir(tmp_path)  # render and export write beside the reader
+    test = doctest.DocTestParser().get_doctest(examples, {}, "README: From Python", "README.md", 0)
+    report = []
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    runner.run(test, out=report.append)
+    assert runner.failures == 0, "".join(report)
+    assert (tmp_path / "vie.html").is_file() and (tmp_path / "ecosystem.graphml").is_file()

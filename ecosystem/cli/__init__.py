@@ -20,7 +20,7 @@ from typing import Optional
 import typer
 
 from .. import __version__
-from ..errors import DataError, EcosystemError, QueryError
+from ..errors import DataError, EcosystemError
 
 # ----------------------------------------------------------------------------------------------
 # the app and its error handling
@@ -64,43 +64,18 @@ app = _App(
 )
 
 
-class State:
-    """Options shared by every command, and the loaded graph (loaded once, on first use)."""
+def session(ctx: typer.Context):
+    """The dataset every command asks (an :class:`ecosystem.api.Ecosystem`, typer's context object).
 
-    def __init__(self):
-        self.data: Optional[Path] = None
-        self.use_cache = True
-        self._graph = None
-        self._dataset = None
+    The app's callback puts it on the context; a command run without the callback (a test calling
+    one command) gets the bundled data.
+    """
+    root = ctx.find_root()
+    if root.obj is None:
+        from ..api import Ecosystem
 
-    def dataset(self):
-        if self._dataset is None:
-            from ..loader import load
-
-            with _load_progress() as progress:
-                self._dataset = load(self.data, use_cache=self.use_cache, progress=progress)
-        return self._dataset
-
-    def graph(self, as_of: Optional[str] = None):
-        """The full graph, or its snapshot at ``as_of`` (default: the latest date in the data)."""
-        from ..graph import build_graph, snapshot
-
-        if self._graph is None:
-            self._graph = build_graph(self.dataset())
-        when = as_of or self._graph.graph.get("latest_date")
-        if when is None:
-            return self._graph
-        try:
-            return snapshot(self._graph, when)
-        except ValueError as error:
-            raise QueryError(f"--as-of: {error}") from None
-
-    def full_graph(self):
-        self.graph(None)
-        return self._graph
-
-
-state = State()
+        root.obj = Ecosystem()
+    return root.obj
 
 
 class _load_progress:
@@ -143,6 +118,7 @@ def _version(value: bool):
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     data: Optional[Path] = typer.Option(
         None, "--data", "-d", envvar="ECOSYSTEM_DATA", metavar="DIR",
         help="Folder of YAML/JSON data to use instead of the bundled dataset.",
@@ -150,9 +126,9 @@ def _main(
     no_cache: bool = typer.Option(False, "--no-cache", help="Read and validate every file, ignoring the cache."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ):
-    state.__init__()
-    state.data = data
-    state.use_cache = not no_cache
+    from ..api import Ecosystem
+
+    ctx.obj = Ecosystem(data, use_cache=not no_cache, progress=_load_progress)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -193,13 +169,6 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
-
-
-def parse_types(value: Optional[str]) -> Optional[list[str]]:
-    """``--type owns,controls`` as a list (None when not given)."""
-    if not value:
-        return None
-    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def main():  # console-script entry point

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from . import app, console, state
+from . import app, console, session
 from ..errors import ExportError
 
 FIGURE_SUFFIXES = (".html", ".svg", ".png")
@@ -18,6 +18,7 @@ FIGURE_SUFFIXES = (".html", ".svg", ".png")
 
 @app.command()
 def build(
+    ctx: typer.Context,
     output: Path = typer.Option(Path("exports"), "--output", "-o", metavar="DIR",
                                 help="Folder to write into (figures/ and data/ are replaced whole)."),
     figures: bool = typer.Option(True, "--figures/--no-figures", help="Draw every named view (HTML, SVG, PNG)."),
@@ -25,7 +26,7 @@ def build(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ):
     """Build every named view (HTML, SVG, PNG) and every export format into exports/, deterministically."""
-    written = build_all(state.full_graph(), output, figures=figures, data=data, progress=not quiet)
+    written = build_all(session(ctx).graph(), output, figures=figures, data=data, progress=not quiet)
     console().print(f"wrote {len(written)} files into {output}")
 
 

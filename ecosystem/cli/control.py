@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from . import AS_OF_OPTION, JSON_OPTION, app, console, print_json, state
+from . import AS_OF_OPTION, JSON_OPTION, app, console, print_json, session
 
 CONTROL_OPTION = typer.Option(50.0, "--control-threshold", metavar="PCT",
                               help="Votes strictly above this percentage control.")
@@ -24,22 +24,15 @@ STALE_OPTION = typer.Option(3.0, "--stale-after", metavar="YEARS",
                             help="Flag a step whose latest observation is older than this at the date asked.")
 
 
-def _rules(control_threshold, significant_threshold, board, margin, stale_after=3.0):
-    from ..control import ControlRules
-
-    return ControlRules(control_threshold=control_threshold, significant_threshold=significant_threshold,
-                        count_board=board, approximate_margin=margin, stale_after=stale_after)
-
-
-def _analysis(as_of, rules):
-    from ..control import analyse
-
-    graph = state.full_graph()  # the analysis takes its own snapshot; entities outside their dates stay known
-    return analyse(graph, as_of, rules)
+def _rules(control_threshold, significant_threshold, board, margin, stale_after=3.0) -> dict:
+    """The options as keywords of ecosystem.control.ControlRules."""
+    return dict(control_threshold=control_threshold, significant_threshold=significant_threshold,
+                count_board=board, approximate_margin=margin, stale_after=stale_after)
 
 
 @app.command()
 def controllers(
+    ctx: typer.Context,
     entity_id: str = typer.Argument(..., metavar="ID", help="Entity id (see `ecosystem search`)."),
     as_json: bool = JSON_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
@@ -50,8 +43,8 @@ def controllers(
     stale_after: float = STALE_OPTION,
 ):
     """Who controls ID: ultimate and direct controllers, significant holders, legal owners — with proofs."""
-    analysis = _analysis(as_of, _rules(control_threshold, significant_threshold, board, margin, stale_after))
-    result = analysis.controllers(entity_id)
+    rules = _rules(control_threshold, significant_threshold, board, margin, stale_after)
+    result = session(ctx).controllers(entity_id, as_of=as_of, **rules).data
     if as_json:
         print_json(result)
         return
@@ -76,6 +69,7 @@ def controllers(
 
 @app.command()
 def controlled(
+    ctx: typer.Context,
     entity_id: str = typer.Argument(..., metavar="ID"),
     as_json: bool = JSON_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
@@ -86,10 +80,9 @@ def controlled(
     stale_after: float = STALE_OPTION,
 ):
     """Everything ID controls, directly or through others, with how (votes, contract, board ...) and the chain."""
-    analysis = _analysis(as_of, _rules(control_threshold, significant_threshold, board, margin, stale_after))
-    items = analysis.controlled_by(entity_id)
-    result = {"entity": analysis.summary(entity_id), "as_of": analysis.when, "verdict": analysis.verdict(entity_id),
-              "controlled": items, "rules": analysis.rules.to_dict()}
+    rules = _rules(control_threshold, significant_threshold, board, margin, stale_after)
+    result = session(ctx).controlled(entity_id, as_of=as_of, **rules).data
+    items = result["controlled"]
     if as_json:
         print_json(result)
         return
@@ -105,15 +98,14 @@ def controlled(
 
 @app.command()
 def owners(
+    ctx: typer.Context,
     entity_id: str = typer.Argument(..., metavar="ID"),
     as_json: bool = JSON_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
     stale_after: float = STALE_OPTION,
 ):
     """Legal owners of ID and the economic interest of every holder through every path (cycle-safe)."""
-    analysis = _analysis(as_of, _rules(50.0, 25.0, True, 0.0, stale_after))
-    result = analysis.economic_interest(entity_id)
-    result["legal_owners"] = analysis.legal_owners(entity_id)
+    result = session(ctx).owners(entity_id, as_of=as_of, stale_after=stale_after).data
     if as_json:
         print_json(result)
         return
@@ -145,6 +137,7 @@ def owners(
 
 @app.command()
 def explain(
+    ctx: typer.Context,
     controller_id: str = typer.Argument(..., metavar="A", help="The would-be controller."),
     entity_id: str = typer.Argument(..., metavar="B", help="The entity it may control."),
     as_json: bool = JSON_OPTION,
@@ -156,8 +149,8 @@ def explain(
     stale_after: float = STALE_OPTION,
 ):
     """Whether A controls B, and why or why not."""
-    analysis = _analysis(as_of, _rules(control_threshold, significant_threshold, board, margin, stale_after))
-    result = analysis.explain(controller_id, entity_id)
+    rules = _rules(control_threshold, significant_threshold, board, margin, stale_after)
+    result = session(ctx).explain(controller_id, entity_id, as_of=as_of, **rules).data
     if as_json:
         print_json(result)
         return
@@ -172,6 +165,7 @@ def explain(
 
 @app.command("control-diff")
 def control_diff(
+    ctx: typer.Context,
     date_from: str = typer.Option(..., "--from", metavar="DATE", help="The earlier date."),
     date_to: str = typer.Option(..., "--to", metavar="DATE", help="The later date."),
     as_json: bool = JSON_OPTION,
@@ -182,10 +176,8 @@ def control_diff(
     stale_after: float = STALE_OPTION,
 ):
     """Who gained or lost ultimate control of what between two dates."""
-    from ..control import control_diff as diff
-
     rules = _rules(control_threshold, significant_threshold, board, margin, stale_after)
-    result = diff(state.full_graph(), date_from, date_to, rules)
+    result = session(ctx).control_diff(date_from, date_to, **rules).data
     if as_json:
         print_json(result)
         return

@@ -6,32 +6,25 @@ from typing import Optional
 
 import typer
 
-from . import AS_OF_OPTION, JSON_OPTION, app, console, parse_types, print_json, state
-from ..errors import DataError
+from . import AS_OF_OPTION, JSON_OPTION, app, console, print_json, session
 
 
 @app.command()
-def validate(as_json: bool = JSON_OPTION):
+def validate(ctx: typer.Context, as_json: bool = JSON_OPTION):
     """Check every data file and report every problem (file, line, id, fix). Exit 1 if any.
 
     Paths that look like data but are not read (a FIFO, a folder named x.yaml, a link loop) are
     named with why (`skipped` in --json)."""
-    try:
-        dataset = state.dataset()
-    except DataError as error:
-        if as_json:
-            print_json({"ok": False, "problems": [p.to_dict() for p in error.problems],
-                        "skipped": [s.to_dict() for s in error.skipped]})
-            raise typer.Exit(1)
-        _print_skipped(error.skipped, stderr=True)
-        raise
-    skipped = getattr(dataset, "skipped", ())
+    eco = session(ctx)
+    result = eco.validate()
     if as_json:
-        print_json({"ok": True, "problems": [], "entities": len(dataset.entities),
-                    "relations": len(dataset.relations), "sources": len(dataset.sources),
-                    "skipped": [s.to_dict() for s in skipped]})
-        return
-    _print_skipped(skipped)
+        print_json(result.data)
+        raise typer.Exit(0 if result["ok"] else 1)
+    if not result["ok"]:
+        _print_skipped(result.error.skipped, stderr=True)
+        raise result.error  # printed, one line per problem, like every other command's
+    dataset = eco.dataset
+    _print_skipped(getattr(dataset, "skipped", ()))
     console().print(
         f"[green]ok[/]: {len(dataset.entities)} entities, {len(dataset.relations)} relations, "
         f"{len(dataset.sources)} sources in {dataset.path}"
@@ -48,15 +41,14 @@ def _print_skipped(skipped, stderr: bool = False) -> None:
 
 
 @app.command()
-def stats(as_json: bool = JSON_OPTION, as_of: Optional[str] = AS_OF_OPTION):
+def stats(ctx: typer.Context, as_json: bool = JSON_OPTION, as_of: Optional[str] = AS_OF_OPTION):
     """Counts by entity type and relation category, and citation coverage."""
-    from ..query import statistics
-
-    graph = state.graph(as_of) if as_of else state.full_graph()
-    result = statistics(graph)
+    eco = session(ctx)
+    result = eco.stats(as_of).data
     if as_json:
         print_json(result)
         return
+    graph = eco.graph(as_of)
     from rich.table import Table
 
     vocabulary = graph.graph["vocabulary"]
@@ -83,20 +75,19 @@ def stats(as_json: bool = JSON_OPTION, as_of: Optional[str] = AS_OF_OPTION):
 
 @app.command()
 def show(
+    ctx: typer.Context,
     entity_id: str = typer.Argument(..., metavar="ID", help="Entity id (see `ecosystem search`)."),
     as_json: bool = JSON_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
     all_dates: bool = typer.Option(False, "--all", help="Show relations of every date, not only those in force."),
 ):
     """An entity: names, facts, and its relations in both directions with dates and citations."""
-    from ..query import show as show_entity
-
-    graph = state.full_graph() if all_dates else state.graph(as_of)
-    result = show_entity(graph, entity_id)
+    eco = session(ctx)
+    result = eco.entity(entity_id, as_of=as_of, all_dates=all_dates).data
     if as_json:
         print_json(result)
         return
-    _print_entity(graph, result)
+    _print_entity(eco.graph(), result)
 
 
 def _print_entity(graph, result):
@@ -154,23 +145,23 @@ def _cites(record: dict) -> str:
 
 @app.command()
 def search(
+    ctx: typer.Context,
     text: str = typer.Argument(..., help="Any name: English, Chinese, pinyin, alias; case and accents ignored."),
     as_json: bool = JSON_OPTION,
     limit: int = typer.Option(20, "--limit", "-n", min=1, help="At most this many hits."),
     entity_type: Optional[str] = typer.Option(None, "--type", help="Only entities of this type."),
 ):
     """Find entities by name, alias, Chinese name or pinyin, best match first."""
-    from ..query import search as search_entities
     from ..query import suggest
 
-    graph = state.full_graph()
-    hits = search_entities(graph, text, limit=limit, entity_type=entity_type)
+    eco = session(ctx)
+    hits = eco.search(text, limit=limit, type=entity_type).data
     if as_json:
         print_json(hits)
         return
     out = console()
     if not hits:
-        close = suggest(graph, text)
+        close = suggest(eco.graph(), text)
         out.print(f"no entity matches {text!r}" + (f"; closest: {', '.join(close)}" if close else ""))
         raise typer.Exit(1)
     from rich.markup import escape
@@ -184,6 +175,7 @@ def search(
 
 @app.command()
 def neighbours(
+    ctx: typer.Context,
     entity_id: str = typer.Argument(..., metavar="ID"),
     depth: int = typer.Option(1, "--depth", min=1, max=10, help="How many hops."),
     relation_type: Optional[str] = typer.Option(None, "--type", help="Only these relation types (comma-separated)."),
@@ -192,10 +184,8 @@ def neighbours(
     as_of: Optional[str] = AS_OF_OPTION,
 ):
     """Entities within N hops of ID, and the relations that connect them."""
-    from ..query import neighbours as find_neighbours
-
-    graph = state.graph(as_of)
-    result = find_neighbours(graph, entity_id, depth, parse_types(relation_type), direction)
+    result = session(ctx).neighbours(entity_id, depth=depth, types=relation_type, direction=direction,
+                                     as_of=as_of).data
     if as_json:
         print_json(result)
         return
@@ -212,6 +202,7 @@ def neighbours(
 
 @app.command()
 def path(
+    ctx: typer.Context,
     source: str = typer.Argument(..., metavar="FROM"),
     target: str = typer.Argument(..., metavar="TO"),
     relation_type: Optional[str] = typer.Option(None, "--type", help="Only through these relation types (comma-separated)."),
@@ -221,10 +212,8 @@ def path(
     as_of: Optional[str] = AS_OF_OPTION,
 ):
     """The shortest chains of relations connecting two entities, each step cited."""
-    from ..query import paths
-
-    graph = state.graph(as_of)
-    found = paths(graph, source, target, parse_types(relation_type), limit=limit, directed=directed)
+    eco = session(ctx)
+    found = eco.path(source, target, types=relation_type, directed=directed, limit=limit, as_of=as_of).data
     if as_json:
         print_json(found)
         return
@@ -234,7 +223,7 @@ def path(
         raise typer.Exit(1)
     from rich.markup import escape
 
-    vocabulary = graph.graph["vocabulary"]
+    vocabulary = eco.vocabulary
     for number, chain in enumerate(found, 1):
         out.print(f"[bold]path {number}[/] ({len(chain)} step{'s' if len(chain) != 1 else ''})")
         for edge in chain:
@@ -246,19 +235,14 @@ def path(
 
 @app.command()
 def timeline(
+    ctx: typer.Context,
     entity_id: Optional[str] = typer.Argument(None, metavar="[ID]", help="Only facts about this entity."),
     since: Optional[str] = typer.Option(None, "--since", metavar="DATE"),
     until: Optional[str] = typer.Option(None, "--until", metavar="DATE"),
     as_json: bool = JSON_OPTION,
 ):
     """Dated facts in order: foundings, stakes, listings, fines, restructurings."""
-    from ..errors import QueryError
-    from ..query import timeline as build_timeline
-
-    try:
-        items = build_timeline(state.full_graph(), entity_id, since, until)
-    except ValueError as error:
-        raise QueryError(str(error)) from None
+    items = session(ctx).timeline(entity_id, since=since, until=until).data
     if as_json:
         print_json(items)
         return
@@ -273,25 +257,21 @@ def timeline(
 
 @app.command()
 def diff(
+    ctx: typer.Context,
     before: str = typer.Option(..., "--from", metavar="DATE", help="The earlier date."),
     after: str = typer.Option(..., "--to", metavar="DATE", help="The later date."),
     as_json: bool = JSON_OPTION,
 ):
     """What changed between two dates: relations and entities that began or ended."""
-    from ..errors import QueryError
-    from ..query import diff as compare
-
-    try:
-        result = compare(state.full_graph(), before, after)
-    except ValueError as error:
-        raise QueryError(str(error)) from None
+    eco = session(ctx)
+    result = eco.diff(before, after).data
     if as_json:
         print_json(result)
         return
     from rich.markup import escape
 
     out = console()
-    vocabulary = state.full_graph().graph["vocabulary"]
+    vocabulary = eco.vocabulary
     out.print(f"[bold]from {result['from']} to {result['to']}[/]")
     for key, mark in (("entities_added", "+"), ("entities_removed", "-")):
         for entity in result[key]:

@@ -7,13 +7,15 @@ from typing import Optional
 
 import typer
 
-from . import AS_OF_OPTION, _App, app, console, state
+from . import AS_OF_OPTION, _App, app, console, session
+from ..api import format_names
 
-FORMAT_NAMES = "graphml, gexf, node-link, json, csv, neo4j, bods, ftm, or all"
+FORMAT_NAMES = format_names()
 
 
 @app.command("export")
 def export_command(
+    ctx: typer.Context,
     format_name: str = typer.Argument(..., metavar="FORMAT", help=f"One of: {FORMAT_NAMES}."),
     output: Optional[Path] = typer.Option(
         None, "--output", "-o", metavar="PATH",
@@ -27,43 +29,13 @@ def export_command(
     Without --as-of every relation is written with its dates (GEXF shows them as time intervals);
     with --as-of, only what held at that date.
     """
-    from ..errors import ExportError
-    from ..exporters import FORMATS, export, write_all_results
-
-    name = format_name.lower()
-    if name != "all" and name not in FORMATS:
-        raise ExportError(f"unknown export format {format_name!r}; choose one of: {FORMAT_NAMES}")
-    graph = state.graph(as_of) if as_of else state.full_graph()
-    if view:
-        graph = _view_graph(graph, view, as_of)
-    if name == "all":
-        results = write_all_results(graph, output or Path("exports"))
-    else:
-        results = [export(graph, name, output or Path(FORMATS[name].default_name))]
+    results = session(ctx).export(format_name, output, as_of=as_of, view=view)
     out = console()
     for result in results:
         where = result.paths[0].parent if len(result.paths) > 1 else result.paths[0]
         out.print(f"wrote {where} ({result.summary()})", markup=False)
         for note in result.notes:
             out.print(f"  note: {note}", markup=False)
-
-
-def _view_graph(graph, name: str, as_of):
-    """The subgraph of a named view, through ecosystem.views when it is available."""
-    from ..errors import ExportError
-
-    try:
-        from .. import views
-    except ImportError as error:
-        raise ExportError(f"--view needs ecosystem.views, which is not available ({error})") from None
-    build = getattr(views, "build_view", None)
-    if build is None:
-        raise ExportError("--view needs ecosystem.views.build_view, which this version does not have")
-    resolved = build(graph, name, as_of=as_of)
-    subgraph = getattr(resolved, "graph", resolved)
-    if not hasattr(subgraph, "edges"):
-        raise ExportError(f"view {name!r} did not give a graph")
-    return subgraph
 
 
 import_app = _App(name="import", help="Turn data in other formats into our YAML records.", no_args_is_help=True)

@@ -42,11 +42,16 @@ def render_view(graph, view, path, as_of=None) -> Path:
     suffix = target.suffix.lower()
     if suffix not in SUFFIXES:
         raise ExportError(f"cannot render {target.name!r}: the file name must end in one of {', '.join(SUFFIXES)}")
+    if suffix == ".html":
+        from .timeline import view_timeline
+
+        view_graph, time = view_timeline(graph, view, as_of)  # the page has a date slider
+        return write_view(view_graph, target, time=time)
     view_graph = build_view(graph, view, as_of)
     return write_view(view_graph, target)
 
 
-def write_view(view_graph, path) -> Path:
+def write_view(view_graph, path, time=None) -> Path:
     """Write an already resolved :class:`ecosystem.views.ViewGraph` to ``path``."""
     target = Path(path)
     suffix = target.suffix.lower()
@@ -59,7 +64,7 @@ def write_view(view_graph, path) -> Path:
     if suffix == ".html":
         from .html import to_html
 
-        content = to_html(view_graph).encode("utf-8")
+        content = to_html(view_graph, time=time).encode("utf-8")
         return _write_bytes(target, content)
     from . import static
 

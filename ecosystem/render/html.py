@@ -102,11 +102,12 @@ def main_entity(view_graph) -> str | None:
     return sorted(graph, key=lambda node: (-graph.degree(node), node))[0]
 
 
-def page_data(view_graph, layout=None) -> dict:
+def page_data(view_graph, layout=None, time=None) -> dict:
     """Everything the page draws, as plain JSON-ready data (sorted: same data, same bytes).
 
     ``layout``: the Graphviz picture (:func:`ecosystem.render.layout.graphviz_layout`), drawn
-    as it is; without it vis-network lays the view out (physics, or levels for a hierarchy)."""
+    as it is; without it vis-network lays the view out (physics, or levels for a hierarchy).
+    ``time``: the date slider's document (:func:`ecosystem.render.timeline.view_timeline`)."""
     graph = view_graph.graph
     vocabulary = graph.graph["vocabulary"]
     from ..query import names_of
@@ -118,6 +119,8 @@ def page_data(view_graph, layout=None) -> dict:
         zh = (data.get("names") or {}).get("zh")
         if zh:
             item["zh"] = zh
+        if data.get("control_verdict"):
+            item["verdict"] = data["control_verdict"]
         roles = view_graph.roles.get(node)
         if roles:
             item["roles"] = roles
@@ -153,6 +156,7 @@ def page_data(view_graph, layout=None) -> dict:
         page_options["interaction"]["dragNodes"] = False
     return {
         "title": view_graph.title,
+        "titleBase": view_graph.view.title,
         "description": view_graph.view.description,
         "view": view_graph.view.name,
         "asOf": view_graph.as_of,
@@ -164,6 +168,7 @@ def page_data(view_graph, layout=None) -> dict:
         "tips": tips,
         "legend": {**style.legend(graph), "notes": style.legend_notes(graph)},
         "graphviz": layout,
+        "time": time,
         "font": style.FONT,
         "options": {**page_options, "groups": groups(graph)},
     }
@@ -199,7 +204,7 @@ def embed_json(document) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def to_html(view_graph, layout="auto") -> str:
+def to_html(view_graph, layout="auto", time=None) -> str:
     """The page as a string. ``layout``: "auto" (the Graphviz picture where the view is drawn by
     Graphviz and ``dot`` is installed), None (vis-network lays out), or a dict from
     :func:`ecosystem.render.layout.graphviz_layout`."""
@@ -209,7 +214,7 @@ def to_html(view_graph, layout="auto") -> str:
             from .layout import graphviz_layout
 
             layout = graphviz_layout(view_graph)
-    return render_page(page_data(view_graph, layout))
+    return render_page(page_data(view_graph, layout, time))
 
 
 def render_page(document: dict) -> str:

@@ -11,8 +11,14 @@
   var hasShares = data.edges.some(function (e) { return e.shareLabel; });
   sharesBox.disabled = !hasShares;
 
+  var T = data.time;  // the date slider's data, or null
   var state = { hiddenTypes: {}, hiddenCategories: {}, lang: "en", highlight: null, shares: true,
-                date: data.asOf || null };
+                date: T ? T.dates[T.start] : (data.asOf || null), dateIndex: T ? T.start : null };
+  function during(runs, index) {
+    if (!runs) return false;
+    for (var i = 0; i < runs.length; i++) if (runs[i][0] <= index && index <= runs[i][1]) return true;
+    return false;
+  }
   var byId = {}, edgeById = {}, lineOf = {};
   data.nodes.forEach(function (n) { byId[n.id] = n; });
   data.edges.forEach(function (e) { edgeById[e.id] = e; });
@@ -26,13 +32,13 @@
   function edgeActive(e) {
     if (state.hiddenCategories[e.category]) return false;
     if (!nodeShown(e.from) || !nodeShown(e.to)) return false;
-    if (data.time && state.date) return data.time.edgeActive(e.id, state.date);
+    if (T) return during(T.edges[e.id], state.dateIndex);
     return true;
   }
   function nodeShown(id) {
     var n = byId[id];
     if (!n || state.hiddenTypes[n.group]) return false;
-    if (data.time && state.date) return data.time.nodeActive(id, state.date);
+    if (T) return during(T.nodes[id], state.dateIndex);
     return true;
   }
   function lineShown(line) { return line.edges.some(function (key) { return edgeActive(edgeById[key]); }); }
@@ -382,7 +388,11 @@
   }
   function hideTip() { tip.hidden = true; }
   var overNode = false;
-  network.on("hoverNode", function (p) { overNode = true; showTip(data.tips.nodes[p.node], p.pointer.DOM); });
+  network.on("hoverNode", function (p) {
+    overNode = true;
+    var v = verdictOf(p.node);
+    showTip(data.tips.nodes[p.node] + (v ? "\ncontrol" + (state.date ? " on " + state.date : "") + ": " + v : ""), p.pointer.DOM);
+  });
   network.on("hoverEdge", function (p) { showTip(data.tips.edges[p.edge], p.pointer.DOM); });
   network.on("blurNode", function () { overNode = false; hideTip(); });
   network.on("blurEdge", hideTip);
@@ -534,6 +544,7 @@
     results.replaceChildren();
     status.textContent = nodeText(byId[id]).replace(/\n/g, " ") + ": " + (Object.keys(keep).length - 1) + " connected";
     api.highlighted = id;
+    showVerdict();
   }
   function clear() {
     state.highlight = null;
@@ -545,6 +556,7 @@
     search.value = "";
     api.highlighted = null;
     fitAll();
+    showVerdict();
   }
   search.addEventListener("input", function () { showResults(find(search.value)); });
   search.addEventListener("keydown", function (event) {
@@ -662,6 +674,63 @@
     resizing = setTimeout(function () { network.setSize("100%", "100%"); if (!moved) fitAll(); network.redraw(); }, 50);
   });
 
+  // ---------------------------------------------------------------- the date slider (with play)
+  var timeline = document.getElementById("timeline"), slider = document.getElementById("date");
+  var dateLabel = document.getElementById("date-label"), playButton = document.getElementById("play");
+  var verdictBox = document.getElementById("verdict");
+  function verdictOf(id) {
+    if (T) return T.verdicts[id] ? T.verdicts[id][state.dateIndex] || null : null;
+    return byId[id] && byId[id].verdict || null;
+  }
+  function showVerdict() {
+    var id = state.highlight || data.main;
+    var v = id && nodeShown(id) ? verdictOf(id) : null;
+    verdictBox.textContent = v ? nodeText(byId[id]).replace(/\n/g, " ") + ": " + v : "";
+  }
+  // a date (ISO, partial or full): the slider goes to the last change on or before it
+  function setDate(iso) {
+    if (!T) return state.date;
+    var day = String(iso), index = 0;
+    if (day.length === 4) day += "-01-01"; else if (day.length === 7) day += "-01";
+    for (var i = 0; i < T.dates.length; i++) if (T.dates[i] <= day) index = i;
+    state.dateIndex = index;
+    state.date = day < T.dates[0] ? T.dates[0] : day;
+    slider.value = String(index);
+    dateLabel.textContent = state.date;
+    document.getElementById("title").textContent = data.titleBase + " (as of " + state.date + ")";
+    if (state.highlight && !nodeShown(state.highlight)) { state.highlight = null; state.near = {}; }
+    refresh();
+    showVerdict();
+    var fragment = "#date=" + state.date;
+    if (location.hash !== fragment) history.replaceState(null, "", fragment);
+    return state.date;
+  }
+  var playing = null;
+  function play(on) {
+    var want = on === undefined ? playing === null : !!on;
+    clearInterval(playing);
+    playing = null;
+    playButton.textContent = want ? "⏸" : "▶";
+    if (!want) return false;
+    if (state.dateIndex >= T.dates.length - 1) setDate(T.dates[0]);
+    playing = setInterval(function () {
+      if (state.dateIndex >= T.dates.length - 1) { play(false); return; }
+      setDate(T.dates[state.dateIndex + 1]);
+    }, 900);
+    return true;
+  }
+  if (T) {
+    timeline.hidden = false;
+    slider.max = String(T.dates.length - 1);
+    slider.value = String(T.start);
+    dateLabel.textContent = state.date;
+    slider.addEventListener("input", function () { setDate(T.dates[parseInt(slider.value, 10)]); });
+    playButton.addEventListener("click", function () { play(); });
+    var asked = /(?:^#|&)date=([0-9-]+)/.exec(location.hash);
+    if (asked) setDate(asked[1]);
+  }
+  showVerdict();
+
   // ---------------------------------------------------------------- the page API
   api.find = find;
   api.highlight = highlight;
@@ -675,6 +744,10 @@
   api.search = function (text) { return find(text).map(function (hit) { return hit.id; }); };
   api.visibleNodes = function () { return data.nodes.filter(function (n) { return nodeShown(n.id); }).map(function (n) { return n.id; }); };
   api.date = function () { return state.date; };
+  api.dates = function () { return T ? T.dates.slice() : []; };
+  api.setDate = setDate;
+  api.play = play;
+  api.verdict = verdictOf;
   api.refresh = refresh;
   api._internal = { nodeShown: nodeShown, edgeActive: edgeActive, canvasLabels: canvasLabels };
 })();

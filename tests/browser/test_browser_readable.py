@@ -85,7 +85,7 @@ def test_presentation_mode_hides_the_controls_and_enlarges_the_figure(browser, p
     try:
         before = page.evaluate("ecosystem.fitted.scale")
         page.page.keyboard.press("p")
-        page.page.wait_for_function("document.body.classList.contains('present')")
+        page.page.wait_for_function("() => document.body.classList.contains('present')")
         page.page.wait_for_timeout(100)
         assert page.page.locator("header").is_visible() is False
         assert page.page.locator("#legend").is_visible() is False
@@ -94,7 +94,7 @@ def test_presentation_mode_hides_the_controls_and_enlarges_the_figure(browser, p
         assert statistics.median(label["height"] for label in labels) >= 12 - 1e-6
         assert {label["id"] for label in labels} >= set(page.evaluate("ecosystem.visibleNodes()"))
         page.page.keyboard.press("p")
-        page.page.wait_for_function("!document.body.classList.contains('present')")
+        page.page.wait_for_function("() => !document.body.classList.contains('present')")
         assert page.page.locator("header").is_visible()
     finally:
         page.close()

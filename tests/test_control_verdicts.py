@@ -181,3 +181,9 @@ def test_a_growing_stake_counts_one_figure_at_a_time(invoke, as_of, votes, verdi
     if votes is not None:
         [step] = document["ultimate"][0]["chain"]
         assert step["votes"] == {"low": votes, "high": votes}
+
+
+def test_owners_name_the_observations_behind_the_interest(invoke):
+    document = cli_json(invoke, "verdicts", "owners", "quiet", "--as-of", "2020")
+    assert document["basis"] == [{"relation": "q_owns_quiet_2000", "as_of": "2000", "age_years": 20.0, "stale": True}]
+    assert "q_owns_quiet_2000: observed 2000" in cli(invoke, "verdicts", "owners", "quiet", "--as-of", "2020").output

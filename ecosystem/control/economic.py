@@ -8,6 +8,7 @@ X, by one sparse solve. A closed cycle (companies holding all of each other) has
 from __future__ import annotations
 
 from .rules import HIGH, LOW, rounded
+from .verdicts import basis
 
 
 def economic_interest(analysis, entity_id) -> dict:
@@ -41,7 +42,21 @@ def economic_interest(analysis, entity_id) -> dict:
             "closed_cycle": low["closed_cycle"] or high["closed_cycle"],
             "contractual_channels": contractual,
             "behind": behind_holders(analysis, entity_id, holders),
+            "basis": basis([analysis.edge(edge) for edge in _upstream_edges(holdings_of, entity_id)]),
             "approximate": needs_high}
+
+
+def _upstream_edges(holdings_of, entity_id) -> list:
+    """Every equity relation the interest in ``entity_id`` is computed from."""
+    seen, edges = {entity_id}, {}
+    queue = [entity_id]
+    while queue:
+        for h in holdings_of(queue.pop()):
+            edges[h.edge[2]] = h.edge
+            if h.holder not in seen:
+                seen.add(h.holder)
+                queue.append(h.holder)
+    return [edges[k] for k in sorted(edges)]
 
 
 def behind_holders(analysis, entity_id, holders) -> list[dict]:

@@ -102,7 +102,8 @@ class Holdings:
                     low, high, approx = bounds(share, margin)
                     votes[v].append(Holding(u, v, low, high, approx, (u, v, key)))
                     uncertain.add(v)
-            elif kind == "nominee":
+                continue  # holdings play no part in a contract bundle
+            if kind == "nominee":
                 nominee_of[u].append((v, (u, v, key)))
             elif kind in DIRECT_RULES:
                 if kind == "board" and not count_board:

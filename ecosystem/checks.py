@@ -112,6 +112,7 @@ class _CrossCheck:
             relations[relation_id] = relation
             relation_paths[relation_id] = (file, path)
             check_relation(relation_id, relation, file, path)
+        self._check_supersedes(relations, relation_paths)
         self._check_equity_sums(vocabulary, entities, relations, relation_paths)
 
         for relation_id, place in relation_paths.items():
@@ -238,6 +239,17 @@ class _CrossCheck:
             check_citations(file, path, relation_id, relation["sources"], sources, ("sources",))
 
         return check
+
+    def _check_supersedes(self, relations, relation_paths):
+        """``supersedes`` names relations that exist, other than itself."""
+        for relation_id, relation in relations.items():
+            for index, old in enumerate(relation.get("supersedes") or ()):
+                if old == relation_id or old not in relations:
+                    file, path = relation_paths[relation_id]
+                    hint = did_you_mean(old, relations) or "name the id of an earlier relation this one replaces"
+                    self.report.add(file, path + ("supersedes", index), relation_id,
+                                    "a relation cannot supersede itself" if old == relation_id
+                                    else f"supersedes unknown relation {old!r}", hint)
 
     def _check_equity_sums(self, vocabulary, entities, relations, relation_paths):
         """The certain (low) equity held in one entity may not pass 100% at any date."""

@@ -37,6 +37,8 @@ CASES = [
     ("top_level_list.yaml", 1, None, "top level must be a mapping", "entities:"),
     ("unknown_section.yaml", 1, None, "unknown top-level key 'entites'", "'entities'"),
     ("split_number.yaml", 6, "counted_firm", "a comma inside {...} split a number", "2094, not 2,094"),
+    ("supersedes_unknown.yaml", 9, "newer_investor_stake", "supersedes unknown relation 'investor__owns__holdcoo'",
+     "'investor__owns__holdco'"),
 ]
 
 

@@ -187,3 +187,11 @@ def test_owners_name_the_observations_behind_the_interest(invoke):
     document = cli_json(invoke, "verdicts", "owners", "quiet", "--as-of", "2020")
     assert document["basis"] == [{"relation": "q_owns_quiet_2000", "as_of": "2000", "age_years": 20.0, "stale": True}]
     assert "q_owns_quiet_2000: observed 2000" in cli(invoke, "verdicts", "owners", "quiet", "--as-of", "2020").output
+
+
+def test_explain_gives_the_economic_interest_beside_control(world, invoke):
+    document = cli_json(invoke, "verdicts", "explain", "h1", "newco", "--as-of", "2020")
+    assert document["status"] == CONTROLS and document["economic_interest"] == {"low": 100.0, "high": 100.0}
+    assert analyse(world, "2020").explain("h1", "spread")["economic_interest"] == {"low": 30.0, "high": 30.0}
+    assert "its economic interest (equity through every path): 30%" in \
+        cli(invoke, "verdicts", "explain", "h1", "spread", "--as-of", "2020").output

@@ -15,7 +15,7 @@ from .. import dates
 from ..models import share_text
 from . import economic
 from .holdings import Holdings, resolve_date
-from .rules import CONTROLS, EPSILON as _EPSILON, HIGH, LOW, MAY_CONTROL, ControlRules, bounds, rounded
+from .rules import CONTROLS, EPSILON as _EPSILON, HIGH, LOW, MAY_CONTROL, ControlRules, bounds, percent_range, rounded
 from .solver import Solver
 from .verdicts import basis, flag_steps, verdict, verdict_note
 from .witnesses import Witnesses
@@ -63,6 +63,16 @@ class ControlAnalysis:
         flag_steps(result["chain"], self.rules.stale_after)
         result["verdict"] = self.verdict(entity_id)
         result["basis"] = basis(result["chain"])
+        interest = economic.economic_interest(self, entity_id)
+        found = next((h["interest"] for h in interest["holders"] if h["id"] == controller_id), None)
+        unknown = [b for b in interest["behind"] if b["id"] == controller_id and b["interest"] is None]
+        if unknown and not found:
+            result["economic_interest"] = None
+            result["reasons"].append("its economic interest: " + "; ".join(b["share"] for b in unknown))
+        elif interest["closed_cycle"] is None:
+            result["economic_interest"] = found or {"low": 0.0, "high": 0.0}
+            result["reasons"].append("its economic interest (equity through every path): "
+                                     + percent_range(result["economic_interest"]["low"], result["economic_interest"]["high"]))
         return result
 
     def ultimate_controllers(self, entity_id) -> list[dict]:

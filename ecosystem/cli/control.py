@@ -131,7 +131,7 @@ def owners(
                   f"(not an equity interest)  [dim]{_e(_cites(edge))}[/]")
     for item in result["behind"]:
         out.print(f"  behind {_e(item['holder'])}: {_who(item)} controls it, {_e(item['share'])}")
-    _print_basis(out, result["basis"], analysis.rules.to_dict())
+    _print_basis(out, result["basis"], {"stale_after": stale_after})
     if result["approximate"]:
         out.print("[dim]note: some shares upstream are approximate or ranges[/]")
 

@@ -297,3 +297,32 @@ def test_collapse_roles_must_be_known_roles(bundled_graph):
     view = View(name="bad", title="bad", include=[{"ids": ["alibaba_group_holding"]}], collapse_roles=["WFEO"])
     with pytest.raises(QueryError, match="role 'WFEO'"):
         build_view(bundled_graph, view)
+
+
+# ---------------------------------------------------------------------------------------------
+# stories (data/stories.yaml)
+
+
+def test_bundled_stories_are_valid(bundled_graph):
+    from conftest import BUNDLED
+    from ecosystem.stories import check_stories, load_stories
+
+    stories = load_stories(BUNDLED)
+    assert set(stories) >= {"vie", "ant"}
+    assert check_stories(bundled_graph, stories) == []
+
+
+def test_story_problems_are_all_reported_with_a_fix(bundled_graph):
+    from ecosystem.stories import check_stories, parse_stories
+
+    with pytest.raises(DataError) as caught:
+        parse_stories({"stories": {"a": {"title": "A", "steps": [{"title": "t", "caption": "c", "view": "v"}]},
+                                   "b": {"title": "B", "stepz": []}}})
+    messages = [problem.message for problem in caught.value.problems]
+    assert any("sources" in message for message in messages) and any("stepz" in message for message in messages)
+    stories = parse_stories({"stories": {"a": {"title": "A", "steps": [
+        {"title": "t", "caption": "c", "view": "vie-structur", "sources": ["nosuch §1"], "highlight": ["jak_ma"]}]}}})
+    problems = check_stories(bundled_graph, stories)
+    assert len(problems) == 3
+    assert "did you mean 'vie-structure'?" in [p.hint for p in problems]
+    assert "did you mean 'jack_ma'?" in [p.hint for p in problems]

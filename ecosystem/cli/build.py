@@ -25,12 +25,16 @@ def build(
     data: bool = typer.Option(True, "--data-formats/--no-data-formats", help="Write every export format."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ):
-    """Build every named view (HTML, SVG, PNG) and every export format into exports/, deterministically."""
-    written = build_all(session(ctx).graph(), output, figures=figures, data=data, progress=not quiet)
+    """Build every named view (HTML, SVG, PNG), every story (HTML) and every export format into exports/, deterministically."""
+    from ..stories import load_stories
+
+    written = build_all(session(ctx).graph(), output, figures=figures, data=data, progress=not quiet,
+                        stories=load_stories(session(ctx).data_dir) if figures else None)
     console().print(f"wrote {len(written)} files into {output}")
 
 
-def build_all(graph, output: Path, *, figures: bool = True, data: bool = True, progress: bool = False) -> list[Path]:
+def build_all(graph, output: Path, *, figures: bool = True, data: bool = True, progress: bool = False,
+              stories=None) -> list[Path]:
     """Write figures/ and data/ under ``output``; each is built aside, then swapped in whole.
 
     If anything fails, what was in ``output`` before is left as it was.
@@ -50,6 +54,8 @@ def build_all(graph, output: Path, *, figures: bool = True, data: bool = True, p
             for name in sorted(named_views(graph)):
                 for suffix in FIGURE_SUFFIXES:
                     tasks.append((f"figures/{name}{suffix}", _figure(graph, name, staging / "figures" / f"{name}{suffix}")))
+            for name, story in sorted((stories or {}).items()):
+                tasks.append((f"figures/story-{name}.html", _story(graph, story, staging / "figures" / f"story-{name}.html")))
         if data:
             tasks.append(("data/", _data(graph, staging / "data")))
         with Progress(console=console(stderr=True), disable=not progress, transient=True) as bar:
@@ -73,6 +79,20 @@ def _figure(graph, name: str, path: Path):
 
         path.parent.mkdir(parents=True, exist_ok=True)
         render_view(graph, name, path)
+    return run
+
+
+def _story(graph, story, path: Path):
+    def run():
+        from ..errors import DataError
+        from ..render.story import render_story
+        from ..stories import check_stories
+
+        problems = check_stories(graph, {story.id: story})
+        if problems:
+            raise DataError(problems)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        render_story(graph, story, path)
     return run
 
 

@@ -23,9 +23,14 @@ def render(
     types: Optional[str] = typer.Option(None, "--type", metavar="TYPES",
                                         help="Only these entity types, relation types or categories (comma-separated)."),
     as_of: Optional[str] = AS_OF_OPTION,
+    story: Optional[str] = typer.Option(None, "--story", metavar="ID",
+                                        help="Draw a story of stories.yaml as a step-through page (.html)."),
 ):
     """Draw a view as an offline interactive page (.html) or a static figure (.svg .png .pdf .dot)."""
-    written = session(ctx).render(view, output, focus=focus, depth=depth, types=types, as_of=as_of)
+    if story is not None:
+        written = _render_story(ctx, story, output)
+    else:
+        written = session(ctx).render(view, output, focus=focus, depth=depth, types=types, as_of=as_of)
     console(stderr=True).print(f"wrote {written}")
 
 
@@ -47,3 +52,23 @@ def views(ctx: typer.Context, as_json: bool = JSON_OPTION):
     for view in found:
         table.add_row(view["name"], escape(view["title"]), view["layout"], view["as_of"] or "latest")
     out.print(table)
+
+
+def _render_story(ctx, story_id: str, output: Path):
+    import difflib
+
+    from ..errors import DataError, QueryError
+    from ..render.story import render_story
+    from ..stories import check_stories, load_stories
+
+    data = session(ctx)
+    stories = load_stories(data.data_dir)
+    if story_id not in stories:
+        close = difflib.get_close_matches(story_id, list(stories), n=3, cutoff=0.5)
+        raise QueryError(f"No story named {story_id!r}" + (f" (stories: {', '.join(stories)})." if stories
+                                                              else ": this dataset has no stories.yaml."), close)
+    graph = data.graph()
+    problems = check_stories(graph, {story_id: stories[story_id]})
+    if problems:
+        raise DataError(problems)
+    return render_story(graph, stories[story_id], output)

@@ -48,7 +48,7 @@
   }
   function lineAlpha(line) {
     if (!state.highlight) return 1;
-    return line.from === state.highlight || line.to === state.highlight ? 1 : 0.1;
+    return state.near[line.from] && state.near[line.to] ? 1 : 0.1;
   }
   function nodeText(n) {
     return state.lang === "zh" && n.zh ? n.zh : n.label;
@@ -160,6 +160,8 @@
 
   if (G) {
     data.options.nodes = Object.assign({}, data.options.nodes, { ctxRenderer: renderNode });
+    // a group's shape would win over the node's: every node of the Graphviz picture is drawn by renderNode
+    Object.keys(data.options.groups).forEach(function (type) { data.options.groups[type].shape = "custom"; });
   }
 
   // ---------------------------------------------------------------- the network
@@ -731,6 +733,52 @@
   }
   showVerdict();
 
+  // ---------------------------------------------------------------- a story: steps over the figure
+  var S = data.story, current = 0;
+  function goTo(index) {
+    var steps = S.steps;
+    current = Math.max(0, Math.min(steps.length - 1, index));
+    var step = steps[current];
+    if (T) setDate(step.date || T.dates[T.start]);
+    state.highlight = step.highlight.length ? step.highlight[0] : null;
+    state.near = {};
+    step.highlight.forEach(function (id) { state.near[id] = true; });
+    refresh();
+    showVerdict();
+    document.getElementById("story-title").textContent = step.title;
+    document.getElementById("story-caption").textContent = step.caption;
+    document.getElementById("story-sources").textContent = "Sources: " + step.sources.join("; ");
+    document.getElementById("story-count").textContent = "Step " + (current + 1) + " of " + steps.length;
+    Array.prototype.forEach.call(document.getElementById("story-dots").children, function (dot, i) {
+      if (i === current) dot.setAttribute("aria-current", "step"); else dot.removeAttribute("aria-current");
+    });
+    document.getElementById("story-previous").disabled = current === 0;
+    document.getElementById("story-next").disabled = current === steps.length - 1;
+    return current;
+  }
+  if (S) {
+    document.body.classList.add("story");
+    var dots = document.getElementById("story-dots");
+    S.steps.forEach(function (step, i) {
+      var dot = document.createElement("button");
+      dot.type = "button";
+      dot.title = step.title;
+      dot.setAttribute("aria-label", "Step " + (i + 1) + ": " + step.title);
+      dot.addEventListener("click", function () { goTo(i); });
+      dots.appendChild(dot);
+    });
+    document.getElementById("story-previous").addEventListener("click", function () { goTo(current - 1); });
+    document.getElementById("story-next").addEventListener("click", function () { goTo(current + 1); });
+    document.addEventListener("keydown", function (event) {
+      var typing = event.target && (event.target.tagName === "INPUT" && event.target.type !== "range");
+      if (typing || event.target === slider) return;
+      if (event.key === "ArrowRight") { goTo(current + 1); event.preventDefault(); }
+      else if (event.key === "ArrowLeft") { goTo(current - 1); event.preventDefault(); }
+    });
+    network.setSize("100%", "100%");
+    goTo(0);
+  }
+
   // ---------------------------------------------------------------- the page API
   api.find = find;
   api.highlight = highlight;
@@ -748,6 +796,15 @@
   api.setDate = setDate;
   api.play = play;
   api.verdict = verdictOf;
+  if (S) {
+    api.story = {
+      next: function () { return goTo(current + 1); },
+      previous: function () { return goTo(current - 1); },
+      step: function () { return current; },
+      go: goTo,
+      steps: function () { return S.steps.length; }
+    };
+  }
   api.refresh = refresh;
   api._internal = { nodeShown: nodeShown, edgeActive: edgeActive, canvasLabels: canvasLabels };
 })();

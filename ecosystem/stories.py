@@ -1,0 +1,165 @@
+"""Stories: a figure explained step by step (``data/stories.yaml``).
+
+A story file is a mapping ``stories: {id: story}``, each validated with pydantic
+(``extra="forbid"``)::
+
+    stories:
+      vie:
+        title: How Alibaba controls its Chinese operating companies
+        description: ...
+        steps:
+          - title: Foreign investors own a Cayman Islands company
+            caption: In our own words, what this step shows.
+            sources: ['case §3.2, n 20']          # citations: a source id of sources.yaml and a locator
+            view: vie-structure                   # the figure (a view of views.yaml)
+            date: 2020-11-03                      # optional: the date shown (default: the view's)
+            highlight: [alibaba_group_holding]    # optional: the entities brought forward
+
+:func:`parse_stories` validates a parsed file and raises :class:`ecosystem.errors.DataError`
+listing every problem; :func:`check_stories` checks a story against a graph (views, entities and
+sources that exist) and returns the problems; :func:`load_stories` reads a data folder's file.
+``ecosystem render --story ID -o FILE.html`` draws one (:func:`ecosystem.render.story.render_story`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import dates
+from .errors import DataError, Problem
+from .models import Citation
+
+STORIES_FILE = "stories.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Step(_Strict):
+    """One step of a story: a title, a short caption with its citations, the view, the date, and
+    the entities to bring forward."""
+
+    title: str = Field(min_length=1)
+    caption: str = Field(min_length=1, max_length=600)
+    sources: list[Citation] = Field(min_length=1)
+    view: str = Field(min_length=1)
+    date: Optional[str] = None
+    highlight: list[str] = Field(default_factory=list)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value):
+        return None if value is None else dates.normalise(value)
+
+    @field_validator("highlight", mode="before")
+    @classmethod
+    def _list(cls, value):
+        return [value] if isinstance(value, str) else (value or [])
+
+
+class Story(_Strict):
+    """A titled list of steps."""
+
+    id: str = ""
+    title: str = Field(min_length=1)
+    description: str = ""
+    steps: list[Step] = Field(min_length=1)
+
+
+def parse_stories(document, source: str = STORIES_FILE) -> dict[str, Story]:
+    """Validate a parsed stories.yaml; raise :class:`DataError` listing every problem."""
+    if not document:
+        return {}
+    if not isinstance(document, dict) or set(document) - {"stories"}:
+        raise DataError([Problem(source, None, None, "stories.yaml must be a mapping with one key, `stories:`",
+                                 "put every story under `stories:` (see data/stories.yaml)")])
+    items = document.get("stories") or {}
+    if not isinstance(items, dict):
+        raise DataError([Problem(source, None, None, "`stories` must be a mapping of story id to story",
+                                 "write `stories:` then `  vie:` with the story's keys indented")])
+    problems, stories = [], {}
+    for name, body in items.items():
+        if not isinstance(body, dict):
+            problems.append(Problem(source, None, str(name), f"story {name!r} must be a mapping",
+                                    "give it title: and steps: keys"))
+            continue
+        try:
+            stories[str(name)] = Story.model_validate({**body, "id": str(name)})
+        except ValidationError as error:
+            for detail in error.errors():
+                where = ".".join(str(step) for step in detail["loc"])
+                problems.append(Problem(source, None, str(name), f"story {name!r}, {where}: "
+                                        + detail["msg"].replace("Value error, ", ""), _hint(detail)))
+    if problems:
+        raise DataError(problems)
+    return stories
+
+
+def _hint(detail) -> str:
+    if detail["type"] == "extra_forbidden":
+        allowed = sorted(set(Story.model_fields) | set(Step.model_fields))
+        close = difflib.get_close_matches(str(detail["loc"][-1]), allowed, n=2, cutoff=0.6)
+        return ("did you mean " + " or ".join(map(repr, close)) + "?") if close else \
+            "a story has title, description, steps; a step has title, caption, sources, view, date, highlight"
+    if detail["type"] == "missing":
+        return f"add `{detail['loc'][-1]}:`"
+    if "date" in detail["loc"]:
+        return "write a date as 2020, 2020-11 or 2020-11-03"
+    if "sources" in detail["loc"]:
+        return "cite at least one source: 'case §3.2, n 22'"
+    return "see the comments at the top of data/stories.yaml"
+
+
+def check_stories(graph, stories: dict[str, Story], source: str = STORIES_FILE) -> list[Problem]:
+    """Every view, entity and source a story names must exist in ``graph``."""
+    from .views import named_views
+
+    views = named_views(graph)
+    bibliography = graph.graph.get("sources") or {}
+    problems = []
+    for name, story in stories.items():
+        for number, step in enumerate(story.steps, 1):
+            where = f"story {name!r}, step {number}"
+            if step.view not in views:
+                close = difflib.get_close_matches(step.view, list(views), n=1)
+                problems.append(Problem(source, None, name, f"{where}: no view named {step.view!r}",
+                                        f"did you mean {close[0]!r}?" if close else "name a view of views.yaml"))
+            for entity in step.highlight:
+                if entity not in graph:
+                    close = difflib.get_close_matches(entity, list(graph.nodes), n=1)
+                    problems.append(Problem(source, None, name, f"{where}: no entity with id {entity!r}",
+                                            f"did you mean {close[0]!r}?" if close else "`ecosystem search NAME`"))
+            for citation in step.sources:
+                if bibliography and citation.source not in bibliography:
+                    problems.append(Problem(source, None, name, f"{where}: unknown source {citation.source!r}",
+                                            "cite a source id of sources.yaml"))
+    return problems
+
+
+def stories_file(data_dir=None) -> Path | None:
+    """The stories file of a data folder (default: the bundled data), or None."""
+    from .files import STORIES_NAMES, bundled_data_dir
+
+    folder = Path(data_dir) if data_dir is not None else bundled_data_dir()
+    return next((folder / name for name in STORIES_NAMES if (folder / name).is_file()), None)
+
+
+def load_stories(data_dir=None) -> dict[str, Story]:
+    """The validated stories of a data folder ({} without a stories file)."""
+    import yaml
+
+    path = stories_file(data_dir)
+    if path is None:
+        return {}
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise DataError([Problem(str(path), mark.line + 1 if mark else None, None, f"not valid YAML: {error}",
+                                 "fix the YAML syntax")]) from None
+    return parse_stories(document, str(path))

@@ -1,0 +1,80 @@
+"""A story page: arrow keys, buttons and dots step through; each step moves the date and brings
+its entities forward; the page API's story.next/previous/step; offline like every page."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import BUNDLED, ROOT
+from test_browser_figures import Page, browser  # noqa: F401  (the shared Chromium fixture)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def story_pages(tmp_path_factory):
+    from ecosystem.graph import load_graph
+    from ecosystem.render.story import render_story
+    from ecosystem.stories import load_stories
+
+    graph = load_graph(BUNDLED, use_cache=False)
+    stories = load_stories(BUNDLED)
+    folder = tmp_path_factory.mktemp("stories")
+    return stories, {name: render_story(graph, story, folder / f"story-{name}.html") for name, story in stories.items()}
+
+
+def test_both_stories_are_bundled(story_pages):
+    stories, _ = story_pages
+    assert {"vie", "ant"} <= set(stories)
+    for story in stories.values():
+        assert len(story.steps) >= 3 and all(step.sources for step in story.steps)
+
+
+def test_ant_story_steps_through_time_with_keys_and_buttons(browser, story_pages):  # noqa: F811
+    stories, pages = story_pages
+    story = stories["ant"]
+    page = Page(browser, pages["ant"])
+    try:
+        assert page.requests == [] and page.errors == []
+        assert page.evaluate("ecosystem.story.step()") == 0
+        assert story.steps[0].title in page.page.inner_text("#story-title")
+        assert page.page.locator("#story-dots button").count() == len(story.steps)
+        page.page.locator("#network").click(position={"x": 5, "y": 5})
+        page.page.keyboard.press("ArrowRight")
+        assert page.evaluate("ecosystem.story.step()") == 1
+        assert page.evaluate("ecosystem.date()") == story.steps[1].date
+        page.page.keyboard.press("ArrowLeft")
+        assert page.evaluate("ecosystem.story.step()") == 0
+        page.page.click("#story-next")
+        page.page.click("#story-next")
+        assert page.evaluate("ecosystem.story.step()") == 2
+        verdicts = {}
+        for index, step in enumerate(story.steps):
+            page.evaluate("(i) => ecosystem.story.go(i)", index)
+            assert page.evaluate("ecosystem.date()") == step.date
+            assert page.page.inner_text("#story-caption").strip() == " ".join(step.caption.split())
+            assert all(str(citation) in page.page.inner_text("#story-sources") for citation in step.sources)
+            near = page.evaluate("ecosystem.state.near")
+            assert set(near) == set(step.highlight) - set() or not step.highlight
+            verdicts[step.date] = page.evaluate("ecosystem.verdict('ant_group')")
+        assert verdicts["2020-11-03"] != verdicts["2023-06-30"]
+        assert page.evaluate("ecosystem.story.next()") == len(story.steps) - 1  # stays on the last step
+        assert page.page.locator("#story-next").is_disabled()
+        page.page.locator("#story-dots button").nth(0).click()
+        assert page.evaluate("ecosystem.story.previous()") == 0
+        (ROOT / "tests" / "artifacts" / "screenshots").mkdir(parents=True, exist_ok=True)
+        page.page.screenshot(path=str(ROOT / "tests" / "artifacts" / "screenshots" / "story-ant.png"))
+    finally:
+        page.close()
+
+
+def test_vie_story_highlights_each_tier(browser, story_pages):  # noqa: F811
+    stories, pages = story_pages
+    page = Page(browser, pages["vie"])
+    try:
+        for index, step in enumerate(stories["vie"].steps):
+            assert page.evaluate("(i) => ecosystem.story.go(i)", index) == index
+            assert set(page.evaluate("ecosystem.state.near")) == set(step.highlight)
+        assert page.errors == []
+    finally:
+        page.close()

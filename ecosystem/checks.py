@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 from . import dates
@@ -127,7 +128,7 @@ class _CrossCheck:
             entities=entities,
             relations=relations,
             views=views,
-            locations=_relative_locations(locations, self.folder),
+            locations=_RelativeLocations(locations, self.folder),
         )
 
     def _duplicate(self, kind, record_id, file, path, locations):
@@ -365,12 +366,22 @@ def _combining_marks() -> dict[int, None]:
     return dict.fromkeys(code for code in range(0x300, 0x10000) if unicodedata.combining(chr(code)))
 
 
-def _relative_locations(locations: dict, data_dir: Path) -> dict:
-    names: dict[Path, tuple] = {}  # one (name, None) tuple per file, shared
-    result = {}
-    for key, (file, _) in locations.items():
-        place = names.get(file)
+class _RelativeLocations(Mapping):
+    """Where each record was read, as (file relative to the data folder, None), made when asked for
+    (nothing asks on the usual paths, so a load does not pay for 400,000 of them)."""
+
+    def __init__(self, locations: dict[str, tuple[Path, tuple]], folder: Path):
+        self._locations, self._folder, self._names = locations, folder, {}
+
+    def __getitem__(self, key):
+        file = self._locations[key][0]
+        place = self._names.get(file)
         if place is None:
-            place = names[file] = (relative(file, data_dir), None)
-        result[key] = place
-    return result
+            place = self._names[file] = (relative(file, self._folder), None)  # one tuple per file, shared
+        return place
+
+    def __iter__(self):
+        return iter(self._locations)
+
+    def __len__(self):
+        return len(self._locations)

@@ -80,7 +80,10 @@ def _read_files(files: DataFiles, contents: dict[Path, bytes] | None, progress: 
     for section in SECTIONS:
         validated[section] = reading.validate(report, section, raw[section])
         tick("validating", 0)
-    dataset = checks.cross_check(report, vocabulary, views, validated)
+    try:
+        dataset = checks.cross_check(report, vocabulary, views, validated)
+    finally:
+        reading.forget_suggestions()
     dataset.skipped = files.skipped
     if report:
         raise DataError(report.located(), skipped=files.skipped)

@@ -365,8 +365,37 @@ def _validation_problem(report, section, model, file, path, record_id, item, det
         report.add(file, path + loc, record_id, f"{where}: {_clean(detail['msg'])}", _hint_for(loc))
 
 
+SUGGESTION_POOL = 500  # candidates compared at most: a suggestion is a courtesy, not a search
+_POOLS: dict[tuple[int, int], tuple[object, dict[str, list[str]]]] = {}  # by candidates' id and size
+
+
+def forget_suggestions() -> None:
+    """Drop the grouped candidates (they hold the last dataset's ids)."""
+    _POOLS.clear()
+
+
 def did_you_mean(word: str, candidates) -> str:
-    matches = difflib.get_close_matches(word, [str(c) for c in candidates], n=3, cutoff=0.6)
+    """"did you mean 'x'?" for the closest candidates, or "". Among many candidates (a large
+    dataset's ids), only those sharing the word's first letter are compared, and at most
+    SUGGESTION_POOL of them (grouped once per candidate collection), so that many unknown ids
+    cannot make a report slow."""
+    if len(candidates) <= SUGGESTION_POOL:
+        pool = [str(c) for c in candidates]
+    else:
+        key = (id(candidates), len(candidates))
+        cached = _POOLS.get(key)
+        if cached is None or cached[0] is not candidates:
+            groups: dict[str, list[str]] = {}
+            for candidate in candidates:
+                text = str(candidate)
+                group = groups.setdefault(text[:1], [])
+                if len(group) < SUGGESTION_POOL:
+                    group.append(text)
+            if len(_POOLS) > 8:
+                _POOLS.clear()
+            cached = _POOLS[key] = (candidates, groups)
+        pool = cached[1].get(word[:1], [])
+    matches = difflib.get_close_matches(word, pool, n=3, cutoff=0.6)
     return ("did you mean " + " or ".join(repr(m) for m in matches) + "?") if matches else ""
 
 

@@ -303,3 +303,34 @@ def test_a_one_megabyte_name(tmp_path, invoke):
     result = invoke("--data", folder, "validate")
     assert result.exit_code == 0, output(result)[:500]
     assert load(folder, use_cache=False).entities["long_firm"]["name"] == name
+
+
+def test_a_suggestion_among_many_ids_is_still_found():
+    from ecosystem.reading import SUGGESTION_POOL, did_you_mean, forget_suggestions
+
+    ids = {f"firm_{index}": None for index in range(SUGGESTION_POOL * 20)}
+    ids["holdco"] = None
+    try:
+        assert did_you_mean("holdko", ids) == "did you mean 'holdco'?"
+        assert "firm_1" in did_you_mean("firm_1x", ids)
+    finally:
+        forget_suggestions()
+
+
+def test_progress_is_shown_on_a_terminal_only_and_never_for_json(monkeypatch):
+    from ecosystem.cli import _load_progress
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("sys.argv", ["ecosystem", "validate", "--json"])
+    with _load_progress() as progress:
+        assert progress is None
+    monkeypatch.setattr("sys.argv", ["ecosystem", "validate"])
+    drawn = []
+    with _load_progress() as progress:
+        assert progress is not None
+        progress("reading", 1, 10)  # under a second: nothing drawn yet
+        assert getattr(progress.__self__, "_bar") is None
+        monkeypatch.setattr(type(progress.__self__), "DELAY", -1.0)
+        progress("reading", 5, 10)
+        drawn.append(progress.__self__._bar)
+    assert drawn[0] is not None

@@ -20,8 +20,11 @@ def files(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def built(bundled_graph, tmp_path_factory):
     need_binary("dot", "apt-get install graphviz")
+    from conftest import BUNDLED
+    from ecosystem.stories import load_stories
+
     folder = tmp_path_factory.mktemp("exports")
-    build_all(bundled_graph, folder)
+    build_all(bundled_graph, folder, stories=load_stories(BUNDLED))  # as `ecosystem build` does
     return folder
 
 
@@ -55,7 +58,10 @@ def test_manifest_lists_every_file_with_its_hash(built):
 
 
 def test_build_is_deterministic(built, bundled_graph, tmp_path):
-    build_all(bundled_graph, tmp_path)
+    from conftest import BUNDLED
+    from ecosystem.stories import load_stories
+
+    build_all(bundled_graph, tmp_path, stories=load_stories(BUNDLED))
     assert files(tmp_path) == files(built)
 
 
@@ -80,6 +86,15 @@ def test_build_command(invoke, tmp_path, valid_dir):
     assert (tmp_path / "out" / "data" / "ecosystem.graphml").is_file()
     result = invoke("--data", valid_dir, "build", "-o", tmp_path / "out" / "MANIFEST.md")
     assert result.exit_code == 1 and "is a file" in result.stderr
+
+
+def test_every_story_is_built(built):
+    from conftest import BUNDLED
+    from ecosystem.stories import load_stories
+
+    for name, story in load_stories(BUNDLED).items():
+        page = (built / "figures" / f"story-{name}.html").read_text(encoding="utf-8")
+        assert '"story":{' in page and story.steps[-1].title.replace("'", "\\u0027")[:20] in page
 
 
 def test_committed_exports_are_what_the_build_makes(built):

@@ -7,6 +7,7 @@ other end of the period it names.
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as _dt
 import re
 
@@ -55,6 +56,15 @@ def normalise(value) -> str:
 
 
 def first_day(value) -> _dt.date:
+    if type(value) is str:
+        return _first_day_of_text(value)
+    year, month, day = parse_partial(value)
+    return _dt.date(year, month or 1, day or 1)
+
+
+@functools.lru_cache(maxsize=65536)
+def _first_day_of_text(value: str) -> _dt.date:
+    # a dataset repeats few distinct dates many times: parse each once
     year, month, day = parse_partial(value)
     return _dt.date(year, month or 1, day or 1)
 
@@ -83,7 +93,11 @@ def is_current(start, end, when) -> bool:
 
     ``None`` for start means "since before anything we know"; ``None`` for end means "still true".
     """
-    day = first_day(when)
+    return holds_on(start, end, first_day(when))
+
+
+def holds_on(start, end, day: _dt.date) -> bool:
+    """:func:`is_current` for a day already computed (the same rule, for loops over many records)."""
     if start is not None and first_day(start) > day:
         return False
     if end is not None and first_day(end) <= day:

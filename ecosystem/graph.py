@@ -98,8 +98,22 @@ def relation_spans(graph: nx.MultiDiGraph) -> dict:
     ``end`` and ``superseded_by`` are None when they do not apply. Only relations whose span differs
     from the record's own ``start``/``end`` are listed: look others up with :func:`effective_start`.
     """
-    return supersession(((u, v, key, data) for u, v, key, data in graph.edges(keys=True, data=True)),
-                        _standing_types(graph))
+    standing = _standing_types(graph)
+    candidates, named = [], []
+    for u, neighbours in graph.adjacency():
+        for v, keyed in neighbours.items():
+            several = len(keyed) > 1  # only several relations between one pair can supersede each other
+            for key, data in keyed.items():
+                if "supersedes" in data:
+                    named.append((u, v, key, data))
+                elif several and data.get("type") in standing:
+                    candidates.append((u, v, key, data))
+    if named:
+        wanted = {old for _, _, _, data in named for old in data["supersedes"]}
+        seen = {key for _, _, key, _ in candidates}
+        candidates += [(u, v, key, data) for u, v, key, data in graph.edges(keys=True, data=True)
+                       if key in wanted and key not in seen]
+    return supersession(candidates + named, standing)
 
 
 def supersession(relations, standing) -> dict:
@@ -158,13 +172,12 @@ def standing_types(vocabulary) -> frozenset:
     return frozenset(t for t, d in vocabulary.relation_types.items() if d.standing)
 
 
-def in_force(data: dict, when, spans: dict, key) -> bool:
-    """Whether relation ``key`` (attributes ``data``) is in force at ``when``, given :func:`relation_spans`."""
+def in_force(data: dict, day, spans: dict, key) -> bool:
+    """Whether relation ``key`` (attributes ``data``) is in force on ``day`` (a date), given :func:`relation_spans`."""
     span = spans.get(key)
     if span is None:
-        return is_current(data, when)
-    start, end, _ = span
-    return dates.is_current(start, end, when)
+        return dates.holds_on(effective_start(data), data.get("end"), day)
+    return dates.holds_on(span[0], span[1], day)
 
 
 def snapshot(graph: nx.MultiDiGraph, as_of) -> nx.MultiDiGraph:
@@ -175,15 +188,18 @@ def snapshot(graph: nx.MultiDiGraph, as_of) -> nx.MultiDiGraph:
     relation of the same holder, target and type as the relations it holds.
     """
     when = dates.normalise(as_of)
+    day = dates.first_day(when)
     spans = relation_spans(graph)
     result = nx.MultiDiGraph()
     result.graph.update(graph.graph)
     result.graph["as_of"] = when
-    result.add_nodes_from((node, data) for node, data in graph.nodes(data=True) if entity_exists(data, when))
+    result.add_nodes_from((node, data) for node, data in graph.nodes(data=True)
+                          if dates.holds_on(data.get("start"), data.get("end"), day))
+    present = set(result)
     result.add_edges_from(
         (u, v, key, data)
         for u, v, key, data in graph.edges(keys=True, data=True)
-        if u in result and v in result and in_force(data, when, spans, key)
+        if u in present and v in present and in_force(data, day, spans, key)
     )
     return result
 

@@ -190,3 +190,24 @@ def test_controllers_and_controlled_agree(graph_spec):
     for controller, targets in below.items():  # and back: what X controls names X among its controllers
         for target, status in targets.items():
             assert analysis.status(controller, target) == status
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(2000, 2020), st.integers(0, 100)), min_size=1, max_size=6,
+                unique_by=lambda item: item[0]),
+       st.integers(1995, 2025))
+def test_the_latest_observation_at_a_date_is_the_one_in_force(observations, year):
+    """Observations of one holding supersede each other: at any date exactly the latest one counts."""
+    from ecosystem.graph import snapshot
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("h", name="H", type="company")
+    graph.add_node("t", name="T", type="company")
+    for observed, value in observations:
+        graph.add_edge("h", "t", key=f"r{observed}", type="owns", equity={"value": float(value)}, as_of=str(observed))
+    held = list(snapshot(graph, str(year)).get_edge_data("h", "t", default={}))
+    earlier = [observed for observed, _ in observations if observed <= year]
+    assert held == ([f"r{max(earlier)}"] if earlier else [])
+    analysis = analyse(graph, str(year))
+    expected = dict(observations)[max(earlier)] > 50 if earlier else False
+    assert (analysis.status("h", "t") == CONTROLS) == expected

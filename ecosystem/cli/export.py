@@ -19,7 +19,7 @@ def export_command(
     format_name: str = typer.Argument(..., metavar="FORMAT", help=f"One of: {FORMAT_NAMES}."),
     output: Optional[Path] = typer.Option(
         None, "--output", "-o", metavar="PATH",
-        help="File to write (a folder for csv, neo4j and all); default: the format's usual name here.",
+        help="File to write (a folder for csv, neo4j, parquet and all); default: the format's usual name here.",
     ),
     as_of: Optional[str] = AS_OF_OPTION,
     view: Optional[str] = typer.Option(None, "--view", metavar="VIEW", help="Only the entities and relations of this named view."),

@@ -34,6 +34,7 @@ class ExportFormat:
     default_name: str  # a file name, or a folder name when ``folder``
     description: str
     folder: bool = False
+    in_all: bool = True  # written by ``export all`` and ``build`` (formats needing an extra are not)
 
     @property
     def writer(self):
@@ -57,6 +58,8 @@ FORMATS: dict[str, ExportFormat] = {
                      "neo4j-admin import CSVs plus a LOAD CSV Cypher script", folder=True),
         ExportFormat("bods", "bods", "write_bods", "ecosystem.bods.json", "BODS 0.4 statements (JSON array)"),
         ExportFormat("ftm", "ftm", "write_ftm", "ecosystem.ftm.jsonl", "FollowTheMoney entities (JSON lines)"),
+        ExportFormat("parquet", "parquet", "write_parquet", "parquet",
+                     "Parquet tables for pandas, Polars, DuckDB and Spark (needs pyarrow)", folder=True, in_all=False),
     )
 }
 
@@ -71,9 +74,9 @@ def export(graph, format_name: str, path) -> ExportResult:
 
 
 def write_all_results(graph, directory) -> list[ExportResult]:
-    """Write every format into ``directory`` under its default name; the results, in FORMATS order."""
+    """Write every format of ``all`` into ``directory`` under its default name; the results, in FORMATS order."""
     directory = Path(directory)
-    return [export(graph, name, directory / item.default_name) for name, item in FORMATS.items()]
+    return [export(graph, name, directory / item.default_name) for name, item in FORMATS.items() if item.in_all]
 
 
 def write_all(graph, directory) -> list[Path]:

@@ -234,8 +234,9 @@ class Ecosystem:
                        "as_of": view.as_of} for name, view in named_views(self.graph()).items()], title="views")
 
     def render(self, view: str | None = None, output: str | os.PathLike | None = None, *, focus: str | None = None,
-               depth: int = 1, types=None, as_of=None):
-        """Draw a named view, or the entities around ``focus``, into ``output``.
+               depth: int = 1, types=None, as_of=None, language: str = "en"):
+        """Draw a named view, or the entities around ``focus``, into ``output`` (``language="zh"``:
+        Chinese names where the data has them).
 
         The suffix of ``output`` picks the format (.html .svg .png .pdf .dot); the path written is
         returned. Without ``output``, an HTML page is drawn in memory and returned as a
@@ -260,11 +261,11 @@ class Ecosystem:
         else:
             chosen = base
         if output is not None:
-            return render_view(graph, chosen, Path(output), as_of=as_of)
+            return render_view(graph, chosen, Path(output), as_of=as_of, language=language)
         import tempfile
 
         with tempfile.TemporaryDirectory() as folder:
-            written = render_view(graph, chosen, Path(folder) / "figure.html", as_of=as_of)
+            written = render_view(graph, chosen, Path(folder) / "figure.html", as_of=as_of, language=language)
             return Figure(written.read_text(encoding="utf-8"), title=view or f"around {focus}")
 
     def export(self, format: str, output: str | os.PathLike | None = None, *, as_of=None,  # noqa: A002

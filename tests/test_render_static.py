@@ -137,7 +137,7 @@ def test_missing_graphviz_is_a_clear_error_and_keeps_the_old_file(render_graph, 
 def test_graphviz_failure_leaves_no_temporary_file(render_graph, tmp_path, dot, monkeypatch):
     from ecosystem.render import static
 
-    monkeypatch.setattr(static, "to_dot", lambda view_graph: "digraph { this is not dot")
+    monkeypatch.setattr(static, "to_dot", lambda view_graph, **options: "digraph { this is not dot")
     with pytest.raises(ExportError, match="Graphviz failed"):
         render_view(render_graph, "vie-structure", tmp_path / "figure.svg")
     assert list(tmp_path.iterdir()) == []
@@ -267,3 +267,12 @@ def test_parallel_relations_are_one_line_with_one_label(bundled_graph_for_layout
     # every pair of entities has at most one line
     pairs = [frozenset((line["from"], line["to"])) for line in layout["lines"]]
     assert len(pairs) == len(set(pairs))
+
+
+def test_chinese_static_figure(invoke, tmp_path, dot):
+    """`--lang zh`: Chinese names (names.zh) and role tags in the SVG; English where no Chinese name."""
+    result = invoke("render", "vie-structure", "--lang", "zh", "-o", tmp_path / "v.svg")
+    assert result.exit_code == 0, result.output
+    texts = " ".join(_node_texts(tmp_path / "v.svg").values())
+    assert "阿里巴巴集团" in texts and "外商独资企业" in texts and "SoftBank" not in texts
+    assert invoke("render", "vie-structure", "--lang", "fr", "-o", tmp_path / "w.svg").exit_code == 2

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from . import AS_OF_OPTION, JSON_OPTION, app, console, print_json, session
+
+
+class Language(str, Enum):
+    en = "en"
+    zh = "zh"
 
 
 @app.command()
@@ -23,6 +29,7 @@ def render(
     types: Optional[str] = typer.Option(None, "--type", metavar="TYPES",
                                         help="Only these entity types, relation types or categories (comma-separated)."),
     as_of: Optional[str] = AS_OF_OPTION,
+    lang: Language = typer.Option(Language.en, "--lang", help="Label entities in English or Chinese (names.zh, else English)."),
     story: Optional[str] = typer.Option(None, "--story", metavar="ID",
                                         help="Draw a story of stories.yaml as a step-through page (.html)."),
 ):
@@ -30,7 +37,7 @@ def render(
     if story is not None:
         written = _render_story(ctx, story, output)
     else:
-        written = session(ctx).render(view, output, focus=focus, depth=depth, types=types, as_of=as_of)
+        written = session(ctx).render(view, output, focus=focus, depth=depth, types=types, as_of=as_of, language=lang.value)
     console(stderr=True).print(f"wrote {written}")
 
 

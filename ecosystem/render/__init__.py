@@ -14,7 +14,8 @@ The stable API (``ecosystem build`` and scripts call it)::
 * ``path``: the suffix picks the format: ``.html`` (self-contained, offline, interactive),
   ``.svg``, ``.png`` (fits 1920x1080), ``.pdf`` (fits A4 landscape), ``.dot`` (Graphviz source);
   SVG/PNG/PDF need the Graphviz ``dot`` program;
-* ``as_of``: the date shown (default: the view's ``as_of``, else the latest date in the data).
+* ``as_of``: the date shown (default: the view's ``as_of``, else the latest date in the data);
+* ``language``: ``"en"`` or ``"zh"`` (Chinese names where the data has them; the page opens in it).
 
 It writes to a temporary file beside ``path`` and renames it, so it leaves exactly the requested
 file (or, on error, nothing new and the old file untouched), and it never changes the working
@@ -34,7 +35,7 @@ from ..errors import ExportError
 SUFFIXES = (".html", ".svg", ".png", ".pdf", ".dot")
 
 
-def render_view(graph, view, path, as_of=None) -> Path:
+def render_view(graph, view, path, as_of=None, language: str = "en") -> Path:
     """Draw ``view`` of ``graph`` into ``path`` (format from the suffix); returns the path written."""
     from ..views import build_view
 
@@ -46,12 +47,12 @@ def render_view(graph, view, path, as_of=None) -> Path:
         from .timeline import view_timeline
 
         view_graph, time = view_timeline(graph, view, as_of)  # the page has a date slider
-        return write_view(view_graph, target, time=time)
+        return write_view(view_graph, target, time=time, language=language)
     view_graph = build_view(graph, view, as_of)
-    return write_view(view_graph, target)
+    return write_view(view_graph, target, language=language)
 
 
-def write_view(view_graph, path, time=None) -> Path:
+def write_view(view_graph, path, time=None, language: str = "en") -> Path:
     """Write an already resolved :class:`ecosystem.views.ViewGraph` to ``path``."""
     target = Path(path)
     suffix = target.suffix.lower()
@@ -64,11 +65,11 @@ def write_view(view_graph, path, time=None) -> Path:
     if suffix == ".html":
         from .html import to_html
 
-        content = to_html(view_graph, time=time).encode("utf-8")
+        content = to_html(view_graph, time=time, language=language).encode("utf-8")
         return _write_bytes(target, content)
     from . import static
 
-    source = static.to_dot(view_graph)
+    source = static.to_dot(view_graph, language=language)
     if suffix == ".dot":
         return _write_bytes(target, source.encode("utf-8"))
     static.dot_binary()  # a clear error before any temporary file exists

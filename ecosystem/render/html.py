@@ -204,7 +204,7 @@ def embed_json(document) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def to_html(view_graph, layout="auto", time=None) -> str:
+def to_html(view_graph, layout="auto", time=None, language: str = "en") -> str:
     """The page as a string. ``layout``: "auto" (the Graphviz picture where the view is drawn by
     Graphviz and ``dot`` is installed), None (vis-network lays out), or a dict from
     :func:`ecosystem.render.layout.graphviz_layout`."""
@@ -214,7 +214,10 @@ def to_html(view_graph, layout="auto", time=None) -> str:
             from .layout import graphviz_layout
 
             layout = graphviz_layout(view_graph)
-    return render_page(page_data(view_graph, layout, time))
+    document = page_data(view_graph, layout, time)
+    if language != "en":
+        document["language"] = language
+    return render_page(document)
 
 
 def render_page(document: dict) -> str:

@@ -646,6 +646,7 @@
     refresh();
   }
   langButton.addEventListener("click", function () { setLanguage(state.lang === "zh" ? "en" : "zh"); });
+  if (data.language === "zh") setLanguage("zh");
 
   // ---------------------------------------------------------------- presentation mode (key P)
   function present(on) {

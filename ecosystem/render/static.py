@@ -45,6 +45,8 @@ def _html(text) -> str:
 
 
 def wrap(name: str, width: int = 22) -> str:
+    if " " not in name and len(name) > width and any("\u4e00" <= ch <= "\u9fff" for ch in name):
+        return "\n".join(name[i:i + width] for i in range(0, len(name), width))  # Chinese: no spaces to break at
     return "\n".join(textwrap.wrap(name, width=width, break_long_words=False)) or name
 
 
@@ -65,10 +67,12 @@ def engine(view) -> str:
     return view.engine or "dot"
 
 
-def to_dot(view_graph, legend: bool = True) -> str:
+def to_dot(view_graph, legend: bool = True, language: str = "en") -> str:
     """The view as DOT source (deterministic); the graph's ``layout`` attribute names the engine.
 
-    ``legend=False`` leaves out the legend table (the HTML page has a legend of its own)."""
+    ``legend=False`` leaves out the legend table (the HTML page has a legend of its own);
+    ``language="zh"`` labels entities with their Chinese names (``names.zh``, else the English
+    name) and role tags in Chinese (the CJK glyphs come from the fonts setup.sh installs)."""
     graph = view_graph.graph
     vocabulary = graph.graph["vocabulary"]
     view = view_graph.view
@@ -114,7 +118,7 @@ def to_dot(view_graph, legend: bool = True) -> str:
         lines.append(f"    label={_quote('Offshore: outside ' + onshore_names)}; labeljust=\"l\"; labelloc=\"b\"; "
                      f"fontsize=\"{FONT_SIZES['cluster']}\"; style=\"dashed,rounded\"; color=\"#7f8c8d\"; "
                      "penwidth=\"2\"; margin=\"18\";")
-        lines += [f"    {_node(graph, node, width, roles.get(node))}" for node in offshore_loose]
+        lines += [f"    {_node(graph, node, width, roles.get(node), language)}" for node in offshore_loose]
     for number, group in enumerate(sorted(clusters, key=lambda g: (view_graph.group_labels.get(g, g), g))):
         cluster_style = _cluster_style(view, vocabulary)
         label = view_graph.group_labels.get(group, group)
@@ -122,14 +126,14 @@ def to_dot(view_graph, legend: bool = True) -> str:
             label = f"Onshore: {label}"
         indent = "  " if group in offshore_groups else ""
         lines.append(f"{indent}  subgraph cluster_{number} {{")
-        lines.append(f"{indent}    label={_quote(label)}; fontsize=\"{FONT_SIZES['cluster']}\"; "
+        lines.append(f"{indent}    label={_quote(label)}; labelloc=\"t\"; fontsize=\"{FONT_SIZES['cluster']}\"; "
                      f"style=\"rounded,filled\"; fillcolor={_quote(CLUSTER_FILL)}; color={_quote(cluster_style)}; "
                      f"penwidth=\"2\"; margin=\"14\";")
-        lines += [f"{indent}    {_node(graph, node, width, roles.get(node))}" for node in clusters[group]]
+        lines += [f"{indent}    {_node(graph, node, width, roles.get(node), language)}" for node in clusters[group]]
         lines.append(f"{indent}  }}")
         if group in offshore_groups and group == _last(offshore_groups, view_graph):
             lines.append("  }")
-    lines += [f"  {_node(graph, node, width, roles.get(node))}" for node in loose]
+    lines += [f"  {_node(graph, node, width, roles.get(node), language)}" for node in loose]
     if offshore_groups:
         # one row per tier of the structure: the WFOEs side by side, their VIEs in the row below
         for role in ("WFOE", "VIE"):
@@ -189,12 +193,15 @@ def _cluster_style(view, vocabulary) -> str:
     return style.FALLBACK_COLOR
 
 
-def _node(graph, node, width: int = 22, roles=None) -> str:
+def _node(graph, node, width: int = 22, roles=None, language: str = "en") -> str:
     data = graph.nodes[node]
     look = style.entity_style(graph.graph["vocabulary"], data["type"])
     shape = COMPACT_SHAPES.get(look["dot_shape"], look["dot_shape"])
     shape_style = "rounded,filled" if shape == "box" else "filled"
     name = data["name"]
+    if language == "zh" and (data.get("names") or {}).get("zh"):
+        name = data["names"]["zh"]
+        width = max(6, width // 2)  # a Chinese character is about two Latin letters wide
     attributes = {
         "label": wrap(name, width), "shape": shape, "style": shape_style,
         "fillcolor": look["color"], "fontcolor": style.text_color(look["color"]), "id": node,
@@ -208,7 +215,7 @@ def _node(graph, node, width: int = 22, roles=None) -> str:
     if roles:
         # the structural role as a tag under the name (an HTML-like label: smaller, in italics)
         rows = [_html(row) for row in label_rows(attributes, name, width, shape)]
-        tag = _html(role_text(roles))
+        tag = _html(role_text(roles, language))
         label = ("<" + "<BR/>".join(rows) + f'<BR/><FONT POINT-SIZE="{FONT_SIZES["role"]}"><I>{tag}</I></FONT>>')
     return f"{_quote(node)} [label={label}, " + ", ".join(f"{key}={_quote(value)}" for key, value in attributes.items()) + "];"
 

@@ -156,6 +156,10 @@ def test_search_forgives_typos_and_folds_like_the_command_line(browser, pages): 
         assert page.evaluate("ecosystem.search('taobo holding')[0]") == "taobao_holding_limited"
         assert page.evaluate("ecosystem.search('Alibaba Grup')[0]") == "alibaba_group_holding"
         assert page.evaluate("ecosystem.search('xyzzy qqq')") == []
+        # roles are found too
+        vies = set(page.evaluate("ecosystem.search('VIE')"))
+        assert {"zhejiang_taobao_network", "zhejiang_tmall_network"} <= vies
+        assert "alisoft_shanghai" in page.evaluate("ecosystem.search('wfoe')")
         page.page.fill("#search", "simon xei")
         page.page.press("#search", "Enter")
         assert page.evaluate("ecosystem.highlighted") == "simon_xie"

@@ -3,7 +3,8 @@ report every problem at once.
 
 * :func:`data_files` — which files the commands read, and what is skipped with why (``files``);
 * :func:`read_dataset` — read + validate + cross-check, no cache (``reading``, ``checks``);
-* :func:`load` — the public entry point: :func:`read_dataset`, or the cached result of it.
+* :func:`load` — the public entry point: :func:`read_dataset`, or the same read in bulk from the
+  SQLite index of the folder (:mod:`ecosystem.index`).
 
 The result is a :class:`Dataset` of plain JSON-ready dictionaries (``dataset``).
 """
@@ -28,22 +29,17 @@ def load(path: str | os.PathLike | None = None, *, use_cache: bool = True,
          progress: Progress | None = None) -> Dataset:
     """Load and validate the dataset in ``path`` (default: the bundled one).
 
+    With ``use_cache`` the dataset is read in bulk from its SQLite index (:mod:`ecosystem.index`),
+    built first when the data changed; without, every file is read and validated.
     Raises :class:`DataError` listing every problem found.
     """
     folder = Path(path) if path is not None else bundled_data_dir()
     files = data_files(folder)
     if not use_cache or files.problems():
         return _read(files, None, progress)
-    try:
-        contents = {file: file.read_bytes() for file in files.all}
-    except OSError:  # unreadable now: the reader reports it
-        return _read(files, None, progress)
-    from . import _cache
+    from .index import open_index
 
-    with _gc_paused():
-        dataset = _cache.cached(folder, contents, lambda: _read_files(files, contents, progress))
-    dataset.skipped = files.skipped
-    return dataset
+    return open_index(folder, progress=progress, files=files).dataset()
 
 
 def read_dataset(data_dir: str | os.PathLike, *, progress: Progress | None = None) -> Dataset:
@@ -135,8 +131,7 @@ def _gc_paused():
 
 
 def cache_dir() -> Path:
-    """Where the cache lives (``ECOSYSTEM_CACHE_DIR`` overrides)."""
-    from . import _cache
+    """Where the indexes live (``ECOSYSTEM_CACHE_DIR`` overrides): :func:`ecosystem.index.cache_dir`."""
+    from .index import cache_dir as index_cache_dir
 
-    return _cache.cache_dir()
-
+    return index_cache_dir()

@@ -72,11 +72,12 @@ def suggest(graph: nx.MultiDiGraph, text: str, limit: int = 3) -> list[str]:
 
 
 def search(graph: nx.MultiDiGraph, text: str, limit: int | None = 20, entity_type: str | None = None) -> list[dict]:
-    """Entities matching ``text`` by id, name, Chinese name, alias or pinyin, best first.
+    """Entities matching ``text`` by id, name, Chinese name, alias or pinyin, best first; then
+    entities whose description (or a fact's note) holds the text.
 
-    Each hit is an entity object plus ``score`` (0-100) and ``matched`` (the name that matched).
-    Ranking: exact id or name, then exact alias, prefix, word prefix, substring, and last
-    near misses (spelling distance), ties broken by name.
+    Each hit is an entity object plus ``score`` (0-100) and ``matched`` (the name that matched, or
+    ``description`` / ``note``). Ranking: exact id or name, then exact alias, prefix, word prefix, substring,
+    near misses (spelling distance), and last a description holding the text; ties broken by name.
     """
     query = fold(text)
     compact = query.replace(" ", "")
@@ -86,15 +87,47 @@ def search(graph: nx.MultiDiGraph, text: str, limit: int | None = 20, entity_typ
     for entity_id, data in graph.nodes(data=True):
         if entity_type and data["type"] != entity_type:
             continue
-        best = (0.0, "")
-        if entity_id == text or entity_id == compact:
-            best = (100.0, entity_id)
-        for kind, name in names_of(data):
-            score = _score(query, compact, name, kind)
-            if score > best[0]:
-                best = (score, name)
-        if best[0] > 0:
-            hits.append({**entity_summary(graph, entity_id), "score": round(best[0], 1), "matched": best[1]})
+        score, matched = match(text, entity_id, names_of(data), texts_of(data))
+        if score > 0:
+            hits.append({**entity_summary(graph, entity_id), "score": score, "matched": matched})
+    return rank(hits, limit)
+
+
+DESCRIPTION_SCORE = 20.0  # below every match of a name, near misses included (at least 30)
+
+
+def texts_of(data: dict) -> list[tuple[str, str]]:
+    """The (kind, text) pairs searched after the names: the description, then the facts' notes."""
+    found = [("description", data["description"])] if data.get("description") else []
+    found += [("note", fact["note"]) for fact in data.get("facts", ()) if fact.get("note")]
+    return found
+
+
+def match(text: str, entity_id: str, names: list[tuple[str, str]], texts=()) -> tuple[float, str]:
+    """How well ``text`` matches an entity: (score 0-100, the name that matched), (0, "") for no match.
+
+    ``names`` are the entity's (kind, name) pairs (:func:`names_of`), ``texts`` its (kind, text)
+    pairs (:func:`texts_of`). The one definition of the ranking, used over the whole graph and over
+    the index's candidates alike.
+    """
+    query = fold(text)
+    compact = query.replace(" ", "")
+    if not compact:
+        return 0.0, ""
+    best = (0.0, "")
+    if entity_id == text or entity_id == compact:
+        best = (100.0, entity_id)
+    for kind, name in names:
+        score = _score(query, compact, name, kind)
+        if score > best[0]:
+            best = (score, name)
+    if best[0] == 0:
+        best = next(((DESCRIPTION_SCORE, kind) for kind, value in texts if compact in fold(value).replace(" ", "")), best)
+    return round(best[0], 1), best[1]
+
+
+def rank(hits: list[dict], limit: int | None) -> list[dict]:
+    """Hits best first (score, then name, then id), at most ``limit``."""
     hits.sort(key=lambda hit: (-hit["score"], fold(hit["name"]), hit["id"]))
     return hits if limit is None else hits[:limit]
 

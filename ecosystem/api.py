@@ -49,6 +49,7 @@ class Ecosystem:
         # a context manager factory yielding the loader's progress callback (or None): the CLI's bar
         self._progress = progress
         self._dataset = None
+        self._index = None
         self._graph = None
         self._snapshots: dict[str, object] = {}
 
@@ -62,16 +63,37 @@ class Ecosystem:
     # -- the data -----------------------------------------------------------------------------
 
     @property
+    def index(self):
+        """The data's SQLite index (:class:`ecosystem.index.Index`, built on first use; raises
+        DataError), or None with ``use_cache=False``. Questions about one entity read only what
+        they need from it; without it they are answered from the whole graph."""
+        if not self.use_cache:
+            return None
+        if self._index is None:
+            from .index import open_index
+
+            if self._progress is None:
+                self._index = open_index(self.data_dir)
+            else:
+                with self._progress() as progress:
+                    self._index = open_index(self.data_dir, progress=progress)
+        return self._index
+
+    @property
     def dataset(self):
         """The validated :class:`~ecosystem.loader.Dataset` (loaded on first use; raises DataError)."""
         if self._dataset is None:
-            from .loader import load
-
-            if self._progress is None:
-                self._dataset = load(self.data_dir, use_cache=self.use_cache)
+            index = self.index
+            if index is not None:
+                self._dataset = index.dataset()
             else:
-                with self._progress() as progress:
-                    self._dataset = load(self.data_dir, use_cache=self.use_cache, progress=progress)
+                from .loader import load
+
+                if self._progress is None:
+                    self._dataset = load(self.data_dir, use_cache=False)
+                else:
+                    with self._progress() as progress:
+                        self._dataset = load(self.data_dir, use_cache=False, progress=progress)
         return self._dataset
 
     def graph(self, as_of=None):
@@ -108,6 +130,8 @@ class Ecosystem:
     @property
     def vocabulary(self):
         """Entity and relation types (:class:`~ecosystem.vocabulary.Vocabulary`)."""
+        if self.index is not None:
+            return self.index.vocabulary()
         return self.graph().graph["vocabulary"]
 
     # -- checks and counts ----------------------------------------------------------------------
@@ -133,20 +157,53 @@ class Ecosystem:
         """Counts by entity type and relation type, and citation coverage (of every date, or as of one)."""
         from .query import statistics
 
+        if as_of is None and self.index is not None:  # SQL aggregates, kept in the index
+            from .index.queries import statistics as indexed
+
+            return Statistics(indexed(self.index))
         return Statistics(statistics(self.graph(as_of)))
 
     # -- entities -------------------------------------------------------------------------------
 
     def search(self, text: str, *, limit: int | None = 20, type: str | None = None) -> "Entities":  # noqa: A002
         """Entities matching ``text`` (English, Chinese, pinyin, alias; case and accents ignored), best first."""
-        from .query import search
+        if self.index is not None:
+            from .index.queries import search as indexed
 
-        return Entities(search(self.graph(), text, limit=limit, entity_type=type), title=f"search {text!r}")
+            hits = indexed(self.index, text, limit=limit, entity_type=type)
+        else:
+            from .query import search
+
+            hits = search(self.graph(), text, limit=limit, entity_type=type)
+        return Entities(hits, title=f"search {text!r}")
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        """Ids close to ``text`` (spelling), then search hits: what an unknown id is met with."""
+        if self.index is not None:
+            from .index.queries import suggest as indexed
+
+            return indexed(self.index, text, limit)
+        from .query import suggest
+
+        return suggest(self.graph(), text, limit)
+
+    def _indexed(self, name: str, *args):
+        """The answer of :mod:`ecosystem.index.queries` ``name`` (reading only what it needs), or None
+        without an index or where that query defers to the whole graph."""
+        if self.index is None:
+            return None
+        from .index import queries
+
+        found = getattr(queries, name)(self.index, *args)
+        return found[0] if found is not None else None
 
     def entity(self, entity_id: str, *, as_of=None, all_dates: bool = False) -> "Entity":
         """An entity with its names, facts and relations both ways (in force at ``as_of``, or of every date)."""
         from .query import show
 
+        found = self._indexed("show", entity_id, as_of, all_dates)
+        if found is not None:
+            return Entity(found)
         return Entity(show(self.graph() if all_dates else self.at(as_of), entity_id))
 
     def neighbours(self, entity_id: str, *, depth: int = 1, types=None, direction: str = "both",
@@ -154,6 +211,9 @@ class Ecosystem:
         """Entities within ``depth`` hops (``direction``: out, in or both) and the relations among them."""
         from .query import neighbours
 
+        found = self._indexed("neighbours", entity_id, depth, _types(types), direction, as_of)
+        if found is not None:
+            return Neighbours(found)
         return Neighbours(neighbours(self.at(as_of), entity_id, depth, _types(types), direction))
 
     def path(self, source: str, target: str, *, types=None, directed: bool = False, limit: int = 10,
@@ -161,7 +221,9 @@ class Ecosystem:
         """The shortest chains of relations connecting two entities, each step cited."""
         from .query import paths
 
-        found = paths(self.at(as_of), source, target, _types(types), limit=limit, directed=directed)
+        found = self._indexed("paths", source, target, _types(types), limit, directed, as_of)
+        if found is None:
+            found = paths(self.at(as_of), source, target, _types(types), limit=limit, directed=directed)
         return Paths(found, title=f"paths from {source} to {target}")
 
     def timeline(self, entity_id: str | None = None, *, since=None, until=None) -> "Timeline":
@@ -169,7 +231,12 @@ class Ecosystem:
         from .query import timeline
 
         try:
-            items = timeline(self.graph(), entity_id, since, until)
+            if entity_id is not None and self.index is not None:  # one entity: its relations only
+                from .index.queries import timeline as indexed
+
+                items = indexed(self.index, entity_id, since, until)
+            else:
+                items = timeline(self.graph(), entity_id, since, until)
         except ValueError as error:
             raise QueryError(str(error)) from None
         return Timeline(items, title=f"timeline of {entity_id}" if entity_id else "timeline")
@@ -194,14 +261,24 @@ class Ecosystem:
         # the analysis takes its own snapshot of the whole graph: entities outside their dates stay known
         return analyse(self.graph(), as_of, ControlRules(**rules))
 
+    def _analysis_of(self, entity_id, as_of, rules, *, below=False, also=()):
+        """The analysis to answer about one entity: of what it depends on, read from the index
+        (``below``: of what it may control), else of the whole graph."""
+        if self.index is None:
+            return self.analysis(as_of, **rules)
+        from .control import ControlRules
+        from .index.queries import control_analysis
+
+        return control_analysis(self.index, entity_id, as_of, ControlRules(**rules), below=below, also=also)
+
     def controllers(self, entity_id: str, *, as_of=None, **rules) -> "Controllers":
         """Who controls ``entity_id``: verdict, ultimate and direct controllers, significant holders,
         legal owners, each with the chain that proves it."""
-        return Controllers(self.analysis(as_of, **rules).controllers(entity_id))
+        return Controllers(self._analysis_of(entity_id, as_of, rules).controllers(entity_id))
 
     def controlled(self, entity_id: str, *, as_of=None, **rules) -> "Controlled":
         """Everything ``entity_id`` controls, directly or through others, with how and the chain."""
-        analysis = self.analysis(as_of, **rules)
+        analysis = self._analysis_of(entity_id, as_of, rules, below=True)
         items = analysis.controlled_by(entity_id)
         return Controlled({"entity": analysis.summary(entity_id), "as_of": analysis.when,
                            "verdict": analysis.verdict(entity_id), "controlled": items,
@@ -209,14 +286,15 @@ class Ecosystem:
 
     def owners(self, entity_id: str, *, as_of=None, **rules) -> "Owners":
         """Legal owners and the economic interest of every holder through every path."""
-        analysis = self.analysis(as_of, **rules)
+        analysis = self._analysis_of(entity_id, as_of, rules)
         result = analysis.economic_interest(entity_id)
         result["legal_owners"] = analysis.legal_owners(entity_id)
         return Owners(result)
 
     def explain(self, controller_id: str, entity_id: str, *, as_of=None, **rules) -> "Explanation":
         """Whether ``controller_id`` controls ``entity_id``, and why or why not."""
-        return Explanation(self.analysis(as_of, **rules).explain(controller_id, entity_id))
+        analysis = self._analysis_of(entity_id, as_of, rules, also=(controller_id,))
+        return Explanation(analysis.explain(controller_id, entity_id))
 
     def control_diff(self, before, after, **rules) -> "Result":
         """Who gained or lost ultimate control of what between two dates."""

@@ -229,17 +229,24 @@ def subgraph(graph: nx.MultiDiGraph, nodes=None, relation_types=None, categories
 def neighbourhood(graph: nx.MultiDiGraph, centre: str, depth: int = 1, direction: str = "both",
                   relation_types=None) -> set[str]:
     """Entity ids within ``depth`` hops of ``centre`` (direction: out, in or both)."""
-    found = {centre}
+    return set(hops(graph, centre, depth, direction, relation_types))
+
+
+def hops(graph: nx.MultiDiGraph, centre: str, depth: int = 1, direction: str = "both",
+         relation_types=None) -> dict[str, int]:
+    """Entity ids within ``depth`` hops of ``centre``, each with its number of hops (over relations
+    of the given types only)."""
+    found = {centre: 0}
     frontier = {centre}
-    for _ in range(depth):
+    for hop in range(1, depth + 1):
         following = set()
         for node in frontier:
             if direction in ("out", "both"):
                 following.update(v for _, v, d in graph.out_edges(node, data=True) if _type_ok(d, relation_types))
             if direction in ("in", "both"):
                 following.update(u for u, _, d in graph.in_edges(node, data=True) if _type_ok(d, relation_types))
-        frontier = following - found
-        found |= frontier
+        frontier = following - found.keys()
+        found.update(dict.fromkeys(frontier, hop))
         if not frontier:
             break
     return found

@@ -16,7 +16,7 @@ import networkx as nx
 
 from . import dates
 from .errors import QueryError, UnknownEntityError
-from .graph import entity_summary, neighbourhood
+from .graph import entity_summary, hops
 
 _PUNCTUATION = re.compile(r"[\s'’`\"\-_.,:;()/&!?]+")
 
@@ -182,13 +182,10 @@ def neighbours(graph: nx.MultiDiGraph, entity_id: str, depth: int = 1, relation_
     if direction not in ("in", "out", "both"):
         raise QueryError(f"direction must be in, out or both, not {direction!r}")
     _check_types(graph, relation_types)
-    reached = neighbourhood(graph, entity_id, depth, direction, relation_types)
-    distance = nx.single_source_shortest_path_length(
-        graph if direction == "out" else graph.reverse(copy=False) if direction == "in" else graph.to_undirected(as_view=True),
-        entity_id,
-    )
+    distance = hops(graph, entity_id, depth, direction, relation_types)  # over relations of those types
+    reached = set(distance)
     entities = sorted(
-        ({**entity_summary(graph, node), "distance": distance.get(node, depth)} for node in reached if node != entity_id),
+        ({**entity_summary(graph, node), "distance": distance[node]} for node in reached if node != entity_id),
         key=lambda item: (item["distance"], fold(item["name"]), item["id"]),
     )
     edges = [

@@ -48,13 +48,14 @@ def stats(ctx: typer.Context, as_json: bool = JSON_OPTION, as_of: Optional[str] 
     if as_json:
         print_json(result)
         return
-    graph = eco.graph(as_of)
     from rich.table import Table
 
-    vocabulary = graph.graph["vocabulary"]
+    from .. import dates
+
+    vocabulary = eco.vocabulary
     out = console()
     out.print(f"{result['entities']} entities, {result['relations']} relations, {result['sources']} sources"
-              + (f" (as of {graph.graph['as_of']})" if "as_of" in graph.graph else ""))
+              + (f" (as of {dates.normalise(as_of)})" if as_of else ""))
     table = Table("entity type", "count", title="Entities")
     for type_id, count in result["entity_types"].items():
         table.add_row(vocabulary.entity_types[type_id].label if type_id in vocabulary.entity_types else type_id, str(count))
@@ -87,14 +88,13 @@ def show(
     if as_json:
         print_json(result)
         return
-    _print_entity(eco.graph(), result)
+    _print_entity(eco.vocabulary, result)
 
 
-def _print_entity(graph, result):
+def _print_entity(vocabulary, result):
     from rich.markup import escape
     from rich.table import Table
 
-    vocabulary = graph.graph["vocabulary"]
     out = console()
     type_label = vocabulary.entity_types[result["type"]].label
     out.print(f"[bold]{escape(result['name'])}[/] ({result['id']}, {type_label})")
@@ -152,8 +152,6 @@ def search(
     entity_type: Optional[str] = typer.Option(None, "--type", help="Only entities of this type."),
 ):
     """Find entities by name, alias, Chinese name or pinyin, best match first."""
-    from ..query import suggest
-
     eco = session(ctx)
     hits = eco.search(text, limit=limit, type=entity_type).data
     if as_json:
@@ -161,7 +159,7 @@ def search(
         return
     out = console()
     if not hits:
-        close = suggest(eco.graph(), text)
+        close = eco.suggest(text)
         out.print(f"no entity matches {text!r}" + (f"; closest: {', '.join(close)}" if close else ""))
         raise typer.Exit(1)
     from rich.markup import escape

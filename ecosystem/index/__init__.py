@@ -578,8 +578,7 @@ class Index:
         vocabulary = self.vocabulary()
         return tuple(sorted(
             type_id for type_id, definition in vocabulary.relation_types.items()
-            if definition.control == "nominee" or (not definition.directed and definition.category == "control")
-            or type_id in ("holds_as_nominee", "acts_in_concert_with")))
+            if definition.control == "nominee" or getattr(definition, "concert", False)))
 
     def _walk(self, start: Iterable[str], as_of, direction: str) -> set[str]:
         """Every entity reached from ``start`` over relations in force by ``as_of`` (effective start on

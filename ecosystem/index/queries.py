@@ -284,7 +284,9 @@ def statistics(index: Index) -> dict:
 
 def control_analysis(index: Index, entity_id: str, as_of=None, rules=None, *, below: bool = False, also=()):
     """A :class:`~ecosystem.control.ControlAnalysis` of what control of ``entity_id`` depends on
-    (``below``: of what it may control), or None when the entity did not exist at the date."""
+    (``below``: of what it may control): the entities above it (below it, with every holder of each)
+    over relations whose effective start is on or before the date, every relation among them. The
+    analysis takes its own snapshot, as over the whole graph."""
     from ..control import analyse
 
     require(index, entity_id)
@@ -295,7 +297,4 @@ def control_analysis(index: Index, entity_id: str, as_of=None, rules=None, *, be
         local = index.subgraph_below(entity_id, when)
     else:
         local = index.subgraph_above(entity_id, when, also=also)
-    graph = at(local, when)
-    if entity_id not in graph or any(other not in graph for other in also):
-        return None
-    return analyse(graph, graph.graph.get("as_of"), rules)
+    return analyse(local, as_of, rules)

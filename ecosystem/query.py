@@ -49,10 +49,20 @@ def names_of(data: dict) -> list[tuple[str, str]]:
 def pinyin(text: str) -> str:
     """Toneless pinyin of the Chinese characters in ``text`` ("蚂蚁集团" -> "ma yi ji tuan")."""
     try:
-        from pypinyin import lazy_pinyin
+        from pypinyin.core import _default_pinyin
     except ImportError:  # pragma: no cover - pypinyin is a dependency; searching still works without it
         return ""
-    return " ".join(part.strip() for part in lazy_pinyin(text) if part.strip())
+    # what pypinyin.lazy_pinyin(text) gives: its segmentation, then each word's reading (a word's
+    # reading does not depend on its neighbours), kept per word: names share most of their words
+    parts = [part for word in _default_pinyin.seg(text) for part in _word_pinyin(word)]
+    return " ".join(part.strip() for part in parts if part.strip())
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_pinyin(word: str) -> tuple[str, ...]:
+    from pypinyin import lazy_pinyin
+
+    return tuple(lazy_pinyin(word))
 
 
 def require_entity(graph: nx.MultiDiGraph, entity_id: str) -> dict:

@@ -28,9 +28,11 @@ Public API (stable; :mod:`ecosystem.api` and ``ecosystem sql`` build on it)::
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import sys
 import tempfile
@@ -354,7 +356,12 @@ def _json_dumps():
 
 
 def _day(value) -> str | None:
-    return dates.first_day(value).isoformat() if value else None
+    return _first_day(value) if value else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _first_day(value: str) -> str:  # dates repeat: many relations share one
+    return dates.first_day(value).isoformat()
 
 
 def _share_columns(share) -> tuple:
@@ -413,8 +420,8 @@ def _write(connection: sqlite3.Connection, key: str, dataset, progress) -> None:
                 folded = fold(name)
                 names.append((entity_id, kind, name, folded))
                 texts.append((entity_id, kind, folded.replace(" ", "")))
-                squeezed = "".join(ch for ch in folded if _is_cjk(ch))
-                bigrams.update((squeezed[i:i + 2], entity_id) for i in range(len(squeezed) - 1))
+                for run in _CJK_RUN.findall(folded.replace(" ", "")):
+                    bigrams.update((run[i:i + 2], entity_id) for i in range(len(run) - 1))
             texts.extend((entity_id, kind, fold(text).replace(" ", "")) for kind, text in texts_of(record))
             if number % 20_000 == 0:
                 advance(20_000)
@@ -449,11 +456,14 @@ def _write(connection: sqlite3.Connection, key: str, dataset, progress) -> None:
         del relation_rows
         connection.executemany("INSERT INTO citations VALUES (?, ?, ?, ?)", citations)
         connection.executescript(_INDEXES)
+        from .queries import aggregate_statistics
+
+        connection.execute("INSERT INTO meta VALUES ('statistics', ?)", (json.dumps(aggregate_statistics(connection)),))
 
 
-def _is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FA1F
+_CJK = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_CJK_RUN = re.compile(f"[{_CJK}]{{2,}}")
+_CJK_ONLY = re.compile(f"[{_CJK}]+")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -167,9 +167,9 @@ def paths(index: Index, source: str, target: str, relation_types=None, limit: in
 
 
 def _is_cjk(text: str) -> bool:
-    from . import _is_cjk as is_cjk
+    from . import _CJK_ONLY
 
-    return bool(text) and all(is_cjk(ch) for ch in text)
+    return _CJK_ONLY.fullmatch(text) is not None
 
 
 def search(index: Index, text: str, limit: int | None = 20, entity_type: str | None = None) -> list[dict]:
@@ -249,8 +249,16 @@ def suggest(index: Index, text: str, limit: int = 3) -> list[str]:
 
 
 def statistics(index: Index) -> dict:
-    """:func:`ecosystem.query.statistics` of the whole dataset, by SQL aggregates."""
-    connection = index.connection
+    """:func:`ecosystem.query.statistics` of the whole dataset: SQL aggregates, computed once when the
+    index is written (``meta.statistics``)."""
+    import json
+
+    kept = index.meta("statistics")
+    return json.loads(kept) if kept else aggregate_statistics(index.connection)
+
+
+def aggregate_statistics(connection) -> dict:
+    """The statistics of the dataset in an index, by SQL aggregates over its tables."""
 
     def counts(sql):
         return dict(sorted(connection.execute(sql).fetchall()))

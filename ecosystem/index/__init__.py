@@ -5,8 +5,8 @@ writes the result to a SQLite database in the user's cache directory (``ECOSYSTE
 the platform's cache folder), named by a hash of the content of every data file and the package
 version. The schema is documented in ``docs/INDEX.md``.
 
-* A data file is re-hashed only when its size, mtime, ctime or inode changed (a small stat -> hash record
-  is kept beside the indexes), so a warm query does not read the data.
+* A data file is re-hashed only when its size, mtime, ctime or inode changed (a small stat -> hash
+  record is kept beside the indexes), so a warm query does not read the data.
 * An index is written in one transaction to a temporary file, then renamed into place, and never
   modified afterwards. Its size, mtime and SHA-256 are recorded beside it; an index whose size or
   mtime differ from the record (or that was checked too soon after it was written to tell) is
@@ -23,6 +23,9 @@ Public API (stable; :mod:`ecosystem.api` and ``ecosystem sql`` build on it)::
     index.entity("ant_group")              # one entity record (a dict) or None
     index.subgraph_above("ant_group", "2020-11")   # what control of it can depend on
     index.subgraph_below("ant_group", "2020-11")   # what it may control, with every holder of those
+    index.graph_of(ids)                    # the graph of some entities and the relations among them
+
+:mod:`ecosystem.index.queries` answers the commands' questions about one entity from these.
 """
 
 from __future__ import annotations

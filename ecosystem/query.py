@@ -23,6 +23,8 @@ _PUNCTUATION = re.compile(r"[\s'’`\"\-_.,:;()/&!?]+")
 
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form used for matching names."""
+    if text.isascii():  # no accents to take off, and casefold is lower (most names: the index folds them all)
+        return _PUNCTUATION.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _PUNCTUATION.sub(" ", stripped).strip()

@@ -49,9 +49,10 @@ class Ecosystem:
         # a context manager factory yielding the loader's progress callback (or None): the CLI's bar
         self._progress = progress
         self._dataset = None
-        self._index = None
         self._graph = None
         self._snapshots: dict[str, object] = {}
+        self._memory_index = None  # for SQL with use_cache=False
+        self._index = None
 
     def __repr__(self) -> str:
         where = str(self.data_dir) if self.data_dir is not None else "bundled data"
@@ -369,11 +370,103 @@ class Ecosystem:
         return [export(graph, name, Path(output) if output is not None else Path(FORMATS[name].default_name))]
 
 
+    # -- SQL over the index -----------------------------------------------------------------------
+
+    def _sql_index(self):
+        """The index SQL runs on: the cached file's, else (``use_cache=False``) one built in memory."""
+        if self.index is not None:
+            return self.index
+        if self._memory_index is None:
+            from .index import open_index
+
+            self._memory_index = open_index(self.data_dir, use_cache=False)
+        return self._memory_index
+
+    def index_path(self) -> Path:
+        """The index's file, to open with Datasette or sqlite-utils (QueryError when it is kept in memory)."""
+        path = self._sql_index().path
+        if path is None:
+            raise QueryError("the index is kept in memory (--no-cache, or a cache folder that cannot be "
+                             "written), so there is no file to open; run without --no-cache")
+        return Path(path)
+
+    def sql(self, query: str, parameters=()) -> "Rows":
+        """The rows of one read-only SQL statement over the index (tables: docs/INDEX.md).
+
+        ``parameters`` fill ``?`` or ``:name`` placeholders. A statement that would change anything
+        is refused, as is bad SQL, with :class:`QueryError` carrying SQLite's message.
+        """
+        columns, rows = read_only_query(self._sql_index().connection, query, parameters)
+        return Rows([dict(zip(columns, (_json_value(value) for value in row))) for row in rows],
+                    title=query, columns=tuple(columns), raw=rows)
+
+
 def format_names() -> str:
     """The export formats' names as a sentence, from the FORMATS registry: "graphml, gexf, ..., or all"."""
     from .exporters import FORMATS
 
     return ", ".join(FORMATS) + ", or all"
+
+
+# what a statement may do under `ecosystem sql`: read tables, call functions, recurse in a CTE,
+# and read (never set) the pragmas that describe the schema. SQLite itself also asks, when it first
+# reads the schema, to update sqlite_master and read data_version: that is reading.
+_READING_ACTIONS = ("SELECT", "READ", "FUNCTION", "RECURSIVE")
+_SCHEMA_PRAGMAS = frozenset({
+    "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo", "foreign_key_list",
+    "database_list", "collation_list", "function_list", "module_list", "pragma_list", "compile_options",
+    "data_version",
+})
+_SCHEMA_TABLES = ("sqlite_master", "sqlite_temp_master", "sqlite_schema", "sqlite_temp_schema")
+_AUTHORIZER_ACTIONS = (
+    "CREATE_INDEX", "CREATE_TABLE", "CREATE_TEMP_INDEX", "CREATE_TEMP_TABLE", "CREATE_TEMP_TRIGGER",
+    "CREATE_TEMP_VIEW", "CREATE_TRIGGER", "CREATE_VIEW", "DELETE", "DROP_INDEX", "DROP_TABLE", "DROP_TEMP_INDEX",
+    "DROP_TEMP_TABLE", "DROP_TEMP_TRIGGER", "DROP_TEMP_VIEW", "DROP_TRIGGER", "DROP_VIEW", "INSERT", "PRAGMA",
+    "READ", "SELECT", "TRANSACTION", "UPDATE", "ATTACH", "DETACH", "ALTER_TABLE", "REINDEX", "ANALYZE",
+    "CREATE_VTABLE", "DROP_VTABLE", "FUNCTION", "SAVEPOINT", "RECURSIVE",
+)
+
+
+def read_only_query(connection, query: str, parameters=()) -> tuple[list[str], list[tuple]]:
+    """Run one SQL statement on ``connection`` allowing it only to read; (column names, rows).
+
+    The index's connection is already read-only (``mode=ro``, ``query_only``); an authorizer, set
+    for this statement only, also refuses before it runs anything that is not reading (a write,
+    ATTACH, a pragma setting), so the message can say why.
+    """
+    import sqlite3
+
+    codes = {getattr(sqlite3, f"SQLITE_{name}"): name for name in _AUTHORIZER_ACTIONS if hasattr(sqlite3, f"SQLITE_{name}")}
+    refused: list[str] = []
+
+    def authorize(action, first, second, database, trigger):
+        name = codes.get(action, str(action))
+        if (name in _READING_ACTIONS or (name == "UPDATE" and first in _SCHEMA_TABLES)
+                or (name == "PRAGMA" and first in _SCHEMA_PRAGMAS and (second is None or first != "data_version"))):
+            return sqlite3.SQLITE_OK
+        refused.append(" ".join(part for part in (name.replace("_", " "), first) if part))
+        return sqlite3.SQLITE_DENY
+
+    connection.set_authorizer(authorize)
+    try:
+        cursor = connection.execute(query, parameters)
+        columns = [column[0] for column in cursor.description or ()]
+        return columns, cursor.fetchall()
+    except sqlite3.Error as error:  # and its subclasses: a syntax error, more than one statement ...
+        if refused or "readonly" in str(error):
+            named = [item for item in refused if not item.endswith(_SCHEMA_TABLES)]  # else: a schema change
+            what = named[0] if named else (query.split(None, 1) or [str(error)])[0].upper()
+            raise QueryError(f"SQL is read-only here; this statement is refused ({what}). Only reading "
+                             "statements run (SELECT, WITH ... SELECT, PRAGMA table_info(...)); to change "
+                             "the data, edit its files.") from None
+        raise QueryError(f"SQL: {error}") from None
+    finally:
+        connection.set_authorizer(None)
+
+
+def _json_value(value):
+    """A SQLite value as JSON holds it (a BLOB as hex text)."""
+    return value.hex() if isinstance(value, (bytes, bytearray, memoryview)) else value
 
 
 def _types(value) -> list[str] | None:
@@ -704,6 +797,18 @@ class Views(_ListResult):
 
     def rows(self):
         return [(view["name"], view["title"], view["layout"], view["as_of"]) for view in self.data]
+
+
+class Rows(_ListResult):
+    """The rows of a SQL statement: :attr:`data` is a list of row objects, ``columns`` their names."""
+
+    raw: list = []
+
+    def heading(self):
+        return f"{len(self.data)} row{'' if len(self.data) == 1 else 's'}"
+
+    def rows(self):
+        return [tuple(_json_value(value) for value in row) for row in self.raw]
 
 
 class Figure:

@@ -206,3 +206,4 @@ from . import build  # noqa: E402,F401
 from . import render  # noqa: E402,F401
 from . import control  # noqa: E402,F401
 from . import export  # noqa: E402,F401
+from . import sql  # noqa: E402,F401

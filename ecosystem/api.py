@@ -348,12 +348,14 @@ class Ecosystem:
             return Figure(written.read_text(encoding="utf-8"), title=view or f"around {focus}")
 
     def export(self, format: str, output: str | os.PathLike | None = None, *, as_of=None,  # noqa: A002
-               view: str | None = None):
+               view: str | None = None, track=None):
         """Write the graph in one format (see :data:`ecosystem.exporters.FORMATS`), or ``"all"``.
 
-        ``output`` defaults to the format's usual name in the current folder (``exports/`` for all).
-        Returns the list of :class:`~ecosystem.exporters.ExportResult` (what was written, and what
-        the format could not hold).
+        ``output`` defaults to the format's usual name in the current folder (``ecosystem-export/``
+        for all; ``exports/`` belongs to ``build``). A file is written to a temporary name and
+        renamed; a folder is made beside the old one and swapped in whole. ``track`` (all only)
+        wraps the iteration over formats, for a progress display. Returns the list of
+        :class:`~ecosystem.exporters.ExportResult` (what was written, and what the format could not hold).
         """
         from .exporters import FORMATS, export, write_all_results
 
@@ -366,7 +368,7 @@ class Ecosystem:
 
             graph = build_view(graph, view, as_of=as_of).graph
         if name == "all":
-            return write_all_results(graph, Path(output) if output is not None else Path("exports"))
+            return write_all_results(graph, Path(output) if output is not None else Path(ALL_DEFAULT), track=track)
         return [export(graph, name, Path(output) if output is not None else Path(FORMATS[name].default_name))]
 
 
@@ -399,6 +401,9 @@ class Ecosystem:
         columns, rows = read_only_query(self._sql_index().connection, query, parameters)
         return Rows([dict(zip(columns, (_json_value(value) for value in row))) for row in rows],
                     title=query, columns=tuple(columns), raw=rows)
+
+
+ALL_DEFAULT = "ecosystem-export"  # the folder of `export all` without -o (exports/ is what `build` writes)
 
 
 def format_names() -> str:

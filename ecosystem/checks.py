@@ -24,6 +24,39 @@ def cross_check(report: Report, vocabulary: Vocabulary, views: dict, validated: 
     return _CrossCheck(report).run(vocabulary, views, validated)
 
 
+def check_views_and_stories(report: Report, views_file: Path | None, views: dict, stories_file: Path | None,
+                            stories_data: bytes | None, dataset: Dataset) -> None:
+    """views.yaml and the story file against the records and the vocabulary: what `views`, `render`
+    and `build` read is checked with everything else (rules: views.views_problems, stories.stories_problems)."""
+    known_entities = dataset.entities.keys() | report.invalid_ids  # invalid records are reported once
+    if views_file is not None:
+        from .views import views_problems
+
+        for path, view_name, message, hint in views_problems(views, dataset.vocabulary, known_entities):
+            report.add(views_file, path, view_name, message, hint, line=None if path else 1)
+    if stories_file is None:
+        return
+    from .reading import parse, read_text
+    from .stories import stories_problems
+
+    if stories_data is None:
+        try:
+            stories_data = stories_file.read_bytes()
+        except OSError:
+            pass  # read_text reports it
+    if stories_data is not None and not stories_data.lstrip(b"\xef\xbb\xbf").strip():
+        return  # an empty story file: no stories yet
+    text = read_text(report, stories_file, stories_data)
+    document = parse(report, stories_file, text) if text is not None else None
+    if document is None:
+        return
+    view_names = views.get("views") if isinstance(views.get("views"), dict) else {}
+    for path, story_id, message, hint in stories_problems(
+            document, entity_ids=known_entities, source_ids=dataset.sources.keys() | report.invalid_ids,
+            view_names=view_names):
+        report.add(stories_file, path, story_id, message, hint, line=None if path else 1)
+
+
 class _CrossCheck:
     def __init__(self, report: Report):
         self.report = report

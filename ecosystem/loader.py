@@ -80,6 +80,7 @@ def _read_files(files: DataFiles, contents: dict[Path, bytes] | None, progress: 
         dataset = checks.cross_check(report, vocabulary, views, validated)
     finally:
         reading.forget_suggestions()
+    checks.check_views_and_stories(report, files.views, views, files.stories, contents.get(files.stories), dataset)
     dataset.skipped = files.skipped
     if report:
         raise DataError(report.located(), skipped=files.skipped)

@@ -163,3 +163,61 @@ def load_stories(data_dir=None) -> dict[str, Story]:
         raise DataError([Problem(str(path), mark.line + 1 if mark else None, None, f"not valid YAML: {error}",
                                  "fix the YAML syntax")]) from None
     return parse_stories(document, str(path))
+
+
+def stories_problems(document, *, entity_ids, source_ids, view_names) -> list[tuple[tuple, Optional[str], str, str]]:
+    """Every problem of a parsed stories.yaml, as ``(path in the document, story id, message, fix)``.
+
+    What ``ecosystem validate`` reports (the loader places each path on its line): the form
+    (:func:`parse_stories`'s rules, story by story and step by step) and the views, entities and
+    sources each well-formed step names. ``entity_ids``, ``source_ids`` and ``view_names`` are
+    containers of what exists.
+    """
+    if not document:
+        return []
+    if not isinstance(document, dict) or set(document) - {"stories"}:
+        extra = sorted(map(str, set(document) - {"stories"})) if isinstance(document, dict) else []
+        return [((extra[0],) if extra else (), None, "stories.yaml must be a mapping with one key, `stories:`",
+                 "put every story under `stories:` (see data/stories.yaml)")]
+    items = document.get("stories") or {}
+    if not isinstance(items, dict):
+        return [(("stories",), None, "`stories` must be a mapping of story id to story",
+                 "write `stories:` then `  vie:` with the story's keys indented")]
+    problems = []
+    for name, body in items.items():
+        where = ("stories", name)
+        if not isinstance(body, dict):
+            problems.append((where, str(name), f"story {name!r} must be a mapping", "give it title: and steps: keys"))
+            continue
+        try:
+            Story.model_validate({**body, "id": str(name)})
+        except ValidationError as error:
+            for detail in error.errors():
+                loc = ".".join(str(step) for step in detail["loc"])
+                problems.append((where + tuple(detail["loc"]), str(name),
+                                 f"story {name!r}, {loc}: " + detail["msg"].replace("Value error, ", ""), _hint(detail)))
+        steps = body.get("steps") if isinstance(body.get("steps"), list) else []
+        for index, raw in enumerate(steps):
+            try:
+                step = Step.model_validate(raw)
+            except ValidationError:
+                continue  # reported above
+            at = where + ("steps", index)
+
+            def unknown(path, kind, value, known, fix):
+                close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
+                problems.append((at + path, str(name), f"story {name!r}, step {index + 1} names {kind} {value!r}, "
+                                 "which does not exist",
+                                 (f"did you mean {' or '.join(map(repr, close))}? otherwise " if close else "") + fix))
+
+            if step.view not in view_names:
+                unknown(("view",), "view", step.view, view_names, "name a view of views.yaml (`ecosystem views`)")
+            for position, entity in enumerate(step.highlight):
+                if entity not in entity_ids:
+                    unknown(("highlight", position), "entity", entity, entity_ids,
+                            "correct the id; `ecosystem search NAME` finds it")
+            for position, citation in enumerate(step.sources):
+                if citation.source not in source_ids:
+                    unknown(("sources", position), "source", citation.source, source_ids,
+                            "cite a source of sources.yaml, or add it there")
+    return problems

@@ -168,36 +168,93 @@ class ViewGraph:
 
 def parse_views(document, source: str = VIEWS_FILE) -> dict[str, View]:
     """Validate a parsed views.yaml; raise :class:`DataError` listing every problem."""
+    views, problems, _ = _parse_views(document)
+    if problems:
+        raise DataError([Problem(source, None, name, message, hint) for _, name, message, hint in problems])
+    return views
+
+
+def views_problems(document, vocabulary, entity_ids) -> list[tuple[tuple, str | None, str, str]]:
+    """Every problem of a views.yaml document, as ``(path in the document, view name, message, fix)``.
+
+    What ``ecosystem validate`` reports (the loader locates each path's line): malformed entries,
+    and names of entities, entity types, relation types and categories that do not exist.
+    ``entity_ids`` is any container of the dataset's entity ids.
+    """
+    _, problems, checkable = _parse_views(document)
+    known = _KnownNames(vocabulary, entity_ids)
+    for name, view in checkable.items():
+        unknown: list[tuple] = []
+        check_view(known, view, unknown)
+        unknown = [(kind, value, tuple(close), fix) for kind, value, close, fix in unknown]
+        body = document["views"][name]
+        for kind, value, close, fix in dict.fromkeys(unknown):  # each name once, where it is first written
+            path = next(_paths_to(body, value), ())
+            message = f"view {name!r} names {kind} {value!r}, which does not exist"
+            hint = (f"did you mean {' or '.join(map(repr, close))}? otherwise " if close else "") + fix
+            problems.append((("views", name, *path), name, message, hint))
+    return problems
+
+
+class _KnownNames:
+    """What :func:`check_view` reads of a graph, for checking views before there is one."""
+
+    def __init__(self, vocabulary, entity_ids):
+        self.graph = {"vocabulary": vocabulary}
+        self.nodes = entity_ids
+
+    def __contains__(self, entity_id) -> bool:
+        return entity_id in self.nodes
+
+
+def _paths_to(body, value, path: tuple = ()):
+    """The paths (keys and indices) at which ``value`` is written in a view's raw mapping."""
+    if body == value and isinstance(body, str):
+        yield path
+    elif isinstance(body, dict):
+        for key, item in body.items():
+            yield from _paths_to(item, value, path + (key,))
+    elif isinstance(body, list):
+        for index, item in enumerate(body):
+            yield from _paths_to(item, value, path + (index,))
+
+
+def _parse_views(document) -> tuple[dict[str, View], list[tuple[tuple, str | None, str, str]], dict[str, View]]:
+    """The views that validate; a problem (path, view name, message, fix) for each that does not;
+    and the views to check for unknown names: those that validate, and those that do once their
+    faulty keys are left out."""
     if not document:
-        return {}
-    problems = []
+        return {}, [], {}
     if not isinstance(document, dict) or set(document) - {"views"}:
         extra = sorted(set(document) - {"views"}) if isinstance(document, dict) else []
-        problems.append(Problem(source, None, None,
-                                f"unknown top-level key(s) {', '.join(map(repr, extra))}" if extra
-                                else "views.yaml must be a mapping with a `views:` key",
-                                "put every view under `views:` (see data/views.yaml)"))
-        raise DataError(problems)
+        return {}, [((extra[0],) if extra else (), None,
+                     f"unknown top-level key(s) {', '.join(map(repr, extra))}" if extra
+                     else "views.yaml must be a mapping with a `views:` key",
+                     "put every view under `views:` (see data/views.yaml)")], {}
     items = document.get("views") or {}
     if not isinstance(items, dict):
-        raise DataError([Problem(source, None, None, "`views` must be a mapping of view name to view",
-                                 "write `views:` then `  vie-structure:` with the view's keys indented")])
-    views = {}
+        return {}, [(("views",), None, "`views` must be a mapping of view name to view",
+                     "write `views:` then `  vie-structure:` with the view's keys indented")], {}
+    views, problems, checkable = {}, [], {}
     for name, body in items.items():
         if not isinstance(body, dict):
-            problems.append(Problem(source, None, str(name), f"view {name!r} must be a mapping",
-                                    "give it title: and include: keys"))
+            problems.append((("views", name), str(name), f"view {name!r} must be a mapping",
+                             "give it title: and include: keys"))
             continue
         try:
-            views[str(name)] = View.model_validate({**body, "name": str(name)})
+            views[str(name)] = checkable[str(name)] = View.model_validate({**body, "name": str(name)})
         except ValidationError as error:
             for detail in error.errors():
                 where = ".".join(str(step) for step in detail["loc"])
-                problems.append(Problem(source, None, str(name), f"view {name!r}, {where}: "
-                                        + detail["msg"].replace("Value error, ", ""), _hint(detail)))
-    if problems:
-        raise DataError(problems)
-    return views
+                problems.append((("views", name, *detail["loc"]), str(name), f"view {name!r}, {where}: "
+                                 + detail["msg"].replace("Value error, ", ""), _hint(detail)))
+            faulty = {detail["loc"][0] for detail in error.errors() if detail["loc"]}
+            try:
+                checkable[str(name)] = View.model_validate(
+                    {key: value for key, value in body.items() if key not in faulty} | {"name": str(name)})
+            except ValidationError:
+                pass
+    return views, problems, checkable
 
 
 def _hint(detail) -> str:
@@ -265,13 +322,20 @@ def split_types(vocabulary, values) -> tuple[list[str], list[str], list[str]]:
 # resolving a view against a graph
 
 
-def check_view(graph: nx.MultiDiGraph, view: View) -> None:
-    """Every id, type, relation type and category the view names must exist."""
+def check_view(graph: nx.MultiDiGraph, view: View, problems: list | None = None) -> None:
+    """Every id, type, relation type and category the view names must exist.
+
+    Raises :class:`QueryError` for the first that does not; given a list ``problems``, appends
+    ``(kind, name, close matches, fix)`` for each instead.
+    """
     vocabulary = graph.graph["vocabulary"]
     where = f"{VIEWS_FILE}: view {view.name!r}" if view.name and not view.name.startswith("focus-") else "the view"
 
     def unknown(kind, value, known, fix):
         close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
+        if problems is not None:
+            problems.append((kind, value, close, fix))
+            return
         raise QueryError(f"{where} names {kind} {value!r}, which does not exist"
                          + (f" as of {graph.graph['as_of']}" if kind == "entity" and "as_of" in graph.graph else "")
                          + f" (fix: {fix}).", close)

@@ -138,9 +138,9 @@ def test_unknown_id_suggests_close_ids(invoke, valid_dir):
     assert "No entity with id 'holdcoo'" in result.stderr and "holdco" in result.stderr
 
 
-def test_bad_as_of_date_is_an_error_not_a_traceback(invoke, valid_dir):
+def test_bad_as_of_date_is_a_usage_error_not_a_traceback(invoke, valid_dir):
     result = invoke("--data", valid_dir, "show", "holdco", "--as-of", "2020-13")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "--as-of" in result.stderr
 
 

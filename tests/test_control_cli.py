@@ -128,12 +128,18 @@ def test_may_control_in_text(invoke):
     ("controlled", "nobody"),
     ("owners", "nobody"),
     ("explain", "a", "nobody"),
-    ("controllers", "c", "--as-of", "2020-13"),
     ("controllers", "c", "--control-threshold", "150"),
 ])
 def test_user_errors_exit_1_without_traceback(invoke, args):
     result = run(invoke, "chain_51", *args)
     assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "error" in result.output.lower()
+
+
+def test_a_date_that_cannot_be_parsed_is_bad_usage_exit_2(invoke):
+    result = run(invoke, "chain_51", "controllers", "c", "--as-of", "2020-13")
+    assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "error" in result.output.lower()
 

@@ -57,11 +57,11 @@ def test_as_of_exports_what_held_then(tmp_path, invoke):
     assert then["graph"]["as_of"] == "2010"
 
 
-def test_errors_are_one_line_and_exit_1(tmp_path, invoke):
+def test_errors_are_one_line_and_exit_1_or_2_for_bad_usage(tmp_path, invoke):
     unknown = invoke("--data", VALID, "export", "excel", "-o", tmp_path / "x")
-    assert unknown.exit_code == 1 and "unknown export format 'excel'" in unknown.output
+    assert unknown.exit_code == 2 and "unknown export format 'excel'" in unknown.output
     bad_date = invoke("--data", VALID, "export", "graphml", "-o", tmp_path / "x.graphml", "--as-of", "2020-13")
-    assert bad_date.exit_code == 1 and "Traceback" not in bad_date.output
+    assert bad_date.exit_code == 2 and "Traceback" not in bad_date.output
     (tmp_path / "file").write_text("x", encoding="utf-8")
     into_file = invoke("--data", VALID, "export", "csv", "-o", tmp_path / "file")
     assert into_file.exit_code == 1 and "is a file" in into_file.output

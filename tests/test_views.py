@@ -170,17 +170,17 @@ def test_cli_lists_views(invoke):
     assert [item["name"] for item in json.loads(result.output)] == ["vie-structure", "ecosystem", "everything"]
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["render", "nope", "-o", "{tmp}/x.html"], "No view named 'nope'"),
-    (["render", "vie-structure", "-o", "{tmp}/x.jpeg"], "must end in one of"),
-    (["render", "--focus", "holdcoo", "-o", "{tmp}/x.html"], "holdco"),
-    (["render", "-o", "{tmp}/x.html"], "--focus"),
-    (["render", "vie-structure", "--as-of", "2020-13", "-o", "{tmp}/x.html"], "--as-of"),
-    (["render", "vie-structure", "-o", "{tmp}/missing/x.html"], "does not exist"),
+@pytest.mark.parametrize("args, expected, code", [
+    (["render", "nope", "-o", "{tmp}/x.html"], "No view named 'nope'", 1),
+    (["render", "vie-structure", "-o", "{tmp}/x.jpeg"], "must end in one of", 2),  # bad usage
+    (["render", "--focus", "holdcoo", "-o", "{tmp}/x.html"], "holdco", 1),
+    (["render", "-o", "{tmp}/x.html"], "--focus", 1),
+    (["render", "vie-structure", "--as-of", "2020-13", "-o", "{tmp}/x.html"], "--as-of", 2),  # bad usage
+    (["render", "vie-structure", "-o", "{tmp}/missing/x.html"], "does not exist", 1),
 ])
-def test_cli_errors_are_one_clear_line(invoke, tmp_path, args, expected):
+def test_cli_errors_are_one_clear_line(invoke, tmp_path, args, expected, code):
     result = invoke("--data", RENDER, *[arg.format(tmp=tmp_path) for arg in args])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == code, result.output
     assert expected in result.output
     assert "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []

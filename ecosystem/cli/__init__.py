@@ -10,6 +10,7 @@ need them, so that a query starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -55,7 +56,10 @@ class _App(typer.Typer):
 app = _App(
     name="ecosystem",
     help="Query, draw and export the knowledge graph of a corporate-political ecosystem "
-    "(bundled: Alibaba / Ant Group).",
+    "(bundled: Alibaba / Ant Group).\n\n"
+    "Exit codes: 0 success; 1 bad data or a failed query (an unknown id or view included); "
+    "2 bad usage (an unknown command or option, or an option value that cannot be parsed, such as "
+    "a bad --as-of date or an unknown export or render format).",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -134,9 +138,25 @@ def _main(
 # ----------------------------------------------------------------------------------------------
 # shared options and output
 
+def date_value(value: Optional[str]) -> Optional[str]:
+    """A date option's value, checked when the command line is read: one that is not a date is a
+    usage error (exit 2), like any option value that cannot be parsed."""
+    if value is None:
+        return None
+    from ..dates import DateFormatError, normalise
+
+    try:
+        return normalise(value)
+    except DateFormatError as error:
+        message = str(error)
+        if "expected a date" not in message:
+            message += " (write a date as 2020, 2020-11 or 2020-11-03)"
+        raise typer.BadParameter(message) from None
+
+
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON (the documented contract) instead of a table.")
 AS_OF_OPTION = typer.Option(
-    None, "--as-of", metavar="DATE",
+    None, "--as-of", metavar="DATE", callback=date_value,
     help="Answer as of this date (2020, 2020-11 or 2020-11-03); default: the latest date in the data.",
 )
 
@@ -146,6 +166,33 @@ def console(stderr: bool = False):
 
     width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
     return Console(stderr=stderr, width=width, highlight=False, soft_wrap=False)
+
+
+class _Steps:
+    """Steps of a long job, shown as a progress bar (see :func:`progress_bar`)."""
+
+    def __init__(self, progress):
+        self._progress = progress
+
+    def track(self, items, label=str):
+        """Yield each item, showing ``label(item)`` and how many are done."""
+        items = list(items)
+        task = self._progress.add_task("", total=len(items))
+        for item in items:
+            self._progress.update(task, description=label(item))
+            yield item
+            self._progress.advance(task)
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool = True):
+    """A progress bar on stderr for jobs that take seconds; shown only on a terminal (never in a
+    pipe, a file or a test), so stdout stays exactly what a script reads."""
+    from rich.progress import Progress
+
+    errors = console(stderr=True)
+    with Progress(console=errors, disable=not (enabled and errors.is_terminal), transient=True) as progress:
+        yield _Steps(progress)
 
 
 def print_json(document) -> None:

@@ -3,29 +3,37 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import tempfile
+import re
 from pathlib import Path
 
 import typer
 
-from . import app, console, session
-from ..errors import ExportError
+from . import app, console, progress_bar, session
 
 FIGURE_SUFFIXES = (".html", ".svg", ".png")
+BUILD_PARTS = ("figures", "data", "MANIFEST.md")
+# what earlier versions of build left inside the output folder when killed
+_OLD_LEFTOVER = re.compile(r"^\.(?:build-\w+|(?:figures|data)\.old-\d+)$")
 
 
 @app.command()
 def build(
     ctx: typer.Context,
     output: Path = typer.Option(Path("exports"), "--output", "-o", metavar="DIR",
-                                help="Folder to write into (figures/ and data/ are replaced whole)."),
-    figures: bool = typer.Option(True, "--figures/--no-figures", help="Draw every named view (HTML, SVG, PNG)."),
-    data: bool = typer.Option(True, "--data-formats/--no-data-formats", help="Write every export format."),
+                                help="Folder to write (replaced whole, in one step: it holds figures/, data/ "
+                                     "and MANIFEST.md, and nothing else)."),
+    figures: bool = typer.Option(True, "--figures/--no-figures",
+                                 help="Draw every named view (HTML, SVG, PNG); --no-figures keeps the folder's."),
+    data: bool = typer.Option(True, "--data-formats/--no-data-formats",
+                              help="Write every export format; --no-data-formats keeps the folder's."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ):
-    """Build every named view (HTML, SVG, PNG), every story (HTML) and every export format into exports/, deterministically."""
+    """Build every named view (HTML, SVG, PNG), every story (HTML) and every export format into exports/, deterministically.
+
+    The new folder is made beside the old one and swapped in as one step: interrupted at any
+    moment, DIR holds the previous build or the new one, whole (MANIFEST.md lists each file's
+    SHA-256). What a killed run left beside it is removed by the next run.
+    """
     from ..stories import load_stories
 
     written = build_all(session(ctx).graph(), output, figures=figures, data=data, progress=not quiet,
@@ -35,18 +43,15 @@ def build(
 
 def build_all(graph, output: Path, *, figures: bool = True, data: bool = True, progress: bool = False,
               stories=None) -> list[Path]:
-    """Write figures/ and data/ under ``output``; each is built aside, then swapped in whole.
+    """Write figures/ (views and ``stories``), data/ and MANIFEST.md into ``output``, replacing the folder whole in one step.
 
-    If anything fails, what was in ``output`` before is left as it was.
+    A part not rebuilt (``figures=False`` or ``data=False``) is kept from the folder's previous
+    build. If anything fails, ``output`` is left exactly as it was.
     """
-    from rich.progress import Progress
+    from ..atomic import link_copy, replaced_folder
 
     output = Path(output)
-    if output.exists() and not output.is_dir():
-        raise ExportError(f"{output} is a file; give --output a folder")
-    output.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output))
-    try:
+    with replaced_folder(output, expected=_belongs_to_build, what="`ecosystem build`") as staging:
         tasks = []
         if figures:
             from ..views import named_views
@@ -58,19 +63,18 @@ def build_all(graph, output: Path, *, figures: bool = True, data: bool = True, p
                 tasks.append((f"figures/story-{name}.html", _story(graph, story, staging / "figures" / f"story-{name}.html")))
         if data:
             tasks.append(("data/", _data(graph, staging / "data")))
-        with Progress(console=console(stderr=True), disable=not progress, transient=True) as bar:
-            task = bar.add_task("building", total=len(tasks))
-            for label, step in tasks:
-                bar.update(task, description=label)
+        with progress_bar(progress) as bar:
+            for label, step in bar.track(tasks, label=lambda task: task[0]):
                 step()
-                bar.advance(task)
+        for part, rebuilt in (("figures", figures), ("data", data)):
+            if not rebuilt and (output / part).is_dir():
+                link_copy(output / part, staging / part)
         _write_manifest(staging)
-        parts = [name for name in ("figures", "data") if (staging / name).exists()] + ["MANIFEST.md"]
-        for name in parts:
-            _swap_in(staging / name, output / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return sorted(path for path in output.rglob("*") if path.is_file() and not _hidden(path, output))
+
+
+def _belongs_to_build(name: str) -> bool:
+    return name in BUILD_PARTS or _OLD_LEFTOVER.match(name) is not None
 
 
 def _figure(graph, name: str, path: Path):
@@ -107,22 +111,14 @@ def _data(graph, folder: Path):
 
 def _write_manifest(folder: Path) -> None:
     """A list of what was built, with sizes and SHA-256, so a reader can check a copy."""
+    from ..atomic import write_text
+
     lines = ["# Build manifest", "", "Written by `ecosystem build`; the same data gives the same bytes.", "",
              "| file | bytes | sha256 |", "|---|---:|---|"]
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         lines.append(f"| {path.relative_to(folder).as_posix()} | {path.stat().st_size} | `{digest}` |")
-    (folder / "MANIFEST.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def _swap_in(new: Path, target: Path) -> None:
-    if target.is_dir() and not target.is_symlink():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.replace(target, old)
-        os.replace(new, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, target)
+    write_text(folder / "MANIFEST.md", "\n".join(lines) + "\n")
 
 
 def _hidden(path: Path, root: Path) -> bool:

@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from . import AS_OF_OPTION, JSON_OPTION, app, console, print_json, session
+from . import AS_OF_OPTION, JSON_OPTION, app, console, date_value, print_json, session
 
 CONTROL_OPTION = typer.Option(50.0, "--control-threshold", metavar="PCT",
                               help="Votes strictly above this percentage control.")
@@ -167,8 +167,8 @@ def explain(
 @app.command("control-diff")
 def control_diff(
     ctx: typer.Context,
-    date_from: str = typer.Option(..., "--from", metavar="DATE", help="The earlier date."),
-    date_to: str = typer.Option(..., "--to", metavar="DATE", help="The later date."),
+    date_from: str = typer.Option(..., "--from", metavar="DATE", callback=date_value, help="The earlier date."),
+    date_to: str = typer.Option(..., "--to", metavar="DATE", callback=date_value, help="The later date."),
     as_json: bool = JSON_OPTION,
     control_threshold: float = CONTROL_OPTION,
     significant_threshold: float = SIGNIFICANT_OPTION,

@@ -6,12 +6,14 @@ from typing import Optional
 
 import typer
 
-from . import AS_OF_OPTION, JSON_OPTION, app, console, print_json, session
+from . import AS_OF_OPTION, JSON_OPTION, app, console, date_value, print_json, session
 
 
 @app.command()
 def validate(ctx: typer.Context, as_json: bool = JSON_OPTION):
     """Check every data file and report every problem (file, line, id, fix). Exit 1 if any.
+
+    Records, vocabulary.yaml, views.yaml and stories.yaml: everything the other commands read.
 
     Paths that look like data but are not read (a FIFO, a folder named x.yaml, a link loop) are
     named with why (`skipped` in --json)."""
@@ -235,8 +237,8 @@ def path(
 def timeline(
     ctx: typer.Context,
     entity_id: Optional[str] = typer.Argument(None, metavar="[ID]", help="Only facts about this entity."),
-    since: Optional[str] = typer.Option(None, "--since", metavar="DATE"),
-    until: Optional[str] = typer.Option(None, "--until", metavar="DATE"),
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE", callback=date_value),
+    until: Optional[str] = typer.Option(None, "--until", metavar="DATE", callback=date_value),
     as_json: bool = JSON_OPTION,
 ):
     """Dated facts in order: foundings, stakes, listings, fines, restructurings."""
@@ -256,8 +258,8 @@ def timeline(
 @app.command()
 def diff(
     ctx: typer.Context,
-    before: str = typer.Option(..., "--from", metavar="DATE", help="The earlier date."),
-    after: str = typer.Option(..., "--to", metavar="DATE", help="The later date."),
+    before: str = typer.Option(..., "--from", metavar="DATE", callback=date_value, help="The earlier date."),
+    after: str = typer.Option(..., "--to", metavar="DATE", callback=date_value, help="The later date."),
     as_json: bool = JSON_OPTION,
 ):
     """What changed between two dates: relations and entities that began or ended."""

@@ -7,29 +7,45 @@ from typing import Optional
 
 import typer
 
-from . import AS_OF_OPTION, _App, app, console, session
-from ..api import format_names
+from . import AS_OF_OPTION, _App, app, console, progress_bar, session
+from ..api import ALL_DEFAULT, format_names
 
 FORMAT_NAMES = format_names()
+
+
+def _export_format(value: str) -> str:
+    """The FORMAT argument: a known format (any case) or a usage error (exit 2)."""
+    from ..exporters import FORMATS
+
+    name = value.lower()
+    if name != "all" and name not in FORMATS:
+        raise typer.BadParameter(f"unknown export format {value!r}; choose one of: {FORMAT_NAMES}")
+    return name
 
 
 @app.command("export")
 def export_command(
     ctx: typer.Context,
-    format_name: str = typer.Argument(..., metavar="FORMAT", help=f"One of: {FORMAT_NAMES}."),
+    format_name: str = typer.Argument(..., metavar="FORMAT", callback=_export_format,
+                                      help=f"One of: {FORMAT_NAMES}."),
     output: Optional[Path] = typer.Option(
         None, "--output", "-o", metavar="PATH",
-        help="File to write (a folder for csv, neo4j, parquet and all); default: the format's usual name here.",
+        help="File to write (a folder for csv, neo4j, parquet and all); default: the format's usual name here "
+             f"({ALL_DEFAULT} for all). A folder is replaced whole, in one step.",
     ),
     as_of: Optional[str] = AS_OF_OPTION,
     view: Optional[str] = typer.Option(None, "--view", metavar="VIEW", help="Only the entities and relations of this named view."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ):
     """Write the graph for other tools: Gephi, igraph, pandas, Neo4j, BODS registers, FollowTheMoney.
 
     Without --as-of every relation is written with its dates (GEXF shows them as time intervals);
-    with --as-of, only what held at that date.
+    with --as-of, only what held at that date. Every file is written to a temporary name and
+    renamed; `all` builds its folder beside the old one and swaps it in whole.
     """
-    results = session(ctx).export(format_name, output, as_of=as_of, view=view)
+    with progress_bar(not quiet) as bar:
+        results = session(ctx).export(format_name, output, as_of=as_of, view=view,
+                                      track=lambda items: bar.track(items, label=lambda pair: pair[0]))
     out = console()
     for result in results:
         where = result.paths[0].parent if len(result.paths) > 1 else result.paths[0]

@@ -16,12 +16,22 @@ class Language(str, Enum):
     zh = "zh"
 
 
+def _figure_file(value: Path) -> Path:
+    """--output of render: its suffix must name a format we draw, else a usage error (exit 2)."""
+    from ..render import SUFFIXES
+
+    if value is not None and value.suffix.lower() not in SUFFIXES:
+        raise typer.BadParameter(f"cannot render {value.name!r}: unknown format {value.suffix or '(no suffix)'!r}; "
+                                 f"the file name must end in one of {', '.join(SUFFIXES)}")
+    return value
+
+
 @app.command()
 def render(
     ctx: typer.Context,
     view: Optional[str] = typer.Argument(None, metavar="[VIEW]",
                                          help="A named view (see `ecosystem views`); omit it with --focus."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="FILE",
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", callback=_figure_file,
                                 help="The file to write; its suffix picks the format: .html .svg .png .pdf .dot"),
     focus: Optional[str] = typer.Option(None, "--focus", metavar="ID",
                                         help="Draw the entities around this one instead of the view's selection."),

@@ -65,18 +65,43 @@ FORMATS: dict[str, ExportFormat] = {
 
 
 def export(graph, format_name: str, path) -> ExportResult:
-    """Write ``graph`` in one format to ``path``."""
+    """Write ``graph`` in one format to ``path`` (a folder format's folder is replaced whole, in one step)."""
     from ..errors import ExportError
 
     if format_name not in FORMATS:
         raise ExportError(f"unknown export format {format_name!r}; formats: {', '.join(FORMATS)}")
-    return FORMATS[format_name].writer(graph, Path(path))
+    item = FORMATS[format_name]
+    if not item.folder:
+        return item.writer(graph, Path(path))
+    from ..atomic import replaced_folder
+
+    folder = Path(path)
+    with replaced_folder(folder, what=f"the {format_name} export") as staging:
+        result = item.writer(graph, staging)
+    result.paths = [folder / written.relative_to(staging) for written in result.paths]
+    return result
 
 
-def write_all_results(graph, directory) -> list[ExportResult]:
-    """Write every format of ``all`` into ``directory`` under its default name; the results, in FORMATS order."""
+def write_all_results(graph, directory, *, track=None) -> list[ExportResult]:
+    """Write every format into ``directory`` under its default name; the results, in FORMATS order.
+
+    The folder is made beside the old one and swapped in whole, in one step (see
+    :func:`ecosystem.atomic.replaced_folder`): interrupted, ``directory`` holds the old formats or
+    the new ones, never a mix. ``track`` wraps the iteration over (name, format) pairs (a progress
+    display).
+    """
+    from ..atomic import replaced_folder
+
     directory = Path(directory)
-    return [export(graph, name, directory / item.default_name) for name, item in FORMATS.items() if item.in_all]
+    names = {item.default_name for item in FORMATS.values() if item.in_all}
+    items = [(name, item) for name, item in FORMATS.items() if item.in_all]
+    results = []
+    with replaced_folder(directory, expected=names.__contains__, what="`export all`") as staging:
+        for name, item in (track(items) if track is not None else items):
+            results.append(export(graph, name, staging / item.default_name))
+    for result in results:  # where the files are now
+        result.paths = [directory / path.relative_to(staging) for path in result.paths]
+    return results
 
 
 def write_all(graph, directory) -> list[Path]:

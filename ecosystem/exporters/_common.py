@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import re
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic import atomic_file, write_text  # noqa: F401 (the writers import them from here)
 from ..errors import ExportError
 
 # XML 1.0 forbids these; spreadsheets and terminals choke on them too. Tab, LF and CR stay.
@@ -47,38 +45,8 @@ class ExportResult:
 # files
 
 
-@contextmanager
-def atomic_path(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None):
-    """Open a temporary file beside ``path``; on success replace ``path`` with it, on error leave ``path`` alone."""
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ExportError(f"cannot create folder {target.parent}: {error.strerror or error}") from None
-    if target.is_dir():
-        raise ExportError(f"{target} is a folder; give a file name")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as error:
-        raise ExportError(f"cannot write in {target.parent}: {error.strerror or error}") from None
-    try:
-        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
-        with os.fdopen(handle, mode, **kwargs) as stream:
-            yield stream
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-
-
-def write_text(path, text: str) -> Path:
-    with atomic_path(path, newline="") as stream:
-        stream.write(text)
-    return Path(path)
+# one helper for atomic writes, shared with the renderers and ``ecosystem build``
+atomic_path = atomic_file
 
 
 def prepare_directory(path) -> Path:

@@ -26,10 +26,9 @@ missing or failing, unwritable path).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from ..atomic import atomic_output, write_bytes
 from ..errors import ExportError
 
 SUFFIXES = (".html", ".svg", ".png", ".pdf", ".dot")
@@ -66,49 +65,13 @@ def write_view(view_graph, path, time=None, language: str = "en") -> Path:
         from .html import to_html
 
         content = to_html(view_graph, time=time, language=language).encode("utf-8")
-        return _write_bytes(target, content)
+        return write_bytes(target, content)
     from . import static
 
     source = static.to_dot(view_graph, language=language)
     if suffix == ".dot":
-        return _write_bytes(target, source.encode("utf-8"))
+        return write_bytes(target, source.encode("utf-8"))
     static.dot_binary()  # a clear error before any temporary file exists
-    temporary = _temporary(target)
-    try:
+    with atomic_output(target) as temporary:
         static.run_graphviz(source, suffix[1:], str(temporary))
-        os.chmod(temporary, _file_mode())
-        os.replace(temporary, target)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-    return target
-
-
-def _file_mode() -> int:
-    """The mode a plain ``open()`` would give a new file (mkstemp makes it private)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def _temporary(target: Path) -> Path:
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as error:
-        raise ExportError(f"cannot write {target}: {error.strerror}") from None
-    os.close(handle)
-    return Path(name)
-
-
-def _write_bytes(target: Path, content: bytes) -> Path:
-    temporary = _temporary(target)
-    try:
-        temporary.write_bytes(content)
-        os.chmod(temporary, _file_mode())
-        os.replace(temporary, target)
-    except OSError as error:
-        raise ExportError(f"cannot write {target}: {error.strerror}") from None
-    finally:
-        if temporary.exists():
-            temporary.unlink()
     return target

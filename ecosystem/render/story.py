@@ -43,7 +43,7 @@ def _cited(graph, citation) -> str:
 
 def render_story(graph, story, path) -> Path:
     """Write the story page to ``path`` (an .html file); returns the path."""
-    from . import _write_bytes
+    from ..atomic import write_bytes
     from .html import render_page
 
     target = Path(path)
@@ -51,4 +51,4 @@ def render_story(graph, story, path) -> Path:
         raise ExportError(f"cannot write the story to {target.name!r}: a story is a page, give a name ending in .html")
     if not target.parent.is_dir():
         raise ExportError(f"cannot write {target}: the folder {target.parent} does not exist")
-    return _write_bytes(target, render_page(story_document(graph, story)).encode("utf-8"))
+    return write_bytes(target, render_page(story_document(graph, story)).encode("utf-8"))

@@ -1,0 +1,119 @@
+"""`validate` checks the story file (stories.yaml): its form (ecosystem.stories' models) and every id
+it names (entities to highlight, cited sources, views), each problem with file, line, story and fix."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from ecosystem.errors import DataError
+from ecosystem.stories import Story, load_stories, parse_stories
+
+RENDER = FIXTURES / "render"
+GOOD = """stories:
+  vie:
+    title: The VIE
+    steps:
+      - title: The holding company
+        caption: Investors hold the offshore company.
+        sources: ["case §3.2, n 20"]
+        highlight: [holdco]
+        date: 2014-09
+        view: vie-structure
+      - title: The contracts
+        caption: The contracts tie the VIE to the WFOE.
+        sources: ["case §3.2"]
+        highlight: wfoe
+        view: ecosystem
+"""
+
+
+def with_stories(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(RENDER, folder)
+    (folder / "stories.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def problems(invoke, folder: Path) -> list[dict]:
+    result = invoke("--data", folder, "validate", "--json")
+    assert result.exit_code == 1, result.output
+    return json.loads(result.stdout)["problems"]
+
+
+def test_a_good_story_file_validates_and_loads(invoke, tmp_path):
+    folder = with_stories(tmp_path, GOOD)
+    result = invoke("--data", folder, "validate")
+    assert result.exit_code == 0, result.output
+    stories = load_stories(folder)
+    assert list(stories) == ["vie"] and isinstance(stories["vie"], Story)
+    assert [step.view for step in stories["vie"].steps] == ["vie-structure", "ecosystem"]
+    assert stories["vie"].steps[1].highlight == ["wfoe"] and stories["vie"].steps[0].date == "2014-09"
+    assert str(stories["vie"].steps[0].sources[0]) == "case §3.2, n 20"
+    assert load_stories(RENDER) == {}
+
+
+@pytest.mark.parametrize("old, new, written, message, fix", [
+    ("highlight: [holdco]", "highlight: [holdcoo]", "holdcoo", "names entity 'holdcoo'", "did you mean 'holdco'"),
+    ('sources: ["case §3.2, n 20"]', 'sources: ["cse §3.2"]', "cse", "names source 'cse'", "did you mean 'case'"),
+    ("view: ecosystem", "view: ecosytem", "ecosytem", "names view 'ecosytem'", "did you mean 'ecosystem'"),
+    ("date: 2014-09", "date: 2014-13", "2014-13", "steps.0.date", "2020-11"),
+    ("caption: Investors", "captoin: Investors", "captoin", "captoin", "did you mean 'caption'"),
+    ("        view: vie-structure\n", "", "- title: The holding company", "steps.0.view", "add `view:`"),
+    ("    title: The VIE\n", "", "  vie:", "title", "add `title:`"),
+])
+def test_each_fault_is_a_problem_with_its_line(invoke, tmp_path, old, new, written, message, fix):
+    assert old in GOOD
+    folder = with_stories(tmp_path, GOOD.replace(old, new))
+    found = problems(invoke, folder)
+    if "captoin" in new:  # the misspelt key is one problem, the caption it leaves missing another
+        found = [p for p in found if "Field required" not in p["message"]]
+    assert len(found) == 1, found
+    lines = (folder / "stories.yaml").read_text(encoding="utf-8").splitlines()
+    assert found[0]["file"] == "stories.yaml" and found[0]["id"] == "vie"
+    assert found[0]["line"] == next(number for number, line in enumerate(lines, 1) if written in line), found
+    assert message in found[0]["message"] and fix in found[0]["hint"]
+
+
+def test_faults_in_one_step_do_not_hide_the_others(invoke, tmp_path):
+    text = GOOD.replace("caption: Investors", "captoin: Investors").replace("highlight: wfoe", "highlight: wfoee")
+    found = problems(invoke, with_stories(tmp_path, text))
+    messages = sorted(p["message"] for p in found if "Field required" not in p["message"])
+    assert len(messages) == 2, messages
+    assert any("steps.0.captoin" in m for m in messages) and any("names entity 'wfoee'" in m for m in messages)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("tales:\n  a: {}\n", "must be a mapping with one key"),
+    ("stories:\n  - a\n", "mapping of story id to story"),
+    ("stories:\n  a: just text\n", "story 'a' must be a mapping"),
+    ("- a\n- b\n", "must be a mapping with one key"),
+])
+def test_a_malformed_file(invoke, tmp_path, text, message):
+    found = problems(invoke, with_stories(tmp_path, text))
+    assert len(found) == 1 and message in found[0]["message"], found
+    assert found[0]["line"] is not None
+
+
+def test_a_story_file_is_not_read_as_records_and_an_empty_one_is_no_story(invoke, tmp_path):
+    folder = with_stories(tmp_path, "# stories to come\n")
+    assert invoke("--data", folder, "validate").exit_code == 0
+    assert load_stories(folder) == {}
+
+
+def test_editing_the_story_file_is_seen_through_the_cache(invoke, tmp_path):
+    folder = with_stories(tmp_path, GOOD)
+    assert invoke("--data", folder, "validate").exit_code == 0  # cached now
+    (folder / "stories.yaml").write_text(GOOD.replace("[holdco]", "[holdcoo]"), encoding="utf-8")
+    assert invoke("--data", folder, "validate").exit_code == 1
+
+
+def test_parse_stories_raises_one_data_error_listing_every_problem():
+    with pytest.raises(DataError) as caught:
+        parse_stories({"stories": {"a": {"steps": []}, "b": {"title": "b", "steps": [{"titel": "x"}]}}})
+    assert {problem.id for problem in caught.value.problems} == {"a", "b"}
+    assert len(caught.value.problems) >= 3

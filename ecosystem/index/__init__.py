@@ -593,13 +593,23 @@ class Index:
             type_id for type_id, definition in vocabulary.relation_types.items()
             if definition.control == "nominee" or getattr(definition, "concert", False)))
 
+    def _control_types(self) -> tuple[str, ...]:
+        """The relation types the control rules read (votes, direct rules, contract parts, nominees,
+        concert, economic interest): the walks follow only these, so a question about one entity does
+        not wander through regulators, markets and services."""
+        return tuple(sorted(
+            type_id for type_id, definition in self.vocabulary().relation_types.items()
+            if definition.control != "none" or definition.bundle or definition.concert or definition.economic))
+
     def _walk(self, start: Iterable[str], as_of, direction: str) -> set[str]:
-        """Every entity reached from ``start`` over relations in force by ``as_of`` (effective start on
-        or before it; a superset: ends are not looked at), against (``up``) or along (``down``)
-        their direction, following the link types both ways."""
+        """Every entity reached from ``start`` over relations the control rules read that are in force
+        by ``as_of`` (effective start on or before it; a superset: ends are not looked at), against
+        (``up``) or along (``down``) their direction, following the link types both ways."""
         day = dates.first_day(as_of).isoformat() if as_of is not None else None
         links = self._link_types()
+        kinds = self._control_types()
         dated = " AND (effective_day IS NULL OR effective_day <= ?)" if day else ""
+        dated += f" AND type IN ({','.join('?' * len(kinds))})"
         near, far = ('"to"', '"from"') if direction == "up" else ('"from"', '"to"')
         link_marks = ",".join("?" * len(links))
         seen = set(start)
@@ -608,7 +618,7 @@ class Index:
             following = set()
             for chunk in _chunks(frontier):
                 marks = ",".join("?" * len(chunk))
-                parameters = list(chunk) + ([day] if day else [])
+                parameters = list(chunk) + ([day] if day else []) + list(kinds)
                 following.update(row[0] for row in self.connection.execute(
                     f"SELECT {far} FROM relations WHERE {near} IN ({marks}){dated}", parameters))  # noqa: S608
                 if links:
@@ -621,13 +631,15 @@ class Index:
 
     def _holders(self, ids: Iterable[str], as_of) -> set[str]:
         day = dates.first_day(as_of).isoformat() if as_of is not None else None
+        kinds = self._control_types()
         dated = " AND (effective_day IS NULL OR effective_day <= ?)" if day else ""
+        dated += f" AND type IN ({','.join('?' * len(kinds))})"
         found = set()
         for chunk in _chunks(list(ids)):
             marks = ",".join("?" * len(chunk))
             found.update(row[0] for row in self.connection.execute(
                 f'SELECT "from" FROM relations WHERE "to" IN ({marks}){dated}',  # noqa: S608
-                list(chunk) + ([day] if day else [])))
+                list(chunk) + ([day] if day else []) + list(kinds)))
         return found
 
     def subgraph_above(self, entity_id: str, as_of=None, *, also: Iterable[str] = ()):
@@ -643,9 +655,10 @@ class Index:
 
     def subgraph_below(self, entity_id: str, as_of=None):
         """A graph of ``entity_id``, every entity below it (what it holds, what those hold ...) and
-        every holder of each of them, with every relation among them (see :meth:`subgraph_above`)."""
+        every holder of each of them, and what stands above ``entity_id`` itself (its verdict is part
+        of the answer), with every relation among them (see :meth:`subgraph_above`)."""
         below = self._walk([entity_id], as_of, "down")
-        return self.graph_of(below | self._holders(below, as_of))
+        return self.graph_of(below | self._holders(below, as_of) | self._walk([entity_id], as_of, "up"))
 
     def graph_of(self, nodes: Iterable[str]):
         """The graph of the given entities and every relation among them."""

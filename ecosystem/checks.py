@@ -291,7 +291,7 @@ class _CrossCheck:
                    if definition.control in ("equity", "none")}
         by_target: dict[str, list[str]] = defaultdict(list)
         for relation_id, relation in relations.items():
-            if relation["type"] in counted and "equity" in relation:
+            if relation["type"] in counted and "equity" in relation and not relation.get("indirect"):
                 by_target[relation["to"]].append(relation_id)
         first_day = self._first_day
         sort_keys: dict[str, str] = {"0001": dates.sort_key("0001")}

@@ -125,7 +125,9 @@ def supersession(relations, standing) -> dict:
     for u, v, key, data in relations:
         by_key[key] = data
         if data.get("type") in standing:
-            groups.setdefault((u, v, data["type"]), []).append((key, data))
+            # a register's look-through interest never supersedes a direct one, nor one record another's
+            group = (u, v, data["type"], bool(data.get("indirect")), data.get("record_id"))
+            groups.setdefault(group, []).append((key, data))
         if data.get("supersedes"):
             named.append((key, data))
 

@@ -72,6 +72,9 @@ class Share(Record):
     min: float | None = Field(default=None, ge=0, le=100)
     max: float | None = Field(default=None, ge=0, le=100)
     approximate: bool = False
+    # a bound that is itself excluded: "more than 50%" is {min: 50, exclusive_min: true}
+    exclusive_min: bool = False
+    exclusive_max: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -101,12 +104,18 @@ class Share(Record):
             raise ValueError("give either value or min/max, not both")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min} is above max {self.max}")
+        if (self.exclusive_min and self.min is None) or (self.exclusive_max and self.max is None):
+            raise ValueError("exclusive_min/exclusive_max need the bound they qualify (min/max)")
         return self
 
     @property
     def low(self) -> float:
-        """What is certain: the lowest the share can be."""
-        return self.value if self.value is not None else (self.min if self.min is not None else 0.0)
+        """What is certain: the lowest the share can be (an excluded minimum: just above it)."""
+        if self.value is not None:
+            return self.value
+        if self.min is None:
+            return 0.0
+        return self.min + EXCLUDED_BOUND_STEP if self.exclusive_min else self.min
 
     @property
     def high(self) -> float:
@@ -119,6 +128,11 @@ class Share(Record):
 
     def __str__(self) -> str:
         return share_text(self.model_dump(exclude_defaults=True))
+
+
+# what an excluded minimum adds to the certain share: more than the control rules' comparison margin
+# (1e-9), far less than any share a register prints
+EXCLUDED_BOUND_STEP = 1e-7
 
 
 class Amount(Record):
@@ -168,10 +182,35 @@ class Source(Record):
     note: str | None = None
 
 
+class Identifier(Record):
+    """An identifier from a register: ``{scheme: GB-COH, id: "01234567"}`` (``name``: the scheme's name)."""
+
+    id: str | None = Field(default=None, min_length=1)
+    scheme: str | None = Field(default=None, min_length=1)
+    name: str | None = None
+    uri: str | None = None
+
+    @model_validator(mode="after")
+    def _names_something(self):
+        if self.id is None and self.uri is None:
+            raise ValueError("an identifier needs an id (with its scheme) or a uri")
+        return self
+
+    def __str__(self) -> str:
+        if self.id is None:
+            return str(self.uri)
+        return f"{self.scheme}-{self.id}" if self.scheme else self.id
+
+
 class Entity(Record):
     id: EntityId
     name: str = Field(min_length=1)
     type: str
+    identifiers: list[Identifier] = Field(default_factory=list)
+    # the id of the record this entity came from in a register (a BODS recordId): commands accept it
+    record_id: str | None = Field(default=None, min_length=1)
+    component: bool = False  # only a step of an indirect chain declared elsewhere (BODS isComponent)
+    unspecified_reason: str | None = None  # an unknown or anonymous party: why (BODS reason code)
     names: dict[str, str] = Field(default_factory=dict)
     aliases: list[str] = Field(default_factory=list)
     jurisdiction: EntityId | None = None
@@ -207,6 +246,12 @@ class Relation(Record):
     instruments: list[str] = Field(default_factory=list)
     role: str | None = None
     law: EntityId | None = None
+    # register fields (BODS): a look-through interest held through others, not on the register
+    indirect: bool = False
+    beneficial: bool = False  # the register declares it beneficial ownership or control
+    component: bool = False  # a step of an indirect chain declared by another relation
+    components: list[EntityId] = Field(default_factory=list)  # the entities and relations of that chain
+    record_id: str | None = Field(default=None, min_length=1)
     inferred: bool = False
     note: str | None = None
     sources: Citations
@@ -226,8 +271,10 @@ def share_text(value) -> str:
     number = value.get("value")
     if number is not None:
         return f"{'~' if value.get('approximate') else ''}{_number(number)}%"
-    low = _number(value["min"]) if value.get("min") is not None else "?"
-    high = _number(value["max"]) if value.get("max") is not None else "?"
+    if value.get("exclusive_min") and value.get("max") is None:
+        return f"more than {_number(value['min'])}%"
+    low = (">" if value.get("exclusive_min") else "") + (_number(value["min"]) if value.get("min") is not None else "?")
+    high = ("<" if value.get("exclusive_max") else "") + (_number(value["max"]) if value.get("max") is not None else "?")
     return f"{low}-{high}%"
 
 

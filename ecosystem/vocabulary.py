@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ControlKind = Literal[
     "none", "equity", "votes", "board", "general_partner", "contract", "contract_part",
-    "statute", "stated", "nominee",
+    "statute", "stated", "nominee", "influence",
 ]
 BundleRole = Literal["power", "option", "channel", "evidence"]
 CATEGORY_NAMES = ("ownership", "control", "corporate", "financial", "regulatory", "political", "market")
@@ -33,6 +33,7 @@ class BodsEntityMapping(_Strict):
     record: Literal["entity", "person"]
     type: str
     subtype: str | None = None
+    default: bool = False  # the type a BODS import gives a record of this entityType / personType
 
 
 class EntityType(_Strict):
@@ -67,6 +68,7 @@ class RelationType(_Strict):
     standing: bool = False
     shares: bool = False
     bods: tuple[str, ...] = ()
+    bods_default: bool = False  # the type a BODS import gives these interests when their details name no other
     ftm: FtmMapping | None = None
 
     @field_validator("from_", "to", mode="before")
@@ -118,6 +120,21 @@ class Vocabulary(_Strict):
                         messages.append(
                             f"relation type {relation.id!r} names unknown entity type {entity_type!r}"
                         )
+        claimed: dict[str, str] = {}
+        for relation in self.relation_types.values():
+            for interest in relation.bods if relation.bods_default else ():
+                if interest in claimed:
+                    messages.append(f"BODS interest {interest!r} is the bods_default of both {claimed[interest]!r} "
+                                    f"and {relation.id!r}; keep one")
+                claimed.setdefault(interest, relation.id)
+        defaults: dict[tuple, str] = {}
+        for entity in self.entity_types.values():
+            if entity.bods is not None and entity.bods.default:
+                kind = (entity.bods.record, entity.bods.type)
+                if kind in defaults:
+                    messages.append(f"BODS {kind[0]} type {kind[1]!r} is the default of both {defaults[kind]!r} "
+                                    f"and {entity.id!r}; keep one")
+                defaults.setdefault(kind, entity.id)
         return messages
 
 

@@ -20,6 +20,10 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # else the copy kept in tests/schemas (same files, with their licences).
 SCHEMAS = next((p for p in (ROOT.parent / "shared" / "schemas", Path(__file__).resolve().parent / "schemas")
                 if (p / "graphml" / "graphml.xsd").is_file()), ROOT.parent / "shared" / "schemas")
+# The 19 examples published with BODS 0.4: the shared copy where there is one, else tests/fixtures' copy.
+BODS_EXAMPLES = next((p for p in (ROOT.parent / "shared" / "fixtures" / "bods-0.4-examples",
+                                  FIXTURES / "bods-0.4-examples") if (p / "levent.json").is_file()),
+                     FIXTURES / "bods-0.4-examples")
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""``ecosystem import bods``: BODS 0.4 JSON into our YAML, checked by loading it with the loader."""
+"""``ecosystem import bods``: BODS 0.4 JSON into our records (JSON lines), checked by loading them with the loader."""
 
 from __future__ import annotations
 
@@ -58,16 +58,33 @@ def test_register_data_becomes_valid_records(tmp_path):
     assert company["start"] == "2001-05-17"
     assert by_name[dataset.entities[company["jurisdiction"]]["name"]]["type"] == "jurisdiction"
     assert by_name["Jane Smith"]["type"] == "person" and by_name["Jane Smith"]["aliases"] == ["J. Smith"]
-    assert "Gone Ltd" not in by_name and result.skipped == {"closed records": 1}
+    # a closed record is kept, and ends at the statement that closes it
+    assert by_name["Gone Ltd"]["end"] == "2022-03-01" and by_name["Gone Ltd"]["record_id"] == "GB-COH-0002"
+    assert result.skipped == {}
     relations = list(dataset.relations.values())
-    owns = [r for r in relations if r["from"] == by_name["Jane Smith"]["id"] and r["type"] == "owns"]
-    assert len(owns) == 1  # the later statement of rel-1 wins
-    assert owns[0]["equity"] == {"min": 25, "max": 50} and owns[0]["votes"] == {"min": 50, "max": 75}
-    assert owns[0]["start"] == "2016-04-06"
+    owns = sorted((r for r in relations if r["from"] == by_name["Jane Smith"]["id"] and r["type"] == "owns"),
+                  key=lambda r: r["as_of"])
+    # every statement of rel-1 counts, in order: the first until the second, the second from its own date
+    # (its interests' start is older than the statement before it)
+    assert [r["record_id"] for r in owns] == ["rel-1", "rel-1"]
+    assert owns[0]["equity"] == {"value": 10} and owns[0]["end"] == "2022-03-01" and "start" not in owns[0]
+    assert owns[1]["equity"] == {"min": 25, "max": 50}
+    # the register's "more than 50%" of votes keeps its strictness, so it controls
+    assert owns[1]["votes"] == {"min": 50, "max": 75, "exclusive_min": True}
+    assert owns[1]["start"] == "2022-03-01" and "end" not in owns[1]
+    from ecosystem.control import ControlRules, status_of
+    from ecosystem.graph import build_graph
+
+    graph = build_graph(dataset)
+    votes_only = ControlRules(count_board=False)  # she also appoints the board
+    jane = by_name["Jane Smith"]["id"]
+    assert status_of(graph, jane, company["id"], "2022-06-01", votes_only) == "controls"
+    assert status_of(graph, jane, company["id"], "2021-06-01", votes_only) == "does not control"  # 10% then
     board = [r for r in relations if r["type"] == "appoints_board"]
     assert len(board) == 1 and board[0]["start"] == "2017-01-01"
     unknown = [e for e in dataset.entities.values() if e["type"] == "unknown_party"]
     assert len(unknown) == 1 and "Refused to say" in unknown[0]["name"]
+    assert unknown[0]["unspecified_reason"] == "interestedPartyHasNotProvidedInformation"
     source = next(iter(dataset.sources.values()))
     assert source["kind"] == "dataset" and source["publisher"] == "A Register" and source["date"] == "2022-03-02"
     assert all(c["locator"].startswith("statement ") for e in dataset.entities.values() for c in e["sources"])
@@ -76,7 +93,9 @@ def test_register_data_becomes_valid_records(tmp_path):
 def test_import_command(tmp_path, invoke):
     result = invoke("import", "bods", REGISTER, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["entities.yaml", "relations.yaml", "sources.yaml"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["records.jsonl"]
+    lines = (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    assert {json.loads(line)["record"] for line in lines} == {"source", "entity", "relation"}
     again = invoke("import", "bods", REGISTER, "-o", tmp_path / "out")
     assert again.exit_code == 1 and "--force" in again.output
     assert invoke("import", "bods", REGISTER, "-o", tmp_path / "out", "--force").exit_code == 0

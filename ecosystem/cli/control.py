@@ -64,6 +64,7 @@ def controllers(
     _print_significant(out, result["significant"])
     _print_legal(out, result["legal_owners"])
     _print_basis(out, result["basis"], result["rules"])
+    _print_declared(out, result.get("declared_beneficial_owners") or [])
     _print_notes(out, result["notes"], result["rules"])
 
 
@@ -126,6 +127,11 @@ def owners(
         out.print(table)
     else:
         out.print("[bold]Economic interest[/]: no equity holders recorded")
+    for item in result.get("declared_interests") or []:
+        share = f" {_interval(item['interest'])}" if item.get("interest") else ""
+        out.print(f"  declared interest through others (look-through): {_who(item)}{share} "
+                  f"({item['relation_type']})  [dim]\\[{_e(_cites(item['relation']))}][/]")
+    _print_declared(out, result.get("declared_beneficial_owners") or [])
     for edge in result["contractual_channels"]:
         out.print(f"  contractual channel: {_e(edge['from'])} receives exclusive service fees "
                   f"(not an equity interest)  [dim]{_e(_cites(edge))}[/]")
@@ -300,6 +306,16 @@ def _print_basis(out, basis, rules):
     for item in basis:
         flag = " [bold]stale[/]" if item["stale"] else ""
         out.print(f"  {item['relation']}: observed {item['as_of']}, {item['age_years']:g} years before{flag}")
+
+
+def _print_declared(out, declared):
+    """What the register declares: beneficial owners or controllers, whatever the rules conclude."""
+    if not declared:
+        return
+    out.print("[bold]Declared beneficial owners[/] (as the register states them)")
+    for item in declared:
+        how = "through others" if item["indirect"] else "directly"
+        out.print(f"  {_who(item)}: {item['relation_type']} ({how})  [dim]\\[{_e(_cites(item['relation']))}][/]")
 
 
 def _print_notes(out, notes, rules):

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from . import AS_OF_OPTION, _App, app, console, progress_bar, session
+from . import AS_OF_OPTION, _App, app, console, fail, progress_bar, session
 from ..api import ALL_DEFAULT, format_names
 
 FORMAT_NAMES = format_names()
@@ -54,18 +54,39 @@ def export_command(
             out.print(f"  note: {note}", markup=False)
 
 
-import_app = _App(name="import", help="Turn data in other formats into our YAML records.", no_args_is_help=True)
+import_app = _App(name="import", help="Turn data in other formats into our records (JSON lines).", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 
 
 @import_app.command("bods")
 def import_bods_command(
     file: Path = typer.Argument(..., metavar="FILE", help="A BODS 0.4 JSON file (an array of statements, or JSON lines)."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="DIR", help="Folder for entities.yaml, relations.yaml, sources.yaml."),
-    force: bool = typer.Option(False, "--force", help="Overwrite those files when the folder already has them."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="DIR", help="New folder for records.jsonl."),
+    into: Optional[Path] = typer.Option(None, "--into", metavar="DIR",
+                                        help="Add to this data folder (<file>.jsonl beside its data; same identifier, "
+                                             "same entity)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite what an earlier import wrote."),
 ):
-    """Convert BODS 0.4 statements into entities.yaml, relations.yaml and sources.yaml."""
+    """Convert BODS 0.4 statements into records.jsonl (entities, relations and the file as their source)."""
     from ..importers.bods import import_bods
 
-    result = import_bods(file, output, force=force)
-    console().print(f"wrote {output} ({result.summary()}); check it with: ecosystem --data {output} validate", markup=False)
+    if (output is None) == (into is None):
+        fail("give either -o DIR (a new folder) or --into DIR (a data folder to add to)", code=2)
+    folder = output or into
+    result = import_bods(file, folder, force=force, into=into is not None)
+    console().print(f"wrote {result.paths[0]} ({result.summary()}); check it with: ecosystem --data {folder} validate",
+                    markup=False)
+
+
+@import_app.command("ftm")
+def import_ftm_command(
+    file: Path = typer.Argument(..., metavar="FILE", help="FollowTheMoney entities, one JSON object a line."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="DIR", help="Folder for records.jsonl."),
+    force: bool = typer.Option(False, "--force", help="Overwrite records.jsonl when the folder already has one."),
+):
+    """Convert FollowTheMoney entities (Company, Person, Ownership, Directorship ...) into records.jsonl."""
+    from ..importers.ftm import import_ftm
+
+    result = import_ftm(file, output, force=force)
+    console().print(f"wrote {output} ({result.summary().replace('statements', 'entities read', 1)}); "
+                    f"check it with: ecosystem --data {output} validate", markup=False)

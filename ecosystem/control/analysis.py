@@ -18,6 +18,7 @@ from .holdings import Holdings, resolve_date
 from .rules import CONTROLS, EPSILON as _EPSILON, HIGH, LOW, MAY_CONTROL, ControlRules, bounds, percent_range, rounded
 from .solver import Solver
 from .verdicts import basis, flag_steps, verdict, verdict_note
+from ..registers import declared_beneficial_owners
 from .witnesses import Witnesses
 
 
@@ -137,6 +138,7 @@ class ControlAnalysis:
             "direct": direct,
             "significant": significant,
             "legal_owners": legal,
+            "declared_beneficial_owners": declared_beneficial_owners(self, entity_id),
             "notes": notes,
             "rules": self.rules.to_dict(),
         }
@@ -158,7 +160,9 @@ class ControlAnalysis:
                          "(a bare voting proxy gives at most 'may control')")
         if any(h.approximate for h in self.votes.get(entity_id, ())):
             notes.append("some shares are approximate ('~'): they count at their value")
-        if any(h.low != h.high for h in self.votes.get(entity_id, ()) if h.kind != "bare proxy"):
+        if any(h.kind == "influence" for h in self.votes.get(entity_id, ())):
+            notes.append("other influence or control (significant influence) gives at most 'may control'")
+        if any(h.low != h.high for h in self.votes.get(entity_id, ()) if h.kind not in ("bare proxy", "influence")):
             notes.append("some shares are ranges or unknown: low ends decide 'controls', high ends 'may control'")
         return notes
 

@@ -7,6 +7,7 @@ X, by one sparse solve. A closed cycle (companies holding all of each other) has
 
 from __future__ import annotations
 
+from ..registers import declared_beneficial_owners, declared_interests
 from .rules import HIGH, LOW, rounded
 from .verdicts import basis
 
@@ -40,6 +41,8 @@ def economic_interest(analysis, entity_id) -> dict:
     contractual = [analysis.edge(edge) for t in channel_types for _, edge in part_types.get(t, ())]
     return {"entity": analysis.summary(entity_id), "as_of": analysis.when, "holders": holders,
             "closed_cycle": low["closed_cycle"] or high["closed_cycle"],
+            "declared_interests": declared_interests(analysis, entity_id),
+            "declared_beneficial_owners": declared_beneficial_owners(analysis, entity_id),
             "contractual_channels": contractual,
             "behind": behind_holders(analysis, entity_id, holders),
             "basis": basis([analysis.edge(edge) for edge in _upstream_edges(holdings_of, entity_id)]),

@@ -89,8 +89,8 @@ class Holdings:
         bundle_of = roles.bundle
         concert_types = roles.concert
         for u, v, key, data in current.edges(keys=True, data=True):
-            if u == v:
-                continue
+            if u == v or data.get("indirect"):
+                continue  # an indirect (look-through) interest confers nothing itself: its chain does
             rtype = data["type"]
             kind = kind_of.get(rtype, "none")
             if kind == "equity" or kind == "votes":
@@ -103,7 +103,11 @@ class Holdings:
                     votes[v].append(Holding(u, v, low, high, approx, (u, v, key)))
                     uncertain.add(v)
                 continue  # holdings play no part in a contract bundle
-            if kind == "nominee":
+            if kind == "influence":
+                # significant influence (a register's "other influence or control"): may control, never certainly
+                votes[v].append(Holding(u, v, 0.0, 100.0, False, (u, v, key), kind="influence"))
+                uncertain.add(v)
+            elif kind == "nominee":
                 nominee_of[u].append((v, (u, v, key)))
             elif kind in DIRECT_RULES:
                 if kind == "board" and not count_board:
@@ -200,6 +204,8 @@ class Holdings:
                     continue
                 for key, data in keyed.items():
                     rtype = data["type"]
+                    if data.get("indirect"):
+                        continue  # a declared look-through figure, not a step of the chain (registers.declared_interests)
                     if rtype not in economic or (data.get("equity") is None and self.roles.kind_of(rtype) == "general_partner"):
                         continue  # a partner's unknown share counts as 0 to what others leave
                     share_bounds = bounds(data.get("equity"), margin)
@@ -215,7 +221,7 @@ class Holdings:
             self._legal = defaultdict(list)
             kind_of = self.roles.kind_of
             for u, v, key, data in self.current.edges(keys=True, data=True):
-                if u != v and kind_of(data["type"]) in ("equity", "votes"):
+                if u != v and kind_of(data["type"]) in ("equity", "votes") and not data.get("indirect"):
                     self._legal[v].append((u, (u, v, key), data))
         return self._legal.get(target, ())
 

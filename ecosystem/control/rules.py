@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 from ..errors import QueryError
+from ..models import EXCLUDED_BOUND_STEP
 
 CONTROLS = "controls"
 MAY_CONTROL = "may control"
@@ -131,9 +132,14 @@ def bounds(share, margin=0.0):
         if approximate and margin:
             return (max(0.0, value - margin), min(100.0, value + margin), True)
         return (float(value), float(value), approximate)
-    low = share.get("min")
+    low = float(share.get("min") or 0.0)
     high = share.get("max")
-    return (float(low or 0.0), 100.0 if high is None else float(high), approximate)
+    high = 100.0 if high is None else float(high)
+    if share.get("exclusive_min"):  # "more than 50%": certainly above 50, so it controls
+        low += EXCLUDED_BOUND_STEP
+    if share.get("exclusive_max"):
+        high -= EXCLUDED_BOUND_STEP
+    return (low, high, approximate)
 
 
 def rounded(value: float) -> float:

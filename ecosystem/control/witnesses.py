@@ -135,7 +135,8 @@ class Witnesses:
         u, v, key = edge
         data = self.current.edges[u, v, key]
         record = {"id": key, "from": u, "to": v, "type": data["type"]}
-        for field in ("equity", "votes", "start", "end", "as_of", "instruments", "inferred", "note"):
+        for field in ("equity", "votes", "start", "end", "as_of", "instruments", "indirect", "beneficial", "inferred",
+                      "note"):
             if data.get(field) not in (None, [], False):
                 record[field] = data[field]
         if not (data.get("start") or data.get("as_of")):

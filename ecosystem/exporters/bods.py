@@ -55,9 +55,9 @@ def _share(value) -> dict | None:
         return {"exact": _number(share.min)}
     found = {}
     if share.min is not None:
-        found["minimum"] = _number(share.min)
+        found["exclusiveMinimum" if share.exclusive_min else "minimum"] = _number(share.min)
     if share.max is not None:
-        found["maximum"] = _number(share.max)
+        found["exclusiveMaximum" if share.exclusive_max else "maximum"] = _number(share.max)
     return found
 
 
@@ -118,26 +118,36 @@ def statements(graph, result: ExportResult | None = None) -> list[dict]:
     records: dict[str, str] = {}  # our entity id -> "entity" | "person"
     entity_statements, relationship_statements = [], []
 
+    record_ids = _record_ids(graph, vocabulary)
     for node, data in sorted_nodes(graph):
         definition = vocabulary.entity_types.get(data.get("type"))
         mapping = definition.bods if definition is not None else None
         if mapping is None:
             result.skip(SKIP_ENTITY)
             continue
-        record_id = clean_text(str(node))
+        record_id = record_ids[node]
         records[node] = mapping.record
         name = clean_text(str(data.get("name") or node))
         alternates = [clean_text(str(text)) for text in list((data.get("names") or {}).values()) + list(data.get("aliases") or [])]
         alternates = [text for index, text in enumerate(alternates) if text and text != name and text not in alternates[:index]]
+        unspecified = None
+        if mapping.type in ("unknownPerson", "anonymousPerson", "unknownEntity"):
+            unspecified = {"reason": data.get("unspecified_reason") or "unknown"}
+            if data.get("description"):
+                unspecified["description"] = clean_text(str(data["description"]))
         if mapping.record == "person":
-            details = {"isComponent": False, "personType": mapping.type,
+            details = {"isComponent": bool(data.get("component")), "personType": mapping.type,
                        "names": [{"type": "legal", "fullName": name}]
                        + [{"type": "alternative", "fullName": text} for text in alternates]}
+            if unspecified:
+                details["unspecifiedPersonDetails"] = unspecified
         else:
             entity_type = {"type": mapping.type, "details": definition.label}
             if mapping.subtype:
                 entity_type["subtype"] = mapping.subtype
-            details = {"isComponent": False, "entityType": entity_type, "name": name}
+            details = {"isComponent": bool(data.get("component")), "entityType": entity_type, "name": name}
+            if unspecified:
+                details["unspecifiedEntityDetails"] = unspecified
             if alternates:
                 details["alternateNames"] = alternates
             jurisdiction = data.get("jurisdiction")
@@ -149,6 +159,9 @@ def statements(graph, result: ExportResult | None = None) -> list[dict]:
                 details["foundingDate"] = founding
             if dissolution and (founding is None or dissolution >= founding):
                 details["dissolutionDate"] = dissolution
+        identifiers = _identifiers(data.get("identifiers"))
+        if identifiers:
+            details["identifiers"] = identifiers
         entity_statements.append(_statement(mapping.record, record_id, record_id, details, dated, data))
 
     relation_ids = set()
@@ -170,7 +183,8 @@ def statements(graph, result: ExportResult | None = None) -> list[dict]:
         interests = []
         for interest_type in definition.bods:
             source_share = data.get("votes") or data.get("equity") if interest_type == "votingRights" else data.get("equity")
-            interest = {"type": interest_type, "directOrIndirect": "direct", "details": wording}
+            interest = {"type": interest_type, "directOrIndirect": "indirect" if data.get("indirect") else "direct",
+                        "beneficialOwnershipOrControl": bool(data.get("beneficial")), "details": wording}
             share = _share(source_share)
             if share:
                 interest["share"] = share
@@ -181,13 +195,13 @@ def statements(graph, result: ExportResult | None = None) -> list[dict]:
             if end:
                 interest["endDate"] = end
             interests.append(interest)
-        record_id = clean_text(str(key))
-        if record_id in records or record_id in relation_ids:
-            record_id = f"relationship-{record_id}"
-        relation_ids.add(record_id)
-        details = {"isComponent": False, "subject": clean_text(str(v)), "interestedParty": clean_text(str(u)),
-                   "interests": interests}
-        relationship_statements.append(_statement("relationship", record_id, clean_text(str(v)), details, dated, data))
+        record_id = record_ids[key]
+        details = {"isComponent": bool(data.get("component")), "subject": record_ids[v],
+                   "interestedParty": record_ids[u], "interests": interests}
+        components = [record_ids[c] for c in data.get("components") or () if c in record_ids]
+        if components:
+            details["componentRecords"] = components
+        relationship_statements.append(_statement("relationship", record_id, record_ids[v], details, dated, data))
 
     result.nodes, result.edges = len(entity_statements), len(relationship_statements)
     every = entity_statements + relationship_statements
@@ -195,6 +209,44 @@ def statements(graph, result: ExportResult | None = None) -> list[dict]:
     for item in every:
         item["publicationDetails"] = {"publicationDate": published, "bodsVersion": BODS_VERSION, "publisher": PUBLISHER}
     return every
+
+
+def _record_ids(graph, vocabulary) -> dict:
+    """The BODS recordId of every entity and relation: the register's own (``record_id``) where an
+    entity has one no other record uses, else our id (``relationship-`` before a relation id an
+    entity already uses)."""
+    found, used = {}, set()
+    nodes = sorted_nodes(graph)
+    wanted: dict[str, int] = {}
+    for _, data in nodes:
+        if data.get("record_id"):
+            wanted[data["record_id"]] = wanted.get(data["record_id"], 0) + 1
+    for node, data in nodes:
+        record = data.get("record_id")
+        record = clean_text(str(record)) if record and wanted[record] == 1 else clean_text(str(node))
+        if record in used:
+            record = clean_text(str(node))
+        found[node] = record
+        used.add(record)
+    for u, v, key, data in sorted_edges(graph):
+        record = clean_text(str(key))
+        if record in used:
+            record = f"relationship-{record}"
+        found[key] = record
+        used.add(record)
+    return found
+
+
+def _identifiers(identifiers) -> list[dict]:
+    found = []
+    for item in identifiers or ():
+        entry = {}
+        for ours, theirs in (("id", "id"), ("scheme", "scheme"), ("name", "schemeName"), ("uri", "uri")):
+            if item.get(ours):
+                entry[theirs] = clean_text(str(item[ours]))
+        if entry:
+            found.append(entry)
+    return found
 
 
 def _statement(record_type, record_id, subject, details, dated: _Dates, data: dict) -> dict:

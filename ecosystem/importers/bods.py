@@ -1,23 +1,37 @@
-"""BODS 0.4 JSON -> our YAML files (``entities.yaml``, ``relations.yaml``, ``sources.yaml``).
+"""BODS 0.4 statements -> our records, as JSON lines (``records.jsonl``).
 
-For analysts who want to merge register data into a dataset: the output folder is a dataset of
-its own (``ecosystem --data DIR validate``) whose files can be copied next to ours.
+For analysts who load a beneficial-ownership register: the output folder is a dataset of its own
+(``ecosystem --data DIR validate``) that can also sit beside ours.
 
-The mapping is the vocabulary's, read backwards:
+The mapping is the vocabulary's, read backwards, and keeps what the register says:
 
-* an entity or person record becomes the entity type whose ``bods`` mapping it matches; when the
-  record's ``entityType.details`` names a type's label (our BODS export writes it), that type;
-* a relationship becomes the relation type whose interest types are exactly the record's (or,
-  when the interest ``details`` gives a relation type's wording, as our export writes, that
-  type); interests no single type covers become one relation each; a type is only chosen when
-  the vocabulary allows its two ends;
-* ``shareholding`` gives ``equity``, ``votingRights`` gives ``votes`` when it differs;
-  ``exact`` is a value (approximate when the details say so), ``minimum``/``maximum`` a range;
-* an unspecified party gets an entity of its own (an unknown party), one per relationship;
-* a record's latest statement wins; a closed record is left out. Each record cites the file as a
-  ``dataset`` source, with the statement id as locator.
+* an entity or person record becomes the entity type whose ``bods`` mapping names its
+  ``entityType`` / ``personType`` (the one marked ``default`` when several do; our export writes the
+  type's label in ``entityType.details``, which picks that type back). Unknown and anonymous
+  persons and unknown entities become unknown parties that keep the reason
+  (``unspecified_reason``); an unspecified interested party becomes one unknown party per
+  relationship. Identifiers (scheme, id, scheme name, uri) are kept; the record id is kept as
+  ``record_id``, which every command accepts in place of our id;
+* each interest becomes the relation type that is the ``bods_default`` of its interest type
+  (``shareholding`` and ``votingRights`` together: one ``owns`` with ``equity`` and ``votes``), or the
+  type whose label the interest's ``details`` give (as our export writes them). An interest with no
+  type is an unknown interest;
+* ``directOrIndirect: indirect`` is kept (``indirect: true``): a look-through interest, not a holding
+  on the register; ``beneficialOwnershipOrControl: true`` is kept (``beneficial: true``);
+  ``isComponent`` and ``componentRecords`` are kept (``component``, ``components``);
+* shares: ``exact`` is a value (approximate when the details say so), ``minimum``/``maximum`` a range,
+  ``exclusiveMinimum``/``exclusiveMaximum`` a range whose bound is excluded ("more than 50%");
+* history: every statement of a record counts, in statement-date order. A relationship statement is
+  in force from its interests' start (the first statement) or its own date (later ones) until the next
+  statement of the record, its interests' end, or the statement that closes the record; ``as_of`` is
+  its statement date. An entity takes its latest details (earlier names become aliases); a closed
+  entity or person record ends at the closing statement.
 
-BODS dates are full days, so a partial date exported as BODS comes back as its first day.
+Each record cites the file as a ``dataset`` source, with the statement id as locator. BODS dates are
+full days, so a partial date exported as BODS comes back as its first day.
+
+The file is read as a stream (JSON lines statement by statement; a JSON array as one document): what
+is kept in memory is the converted records, not the statements.
 """
 
 from __future__ import annotations
@@ -33,7 +47,9 @@ from ..errors import EcosystemError
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 APPROXIMATE = "approximate share"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-OUTPUT_FILES = ("entities.yaml", "relations.yaml", "sources.yaml")
+OUTPUT_FILE = "records.jsonl"
+OUTPUT_FILES = (OUTPUT_FILE,)
+UNKNOWN_INTEREST = "unknownInterest"
 
 
 class BodsImportError(EcosystemError):
@@ -43,6 +59,7 @@ class BodsImportError(EcosystemError):
 @dataclass
 class ImportResult:
     paths: list[Path] = field(default_factory=list)
+    statements: int = 0
     entities: int = 0
     relations: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
@@ -51,35 +68,100 @@ class ImportResult:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
     def summary(self) -> str:
-        text = f"{self.entities} entities, {self.relations} relations"
+        text = f"{self.statements} statements: {self.entities} entities, {self.relations} relations"
         if self.skipped:
             text += "; left out: " + ", ".join(f"{count} {reason}" for reason, count in sorted(self.skipped.items()))
         return text
 
 
-def read_statements(path) -> list[dict]:
-    """A BODS file: a JSON array of statements, or JSON lines (one statement per line)."""
-    path = Path(path)
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def _loads():
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        import orjson
+
+        return orjson.loads, orjson.JSONDecodeError
+    except ImportError:  # pragma: no cover - orjson is optional; the standard library reads the same
+        return json.loads, json.JSONDecodeError
+
+
+def iter_statements(path):
+    """(line, statement) for each statement of a BODS file: a JSON array, one object, or JSON lines.
+
+    JSON lines are read one line at a time (nothing but the current line is held); a JSON array is
+    parsed as one document.
+    """
+    path = Path(path)
+    loads, decode_error = _loads()
+    try:
+        stream = path.open("rb")
     except FileNotFoundError:
         raise BodsImportError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise BodsImportError(f"{path}: cannot read it as UTF-8 text ({error})") from None
+    except OSError as error:
+        raise BodsImportError(f"{path}: cannot read it ({error.strerror or error})") from None
+    with stream:
+        head = stream.read(4096)
+        stream.seek(0)
+        first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if first == b"[":
+            yield from _whole(path, stream.read(), loads, decode_error)
+            return
+        if first not in (b"{", b""):
+            raise BodsImportError(f"{path}: not JSON (it starts with {first!r}); expected BODS statements")
+        number = 0
+        for number, line in enumerate(stream, 1):
+            if number == 1:
+                line = line.removeprefix(b"\xef\xbb\xbf")
+            if not line.strip():
+                continue
+            try:
+                item = loads(line)
+            except decode_error as error:
+                if number == 1:  # one pretty-printed object, not JSON lines
+                    stream.seek(0)
+                    yield from _whole(path, stream.read(), loads, decode_error)
+                    return
+                raise BodsImportError(f"{path}, line {number}: not JSON ({_reason(error)}); "
+                                      "each line of a JSON lines file is one statement") from None
+            if not isinstance(item, dict):
+                raise BodsImportError(f"{path}, line {number}: a statement is a JSON object, not {type(item).__name__}")
+            yield number, item
+
+
+def _whole(path, data: bytes, loads, decode_error):
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as first:
-        try:
-            data = [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError:
-            raise BodsImportError(f"{path}: not JSON (line {first.lineno}, column {first.colno}: {first.msg})") from None
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        document = loads(data.removeprefix(b"\xef\xbb\xbf"))
+    except decode_error as error:
+        raise BodsImportError(f"{path}: not JSON ({_reason(error)})") from None
+    if isinstance(document, dict):
+        document = [document]
+    if not isinstance(document, list) or not all(isinstance(item, dict) for item in document):
         raise BodsImportError(f"{path}: expected a JSON array of BODS statements")
-    if data and not any("recordType" in item for item in data):
+    for index, item in enumerate(document, 1):
+        yield index, item
+
+
+def _reason(error) -> str:
+    text = str(error)
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def read_statements(path) -> list[dict]:
+    """Every statement of a BODS file (a JSON array, or JSON lines), in file order."""
+    statements = [item for _, item in iter_statements(path)]
+    _require_bods_04(path, statements)
+    return statements
+
+
+def _require_bods_04(path, statements) -> None:
+    if statements and not any("recordType" in item for item in statements[:1000]):
         raise BodsImportError(f"{path}: no BODS 0.4 statements (no recordType); BODS 0.1-0.3 is not supported")
-    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# small conversions
 
 
 def _slug(text: str, prefix: str = "bods") -> str:
@@ -93,8 +175,8 @@ class _Ids:
     def __init__(self):
         self.used: set[str] = set()
 
-    def take(self, wanted: str, fallback: str) -> str:
-        candidate = wanted if ID_PATTERN.match(wanted or "") and len(wanted) <= 200 else _slug(fallback)
+    def take(self, wanted: str) -> str:
+        candidate = wanted if ID_PATTERN.match(wanted or "") and len(wanted) <= 200 else _slug(wanted)
         base, number = candidate, 2
         while candidate in self.used:
             candidate = f"{base}_{number}"
@@ -103,32 +185,27 @@ class _Ids:
         return candidate
 
 
-def _latest(statements: list[dict]) -> dict[str, dict]:
-    """The last statement of each record (by statement date, then file order)."""
-    found: dict[str, tuple] = {}
-    for index, statement in enumerate(statements):
-        record_id = statement.get("recordId")
-        if not isinstance(record_id, str):
-            continue
-        key = (str(statement.get("statementDate") or ""), index)
-        if record_id not in found or key >= found[record_id][0]:
-            found[record_id] = (key, statement)
-    return {record_id: statement for record_id, (_, statement) in found.items()}
-
-
 def _share(share) -> dict | None:
+    """A BODS share as our share dict (strict bounds kept)."""
     if not isinstance(share, dict):
         return None
-    if isinstance(share.get("exact"), (int, float)):
-        return {"value": share["exact"]}
-    low = share.get("minimum", share.get("exclusiveMinimum"))
-    high = share.get("maximum", share.get("exclusiveMaximum"))
+    exact = share.get("exact")
+    if _number(exact):
+        return {"value": exact}
     found = {}
-    if isinstance(low, (int, float)):
-        found["min"] = low
-    if isinstance(high, (int, float)):
-        found["max"] = high
+    for key, strict, ours in (("minimum", "exclusiveMinimum", "min"), ("maximum", "exclusiveMaximum", "max")):
+        if _number(share.get(key)):
+            found[ours] = share[key]
+        elif _number(share.get(strict)):
+            found[ours] = share[strict]
+            found[f"exclusive_{ours}"] = True
+    if "min" in found and "max" in found and found["min"] > found["max"]:
+        return None
     return found or None
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 100
 
 
 def _day(value) -> str | None:
@@ -142,113 +219,183 @@ def _day(value) -> str | None:
         return None
 
 
+def _identifiers(details: dict) -> list[dict]:
+    found = []
+    for item in details.get("identifiers") or ():
+        if not isinstance(item, dict):
+            continue
+        identifier = {}
+        for key, ours in (("id", "id"), ("scheme", "scheme"), ("schemeName", "name"), ("uri", "uri")):
+            value = item.get(key)
+            if isinstance(value, (str, int)) and str(value).strip():
+                identifier[ours] = str(value).strip()
+        if "id" in identifier or "uri" in identifier:
+            if identifier not in found:
+                found.append(identifier)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# the conversion
+
+
+@dataclass
+class _EntityStatement:
+    order: tuple
+    record_type: str
+    status: str
+    date: str | None
+    statement_id: str
+    details: dict
+
+
+@dataclass
+class _RelationshipStatement:
+    order: tuple
+    status: str
+    date: str | None
+    statement_id: str
+    subject: object
+    party: object
+    interests: list
+    component: bool
+    components: list
+
+
 class _Converter:
     def __init__(self, vocabulary, source_id: str, result: ImportResult):
         self.vocabulary = vocabulary
         self.source_id = source_id
         self.result = result
         self.ids = _Ids()
+        self.relation_ids = _Ids()
         self.entities: dict[str, dict] = {}
         self.by_record: dict[str, str] = {}
         self.relations: list[dict] = []
-        self.relation_ids = _Ids()
+        self.relations_of_record: dict[str, list[str]] = {}
+        self.entity_statements: dict[str, list[_EntityStatement]] = {}
+        self.relationship_statements: dict[str, list[_RelationshipStatement]] = {}
+        types = vocabulary.entity_types.values()
+        self.entity_defaults = {(t.bods.record, t.bods.type): t.id for t in types if t.bods is not None and t.bods.default}
+        self.interest_defaults = {interest: t for t in vocabulary.relation_types.values() if t.bods_default
+                                  for interest in t.bods}
+        self.publishers: list[str] = []
+        self.publication_dates: set[str] = set()
 
-    def cite(self, statement: dict) -> list[str]:
-        return [f"{self.source_id} statement {statement.get('statementId', '?')}"]
+    def cite(self, statement_id: str) -> list[str]:
+        return [f"{self.source_id} statement {statement_id}"]
 
-    # --- types -------------------------------------------------------------------------------
+    # --- reading one statement: keep only what the conversion needs ------------------------
+
+    def take(self, number: int, statement: dict) -> None:
+        self.result.statements += 1
+        record_id = statement.get("recordId")
+        record_type = statement.get("recordType")
+        publication = statement.get("publicationDetails")
+        if isinstance(publication, dict):
+            day = _day(publication.get("publicationDate"))
+            if day:
+                self.publication_dates.add(day)
+            publisher = publication.get("publisher")
+            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str) and not self.publishers:
+                self.publishers.append(publisher["name"])
+        if not isinstance(record_id, str) or not record_id or record_type not in ("entity", "person", "relationship"):
+            self.result.skip("statements without a recordId and recordType (BODS 0.4)")
+            return
+        date = _day(statement.get("statementDate"))
+        order = (date or "", number)
+        status = str(statement.get("recordStatus") or "new")
+        statement_id = str(statement.get("statementId") or f"{record_id}#{number}")
+        details = statement.get("recordDetails") if isinstance(statement.get("recordDetails"), dict) else {}
+        if record_type == "relationship":
+            interests = [i for i in details.get("interests") or () if isinstance(i, dict)]
+            components = [c for c in details.get("componentRecords") or () if isinstance(c, str)]
+            self.relationship_statements.setdefault(record_id, []).append(_RelationshipStatement(
+                order, status, date, statement_id, details.get("subject"), details.get("interestedParty"),
+                interests, bool(details.get("isComponent")), components))
+        else:
+            keep = {key: details[key] for key in _ENTITY_KEYS if key in details}
+            self.entity_statements.setdefault(record_id, []).append(
+                _EntityStatement(order, record_type, status, date, statement_id, keep))
+
+    # --- entities ------------------------------------------------------------------------------
 
     def entity_type(self, record_type: str, details: dict) -> str | None:
         candidates = [t for t in self.vocabulary.entity_types.values() if t.bods is not None and t.bods.record == record_type]
         if record_type == "person":
-            wanted = details.get("personType")
-            chosen = [t for t in candidates if t.bods.type == wanted] or candidates
-            return chosen[0].id if chosen else None
+            wanted = details.get("personType") or "knownPerson"
+            return self.entity_defaults.get(("person", wanted)) or self.entity_defaults.get(("person", "knownPerson"))
         kind = details.get("entityType") if isinstance(details.get("entityType"), dict) else {}
         named = str(kind.get("details") or "").strip().lower()
-        for t in candidates:
+        for t in candidates:  # our export writes the type's label in the details
             if named and named in (t.label.lower(), t.id) and t.bods.type == kind.get("type"):
                 return t.id
-        for t in candidates:
-            if t.bods.type == kind.get("type") and (t.bods.subtype in (None, kind.get("subtype"))):
-                return t.id
-        for t in candidates:
-            if t.bods.type == kind.get("type"):
-                return t.id
-        return candidates[0].id if candidates else None
-
-    def relation_types(self, interests: list[dict], from_type: str, to_type: str) -> list[tuple[str, list[dict]]]:
-        """(relation type, the interests it carries) for a relationship's interests."""
-        usable = [t for t in self.vocabulary.relation_types.values()
-                  if t.bods and t.allows_from(from_type) and t.allows_to(to_type)]
-        kinds = [i.get("type") for i in interests]
-        wording = {str(i.get("details") or "").split(";")[0].strip().lower() for i in interests} - {""}
-        for t in usable:
-            if t.label.lower() in wording and set(t.bods) == set(kinds):
-                return [(t.id, interests)]
-        for t in usable:
-            if set(t.bods) == set(kinds):
-                return [(t.id, interests)]
-        # no single type: cover the interests with as few types as possible, largest first
-        found, remaining = [], list(interests)
-        while remaining:
-            kinds = {i.get("type") for i in remaining}
-            subsets = [t for t in usable if set(t.bods) <= kinds]
-            if subsets:
-                best = max(subsets, key=lambda t: (len(t.bods), t.label.lower() in wording, -usable.index(t)))
-            else:
-                first = remaining[0].get("type")
-                best = next((t for t in usable if first in t.bods), None)
-                if best is None:
-                    self.result.skip("interests no relation type can hold")
-                    remaining = remaining[1:]
-                    continue
-            carried = [i for i in remaining if i.get("type") in best.bods]
-            found.append((best.id, carried))
-            remaining = [i for i in remaining if i not in carried]
+        found = self.entity_defaults.get(("entity", kind.get("type")))
+        if found is None:
+            found = self.entity_defaults.get(("entity", "legalEntity"))
         return found
 
-    # --- records -----------------------------------------------------------------------------
-
-    def add_entity(self, statement: dict) -> None:
-        details = statement.get("recordDetails") if isinstance(statement.get("recordDetails"), dict) else {}
-        record_type = statement.get("recordType")
-        type_id = self.entity_type(record_type, details)
+    def add_entity(self, record_id: str, statements: list[_EntityStatement]) -> None:
+        statements.sort(key=lambda s: s.order)
+        described = [s for s in statements if s.status != "closed" and s.details] or statements
+        latest = described[-1]
+        details = latest.details
+        type_id = self.entity_type(latest.record_type, details)
         if type_id is None:
-            self.result.skip(f"{record_type} records with no entity type in the vocabulary")
+            self.result.skip(f"{latest.record_type} records with no entity type in the vocabulary")
             return
-        if record_type == "person":
-            names = [n for n in details.get("names") or [] if isinstance(n, dict) and n.get("fullName")]
-            names.sort(key=lambda n: n.get("type") not in ("legal", "individual"))
-            name = names[0]["fullName"] if names else None
-            others = [n["fullName"] for n in names[1:]]
-        else:
-            name = details.get("name")
-            others = [text for text in details.get("alternateNames") or [] if isinstance(text, str)]
-        record_id = statement["recordId"]
-        name = str(name or f"Unnamed {record_type} {record_id}")
-        entity = {"id": self.ids.take(record_id, name), "name": name, "type": type_id}
+        names: list[str] = []
+        for statement in described:  # older names first, the latest last
+            for text in _names(statement.record_type, statement.details):
+                if text in names:
+                    names.remove(text)
+                names.append(text)
+        current = _names(latest.record_type, details)
+        name = current[0] if current else None
+        unspecified = details.get("unspecifiedPersonDetails") or details.get("unspecifiedEntityDetails")
+        reason = None
+        if isinstance(unspecified, dict):
+            reason = unspecified.get("reason") if isinstance(unspecified.get("reason"), str) else None
+        if name is None:
+            label = self.vocabulary.entity_types[type_id].label
+            what = (unspecified or {}).get("description") if isinstance(unspecified, dict) else None
+            name = f"{label} ({what or reason or record_id})"
+        entity = {"id": self.ids.take(_slug(record_id) if not ID_PATTERN.match(record_id) else record_id),
+                  "name": name, "type": type_id}
+        others = [text for text in names if text != name]
         chinese = next((text for text in others if _CJK.search(text)), None)
         if chinese:
             entity["names"] = {"zh": chinese}
-        aliases = [text for text in others if text != chinese and text != name]
+        aliases = [text for text in others if text != chinese]
         if aliases:
-            entity["aliases"] = list(dict.fromkeys(aliases))
+            entity["aliases"] = aliases
+        identifiers = _identifiers(details)
+        if identifiers:
+            entity["identifiers"] = identifiers
+        entity["record_id"] = record_id
+        if details.get("isComponent"):
+            entity["component"] = True
+        if reason:
+            entity["unspecified_reason"] = reason
+        if isinstance(unspecified, dict) and isinstance(unspecified.get("description"), str):
+            entity["description"] = unspecified["description"]
         jurisdiction = details.get("jurisdiction")
         if isinstance(jurisdiction, dict) and (jurisdiction.get("name") or jurisdiction.get("code")):
             entity["jurisdiction"] = jurisdiction
-        start, end = _day(details.get("foundingDate")), _day(details.get("dissolutionDate"))
+        start = _day(details.get("foundingDate") or details.get("birthDate"))
+        end = _day(details.get("dissolutionDate") or details.get("deathDate"))
+        if statements[-1].status == "closed" and end is None:
+            end = statements[-1].date
         if start:
             entity["start"] = start
         if end and (start is None or end >= start):
             entity["end"] = end
-        entity["sources"] = self.cite(statement)
+        entity["sources"] = self.cite(latest.statement_id)
         self.entities[entity["id"]] = entity
         self.by_record[record_id] = entity["id"]
 
     def resolve_jurisdictions(self) -> None:
-        place_type = next((t.id for t in self.vocabulary.entity_types.values()
-                           if t.bods is not None and t.bods.type == "state"), None)
+        place_type = self.entity_defaults.get(("entity", "state"))
         by_name = {e["name"].lower(): e["id"] for e in self.entities.values() if e["type"] == place_type}
         for entity in list(self.entities.values()):
             place = entity.pop("jurisdiction", None)
@@ -256,136 +403,291 @@ class _Converter:
                 continue
             name = str(place.get("name") or place.get("code"))
             if name.lower() not in by_name:
-                new = {"id": self.ids.take(_slug(name), name), "name": name, "type": place_type,
-                       "sources": entity["sources"]}
+                new = {"id": self.ids.take(_slug(name)), "name": name, "type": place_type, "sources": entity["sources"]}
+                if place.get("code"):
+                    new["identifiers"] = [{"scheme": "ISO 3166", "id": str(place["code"])}]
                 self.entities[new["id"]] = new
                 by_name[name.lower()] = new["id"]
             if by_name[name.lower()] != entity["id"]:
                 entity["jurisdiction"] = by_name[name.lower()]
 
-    def party(self, value, statement: dict, role: str) -> str | None:
+    # --- relationships -------------------------------------------------------------------------
+
+    def party(self, value, record_id: str, statement: _RelationshipStatement, role: str) -> str | None:
         if isinstance(value, str):
             found = self.by_record.get(value)
             if found is None:
                 self.result.skip("relationships naming a record not in the file")
             return found
         if isinstance(value, dict):
-            unknown_type = next((t.id for t in self.vocabulary.entity_types.values()
-                                 if t.bods is not None and t.bods.type == "unknownEntity"), None)
+            unknown_type = self.entity_defaults.get(("entity", "unknownEntity"))
             if unknown_type is None:
                 self.result.skip("relationships with an unspecified party")
                 return None
-            reason = value.get("description") or value.get("reason") or "unspecified"
-            name = f"Unspecified {role} ({reason})"
-            entity = {"id": self.ids.take(_slug(f"unknown_{role}_{statement.get('recordId')}"), name),
-                      "name": name, "type": unknown_type, "sources": self.cite(statement)}
+            reason = value.get("reason") if isinstance(value.get("reason"), str) else None
+            description = value.get("description") if isinstance(value.get("description"), str) else None
+            wording = "interested party" if role == "interestedParty" else "subject"
+            entity = {"id": self.ids.take(_slug(f"unspecified_{wording}_{record_id}")),
+                      "name": f"Unspecified {wording} ({description or reason or 'no reason given'})",
+                      "type": unknown_type, "record_id": f"{record_id}/{role}"}
+            if reason:
+                entity["unspecified_reason"] = reason
+            if description:
+                entity["description"] = description
+            entity["sources"] = self.cite(statement.statement_id)
             self.entities[entity["id"]] = entity
             return entity["id"]
         self.result.skip("relationships without both parties")
         return None
 
-    def add_relationship(self, statement: dict) -> None:
-        details = statement.get("recordDetails") if isinstance(statement.get("recordDetails"), dict) else {}
-        holder = self.party(details.get("interestedParty"), statement, "interested_party")
-        held = self.party(details.get("subject"), statement, "subject") if holder else None
+    def relation_types(self, interests: list[dict], from_type: str, to_type: str) -> list[tuple[str, list[dict]]]:
+        """(relation type, the interests it carries) for one relationship's interests."""
+        types = self.vocabulary.relation_types
+
+        def usable(t):
+            return t.bods and t.allows_from(from_type) and t.allows_to(to_type)
+
+        kinds = {i.get("type") or UNKNOWN_INTEREST for i in interests}
+        wording = {str(i.get("details") or "").split(";")[0].strip().lower() for i in interests} - {""}
+        for t in types.values():  # our own export: the type's label in the details
+            if t.label.lower() in wording and set(t.bods) == kinds and usable(t):
+                return [(t.id, interests)]
+        groups: dict[str, list[dict]] = {}
+        for interest in interests:
+            kind = interest.get("type") or UNKNOWN_INTEREST
+            chosen = self.interest_defaults.get(kind)
+            if chosen is None or not usable(chosen):
+                chosen = next((t for t in types.values() if kind in t.bods and usable(t)), None)
+            if chosen is None:
+                chosen = self.interest_defaults.get(UNKNOWN_INTEREST)
+                if chosen is None or not usable(chosen):
+                    self.result.skip("interests no relation type can hold between their parties")
+                    continue
+            groups.setdefault(chosen.id, []).append(interest)
+        return list(groups.items())
+
+    def add_relationship(self, record_id: str, statements: list[_RelationshipStatement]) -> None:
+        """Every statement of one relationship record, each interest in force until the record's next statement."""
+        statements.sort(key=lambda s: s.order)
+        begins = [_begins(statements, position) for position in range(len(statements))]
+        active = [position for position, s in enumerate(statements) if s.status != "closed"]
+        base = record_id[len("relationship-"):] if record_id.startswith("relationship-") else record_id
+        base = base if ID_PATTERN.match(base) else _slug(base)
+        made: list[str] = []
+        for number, position in enumerate(active, 1):
+            statement = statements[position]
+            following = None
+            if position + 1 < len(statements):
+                following = (begins[position + 1], statements[position + 1].date)
+            wanted = base if position == active[-1] else f"{base}__{number}"
+            made += self.relationship_statement(record_id, wanted, statement, begins[position], following)
+        self.relations_of_record[record_id] = made
+
+    def relationship_statement(self, record_id, base, statement, begins, superseded) -> list[str]:
+        holder = self.party(statement.party, record_id, statement, "interestedParty")
+        held = self.party(statement.subject, record_id, statement, "subject") if holder else None
         if holder is None or held is None:
-            return
-        interests = [i for i in details.get("interests") or [] if isinstance(i, dict) and i.get("type")]
-        if not interests:
-            self.result.skip("relationships without interests")
-            return
-        mapped = self.relation_types(interests, self.entities[holder]["type"], self.entities[held]["type"])
-        for type_id, carried in mapped:
+            return []
+        if holder == held:
+            self.result.skip("relationships of a record with itself")
+            return []
+        interests = statement.interests or [{"type": UNKNOWN_INTEREST}]
+        # interests that differ in how they are held are kept apart
+        split: dict[tuple, list[dict]] = {}
+        for interest in interests:
+            key = (interest.get("directOrIndirect") == "indirect", interest.get("beneficialOwnershipOrControl") is True)
+            split.setdefault(key, []).append(interest)
+        pieces = []
+        for (indirect, beneficial), carried_all in split.items():
+            for type_id, carried in self.relation_types(carried_all, self.entities[holder]["type"],
+                                                        self.entities[held]["type"]):
+                pieces.append((indirect, beneficial, type_id, carried))
+        made = []
+        for indirect, beneficial, type_id, carried in pieces:
             definition = self.vocabulary.relation_types[type_id]
-            base = statement["recordId"]
-            if base.startswith("relationship-"):
-                base = base[len("relationship-"):]
-            wanted = base if len(mapped) == 1 else f"{base}__{type_id}"
-            relation = {"id": self.relation_ids.take(wanted, f"{holder}__{type_id}__{held}"),
-                        "type": type_id, "from": holder, "to": held}
+            wanted = base if len(pieces) == 1 else f"{base}__{type_id}{'__indirect' if indirect else ''}"
+            relation = {"id": self.relation_ids.take(wanted), "type": type_id, "from": holder, "to": held}
             if definition.shares:
-                equity = votes = None
-                approximate = any(APPROXIMATE in str(i.get("details") or "") for i in carried)
-                for interest in carried:
-                    share = _share(interest.get("share"))
-                    if share is None:
-                        continue
-                    if "value" in share and approximate:
-                        share["approximate"] = True
-                    if interest["type"] == "votingRights":
-                        votes = share
-                    elif equity is None:
-                        equity = share
-                if equity is not None:
-                    relation["equity"] = equity
-                if votes is not None and votes != equity:
-                    relation["votes"] = votes
-            starts = [_day(i.get("startDate")) for i in carried]
+                self.shares(relation, carried)
+            kinds = {i.get("type") or UNKNOWN_INTEREST for i in carried}
             ends = [_day(i.get("endDate")) for i in carried]
-            if all(starts):
-                relation["start"] = min(starts)
-            if all(ends):
-                relation["end"] = max(ends)
-            if relation.get("start") and relation.get("end") and relation["end"] < relation["start"]:
-                del relation["end"]
-            relation["sources"] = self.cite(statement)
+            known = [begins[kind] for kind in kinds if begins.get(kind)]
+            start = max(known) if known else None  # never before a restated interest
+            end = max(ends) if ends and all(ends) else None
+            if superseded is not None:
+                next_begins, next_date = superseded
+                cut = [next_begins.get(kind) or next_date for kind in kinds]
+                cut = min(cut) if all(cut) else None
+                if cut is not None and (end is None or cut < end):
+                    end = cut
+            if start and end and end < start:
+                start = end  # superseded before it began to count: kept, never in force
+            if start:
+                relation["start"] = start
+            if end:
+                relation["end"] = end
+            if statement.date:
+                relation["as_of"] = statement.date
+            if indirect:
+                relation["indirect"] = True
+            if beneficial:
+                relation["beneficial"] = True
+            if statement.component:
+                relation["component"] = True
+            if statement.components:
+                relation["components"] = list(statement.components)  # made our ids by link_components
+            relation["record_id"] = record_id
+            relation["sources"] = self.cite(statement.statement_id)
             self.relations.append(relation)
+            made.append(relation["id"])
+        return made
+
+    def shares(self, relation: dict, carried: list[dict]) -> None:
+        equity = votes = None
+        approximate = any(APPROXIMATE in str(i.get("details") or "") for i in carried)
+        for interest in carried:
+            share = _share(interest.get("share"))
+            if share is None:
+                continue
+            if "value" in share and approximate:
+                share["approximate"] = True
+            if interest.get("type") == "votingRights":
+                votes = share
+            elif equity is None:
+                equity = share
+        if equity is not None:
+            relation["equity"] = equity
+        if votes is not None and votes != equity:
+            relation["votes"] = votes
+
+    def link_components(self) -> None:
+        """``components`` name record ids in the file; make them our ids (entities and relations)."""
+        for relation in self.relations:
+            records = relation.get("components")
+            if not records:
+                continue
+            ours = []
+            for record in records:
+                if record in self.by_record:
+                    ours.append(self.by_record[record])
+                else:
+                    ours.extend(self.relations_of_record.get(record, ()))
+            if ours:
+                relation["components"] = list(dict.fromkeys(ours))
+            else:
+                del relation["components"]
 
 
-def import_bods(path, directory, *, vocabulary=None, force: bool = False) -> ImportResult:
-    """Convert the BODS file ``path`` into YAML record files in ``directory``."""
-    import yaml
+def _begins(statements: list[_RelationshipStatement], position: int) -> dict[str, str | None]:
+    """When each interest type of one statement begins to count.
 
-    from ..exporters._common import prepare_directory, write_text
+    A first statement: from its interests' start. A later one: from an interest's start when that follows
+    the statement before it, else (a restatement of a held interest) from its own date; an interest type
+    new in this statement from its own start. A closing statement: from its interests' end, else its date.
+    """
+    statement = statements[position]
+    found: dict[str, str | None] = {}
+    previous = statements[position - 1] if position else None
+    previous_kinds = {i.get("type") or UNKNOWN_INTEREST for i in previous.interests} if previous else set()
+    for interest in statement.interests or [{"type": UNKNOWN_INTEREST}]:
+        kind = interest.get("type") or UNKNOWN_INTEREST
+        start, end = _day(interest.get("startDate")), _day(interest.get("endDate"))
+        if statement.status == "closed":
+            begin = end or statement.date
+        elif previous is None:
+            begin = start
+        elif start and previous.date and start > previous.date:
+            begin = start
+        elif kind in previous_kinds:
+            begin = statement.date
+        else:
+            begin = start or statement.date
+        if kind not in found or (begin and (found[kind] is None or begin < found[kind])):
+            found[kind] = begin
+    return found
 
-    path, directory = Path(path), Path(directory)
-    statements = read_statements(path)
-    if vocabulary is None:
-        from .._yaml import parse
-        from ..loader import bundled_data_dir
-        from ..vocabulary import Vocabulary
 
-        vocabulary = Vocabulary.from_mapping(parse((bundled_data_dir() / "vocabulary.yaml").read_text(encoding="utf-8")))
-    existing = [name for name in OUTPUT_FILES if (directory / name).exists()]
-    if existing and not force:
-        raise BodsImportError(f"{directory} already holds {', '.join(existing)}; choose an empty folder or pass --force")
+_ENTITY_KEYS = ("isComponent", "entityType", "personType", "name", "alternateNames", "names", "identifiers",
+                "jurisdiction", "foundingDate", "dissolutionDate", "birthDate", "deathDate",
+                "unspecifiedPersonDetails", "unspecifiedEntityDetails")
 
+
+def _names(record_type: str, details: dict) -> list[str]:
+    if record_type == "person":
+        names = [n for n in details.get("names") or () if isinstance(n, dict) and isinstance(n.get("fullName"), str)
+                 and n["fullName"].strip()]
+        names.sort(key=lambda n: n.get("type") not in ("legal", "individual", None))
+        found = [n["fullName"].strip() for n in names]
+    else:
+        found = [details["name"].strip()] if isinstance(details.get("name"), str) and details["name"].strip() else []
+        found += [text.strip() for text in details.get("alternateNames") or () if isinstance(text, str) and text.strip()]
+    return list(dict.fromkeys(found))
+
+
+# ---------------------------------------------------------------------------------------------
+# the command
+
+
+def _bundled_vocabulary():
+    from .._yaml import parse
+    from ..loader import bundled_data_dir
+    from ..vocabulary import Vocabulary
+
+    return Vocabulary.from_mapping(parse((bundled_data_dir() / "vocabulary.yaml").read_text(encoding="utf-8")))
+
+
+def convert(path, *, vocabulary=None) -> tuple[list[dict], ImportResult]:
+    """The records (``{"record": "source"|"entity"|"relation", ...}``) a BODS file gives, in output order."""
+    path = Path(path)
+    vocabulary = vocabulary or _bundled_vocabulary()
     result = ImportResult()
     source_id = "bods_" + _slug(path.stem, prefix="file")
     converter = _Converter(vocabulary, source_id, result)
-    latest = _latest(statements)
-    ordered = sorted(latest.values(), key=lambda s: (s.get("recordType") == "relationship", str(s.get("recordId"))))
-    for statement in ordered:
-        if statement.get("recordStatus") == "closed":
-            result.skip("closed records")
-            continue
-        if statement.get("recordType") in ("entity", "person"):
-            converter.add_entity(statement)
+    seen_type = False
+    for number, statement in iter_statements(path):
+        if not seen_type and "recordType" in statement:
+            seen_type = True
+        if not seen_type and number > 1000:
+            break
+        converter.take(number, statement)
+    if result.statements and not seen_type:
+        raise BodsImportError(f"{path}: no BODS 0.4 statements (no recordType); BODS 0.1-0.3 is not supported")
+    for record_id in sorted(converter.entity_statements):
+        converter.add_entity(record_id, converter.entity_statements[record_id])
+    converter.entity_statements.clear()
     converter.resolve_jurisdictions()
-    for statement in ordered:
-        if statement.get("recordType") == "relationship" and statement.get("recordStatus") != "closed":
-            converter.add_relationship(statement)
+    for record_id in sorted(converter.relationship_statements):
+        converter.add_relationship(record_id, converter.relationship_statements[record_id])
+    converter.relationship_statements.clear()
+    converter.link_components()
 
-    publication = [s.get("publicationDetails") for s in statements if isinstance(s.get("publicationDetails"), dict)]
-    dates = sorted(filter(None, (_day(p.get("publicationDate")) for p in publication)))
-    publishers = [p.get("publisher", {}).get("name") for p in publication if isinstance(p.get("publisher"), dict)]
     source = {"id": source_id, "kind": "dataset", "title": f"BODS statements: {path.name}"}
-    if publishers and publishers[0]:
-        source["publisher"] = publishers[0]
-    if dates:
-        source["date"] = dates[-1]
-    source["note"] = f"Imported from BODS 0.4 ({len(statements)} statements); locators are statement ids."
-
+    if converter.publishers:
+        source["publisher"] = converter.publishers[0]
+    if converter.publication_dates:
+        source["date"] = max(converter.publication_dates)
+    source["note"] = f"Imported from BODS 0.4 ({result.statements} statements); locators are statement ids."
     entities = sorted(converter.entities.values(), key=lambda e: e["id"])
     relations = sorted(converter.relations, key=lambda r: r["id"])
     result.entities, result.relations = len(entities), len(relations)
+    records = [{"record": "source", **source}]
+    records += [{"record": "entity", **entity} for entity in entities]
+    records += [{"record": "relation", **relation} for relation in relations]
+    return records, result
+
+
+def import_bods(path, directory, *, vocabulary=None, force: bool = False) -> ImportResult:
+    """Convert the BODS file ``path`` into ``directory/records.jsonl`` (JSON lines, one record a line)."""
+    from ..exporters._common import atomic_path, prepare_directory
+
+    path, directory = Path(path), Path(directory)
+    target = directory / OUTPUT_FILE
+    if target.exists() and not force:
+        raise BodsImportError(f"{directory} already holds {OUTPUT_FILE}; choose an empty folder or pass --force")
+    records, result = convert(path, vocabulary=vocabulary)
     prepare_directory(directory)
-
-    def dump(key, items):
-        return yaml.safe_dump({key: items}, allow_unicode=True, sort_keys=False, width=120, default_flow_style=False)
-
-    for name, key, items in (("entities.yaml", "entities", entities), ("relations.yaml", "relations", relations),
-                             ("sources.yaml", "sources", [source])):
-        result.paths.append(write_text(directory / name, f"# Imported from {path.name} by `ecosystem import bods`.\n"
-                                       + dump(key, items)))
+    with atomic_path(target, newline="\n") as stream:
+        for record in records:
+            stream.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+    result.paths.append(target)
     return result

@@ -137,21 +137,31 @@ class Ecosystem:
 
     # -- checks and counts ----------------------------------------------------------------------
 
-    def validate(self) -> "Result":
-        """``{"ok": bool, "problems": [...], "skipped": [...]}`` plus counts; problems instead of a DataError.
+    def validate(self, *, strict: bool = False) -> "Result":
+        """``{"ok": bool, "problems": [...], "warnings": [...], "skipped": [...]}`` plus counts; problems
+        instead of a DataError.
 
-        ``skipped`` names the paths that look like data but were not read, and why.
+        ``skipped`` names the paths that look like data but were not read, and why; ``warnings`` what is
+        doubtful but not wrong (a register's figures adding past 100%), counted as problems when ``strict``.
         """
         from .errors import DataError
 
         try:
             dataset = self.dataset
         except DataError as error:
-            return Validation({"ok": False, "problems": [p.to_dict() for p in error.problems],
+            warnings = [w.to_dict() for w in error.warnings]
+            return Validation({"ok": False, "problems": [p.to_dict() for p in error.problems] + (warnings if strict else []),
+                               "warnings": [] if strict else warnings,
                                "skipped": [s.to_dict() for s in error.skipped]}, error=error)
-        return Validation({"ok": True, "problems": [], "entities": len(dataset.entities),
+        skipped = getattr(dataset, "skipped", ())
+        warnings = list(getattr(dataset, "warnings", ()))
+        if strict and warnings:
+            return Validation({"ok": False, "problems": [w.to_dict() for w in warnings], "warnings": [],
+                               "skipped": [s.to_dict() for s in skipped]}, error=DataError(warnings, skipped))
+        return Validation({"ok": True, "problems": [], "warnings": [w.to_dict() for w in warnings],
+                           "entities": len(dataset.entities),
                            "relations": len(dataset.relations), "sources": len(dataset.sources),
-                           "skipped": [s.to_dict() for s in getattr(dataset, "skipped", ())]},
+                           "skipped": [s.to_dict() for s in skipped]},
                           path=dataset.path)
 
     def stats(self, as_of=None) -> "Result":

@@ -29,6 +29,9 @@ class Dataset:
     locations: Mapping[str, tuple[str, None]] = field(default_factory=dict)
     # paths in the folder that look like data but were not read, with why (files.Skipped)
     skipped: tuple = ()
+    # what is doubtful but not wrong (a register's share figures adding past 100%): `validate` reports
+    # them, `validate --strict` counts them as problems
+    warnings: list = field(default_factory=list)
 
     def latest_date(self) -> str | None:
         """The latest date the data mentions (the default as-of date of queries)."""

@@ -40,9 +40,10 @@ class EcosystemError(Exception):
 class DataError(EcosystemError):
     """The data could not be loaded; ``problems`` lists every problem found."""
 
-    def __init__(self, problems: list[Problem], skipped=()):
+    def __init__(self, problems: list[Problem], skipped=(), warnings: list[Problem] | None = None):
         self.problems = sorted(problems, key=_problem_order)
         self.skipped = tuple(skipped)  # paths that look like data but were not read (files.Skipped)
+        self.warnings = sorted(warnings or [], key=_problem_order)  # doubtful, not wrong (see Dataset.warnings)
         count = len(self.problems)
         first = f": {self.problems[0]}" if self.problems else ""
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data{first}")

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .dataset import PLURAL, SECTIONS, SINGULAR, Dataset, Locations  # noqa: F401 - the loader's public names
-from .errors import DataError, Problem  # noqa: F401
+from .errors import DataError, Problem, _problem_order  # noqa: F401
 from .files import DataFiles, Skipped, bundled_data_dir, data_files  # noqa: F401
 
 # progress(stage, done, total): called while a dataset is read (the CLI shows it after a second)
@@ -83,7 +83,8 @@ def _read_files(files: DataFiles, contents: dict[Path, bytes] | None, progress: 
     checks.check_views_and_stories(report, files.views, views, files.stories, contents.get(files.stories), dataset)
     dataset.skipped = files.skipped
     if report:
-        raise DataError(report.located(), skipped=files.skipped)
+        raise DataError(report.located(), skipped=files.skipped, warnings=report.located_warnings())
+    dataset.warnings = sorted(report.located_warnings(), key=_problem_order)
     return dataset
 
 

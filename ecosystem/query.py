@@ -39,6 +39,13 @@ def names_of(data: dict) -> list[tuple[str, str]]:
     found = [("name", data["name"])]
     found += [(f"name:{language}", name) for language, name in sorted(data.get("names", {}).items())]
     found += [("alias", alias) for alias in data.get("aliases", [])]
+    for identifier in data.get("identifiers") or ():  # a register's identifiers: "GB-COH-01234567" and "01234567"
+        if identifier.get("id"):
+            if identifier.get("scheme"):
+                found.append(("identifier", f"{identifier['scheme']}-{identifier['id']}"))
+            found.append(("identifier", identifier["id"]))
+    if data.get("record_id"):
+        found.append(("record", data["record_id"]))
     for language, name in sorted(data.get("names", {}).items()):
         if language == "zh" or language.startswith("zh-"):
             spelled = pinyin(name)

@@ -47,6 +47,7 @@ class Report:
     def __init__(self, folder: Path):
         self.folder = folder
         self.pending: list[_Pending] = []
+        self.doubtful: list[_Pending] = []  # warnings: doubtful, not wrong (validate --strict counts them)
         self.texts: dict[Path, str] = {}  # the text of each file read, to place problems in
         # ids of records that failed validation: references to them are not reported again
         self.invalid_ids: set[str] = set()
@@ -54,13 +55,19 @@ class Report:
     def add(self, file: Path, path: tuple, record_id, message: str, hint: str = "", line: int | None = None) -> None:
         self.pending.append(_Pending(file, path, record_id, message, hint, line))
 
+    def warn(self, file: Path, path: tuple, record_id, message: str, hint: str = "", line: int | None = None) -> None:
+        self.doubtful.append(_Pending(file, path, record_id, message, hint, line))
+
     def __bool__(self) -> bool:
         return bool(self.pending)
 
-    def located(self) -> list[Problem]:
+    def located_warnings(self) -> list[Problem]:
+        return self.located(self.doubtful)
+
+    def located(self, pending_list=None) -> list[Problem]:
         trees: dict[Path, object] = {}
         located = []
-        for pending in self.pending:
+        for pending in self.pending if pending_list is None else pending_list:
             line = pending.line
             if line is None and pending.path:
                 try:

@@ -10,27 +10,45 @@ from . import AS_OF_OPTION, JSON_OPTION, app, console, date_value, print_json, s
 
 
 @app.command()
-def validate(ctx: typer.Context, as_json: bool = JSON_OPTION):
-    """Check every data file and report every problem (file, line, id, fix). Exit 1 if any.
+def validate(
+    ctx: typer.Context,
+    as_json: bool = JSON_OPTION,
+    strict: bool = typer.Option(False, "--strict", help="Count warnings as problems (exit 1 if there are any)."),
+):
+    """Check every data file and report every problem (file, line, id, fix) and warning. Exit 1 on a problem.
 
     Records, vocabulary.yaml, views.yaml and stories.yaml: everything the other commands read.
 
     Paths that look like data but are not read (a FIFO, a folder named x.yaml, a link loop) are
-    named with why (`skipped` in --json)."""
+    named with why (`skipped` in --json). Warnings (a register's figures adding past 100%) do not
+    fail unless --strict."""
     eco = session(ctx)
-    result = eco.validate()
+    result = eco.validate(strict=strict)
     if as_json:
         print_json(result.data)
         raise typer.Exit(0 if result["ok"] else 1)
     if not result["ok"]:
         _print_skipped(result.error.skipped, stderr=True)
+        _print_warnings(result.error.warnings if not strict else ())
         raise result.error  # printed, one line per problem, like every other command's
     dataset = eco.dataset
+    warnings = list(getattr(dataset, "warnings", ()))
     _print_skipped(getattr(dataset, "skipped", ()))
+    _print_warnings(warnings)
     console().print(
         f"[green]ok[/]: {len(dataset.entities)} entities, {len(dataset.relations)} relations, "
         f"{len(dataset.sources)} sources in {dataset.path}"
+        + (f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''}; --strict counts them as problems)"
+           if warnings else "")
     )
+
+
+def _print_warnings(warnings) -> None:
+    from rich.markup import escape
+
+    out = console(stderr=True)
+    for warning in warnings:  # one line each, never wrapped: people grep these
+        out.print(escape(f"warning: {warning}"), soft_wrap=True)
 
 
 def _print_skipped(skipped, stderr: bool = False) -> None:

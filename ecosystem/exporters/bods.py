@@ -163,6 +163,15 @@ def statements(graph, result: ExportResult | None = None) -> list[dict]:
         if identifiers:
             details["identifiers"] = identifiers
         entity_statements.append(_statement(mapping.record, record_id, record_id, details, dated, data))
+        ended = iso_day(data.get("end"))
+        if mapping.record == "person" and ended:
+            # a person's record that ends (a register closed it): its closing statement, dated then
+            opening = entity_statements[-1]
+            opening["statementDate"] = min(opening["statementDate"], ended)
+            closing = _statement(mapping.record, record_id, record_id, details, dated, data)
+            closing.update(statementId=statement_id("closed", record_id, details), statementDate=ended,
+                           recordStatus="closed")
+            entity_statements.append(closing)
 
     relation_ids = set()
     for u, v, key, data in sorted_edges(graph):
@@ -203,6 +212,8 @@ def statements(graph, result: ExportResult | None = None) -> list[dict]:
             details["componentRecords"] = components
         relationship_statements.append(_statement("relationship", record_id, record_ids[v], details, dated, data))
 
+    # a component comes before the relationship that lists it (libcovebods checks the order)
+    relationship_statements.sort(key=lambda item: "componentRecords" in item["recordDetails"])
     result.nodes, result.edges = len(entity_statements), len(relationship_statements)
     every = entity_statements + relationship_statements
     published = max((item["statementDate"] for item in every), default=dated.default)

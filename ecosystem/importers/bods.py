@@ -330,6 +330,9 @@ class _Converter:
         for t in candidates:  # our export writes the type's label in the details
             if named and named in (t.label.lower(), t.id) and t.bods.type == kind.get("type"):
                 return t.id
+        for t in candidates:  # a type for the subtype (a trust, a nomination), else the type's default
+            if t.bods.subtype is not None and (t.bods.type, t.bods.subtype) == (kind.get("type"), kind.get("subtype")):
+                return t.id
         found = self.entity_defaults.get(("entity", kind.get("type")))
         if found is None:
             found = self.entity_defaults.get(("entity", "legalEntity"))
@@ -404,8 +407,6 @@ class _Converter:
             name = str(place.get("name") or place.get("code"))
             if name.lower() not in by_name:
                 new = {"id": self.ids.take(_slug(name)), "name": name, "type": place_type, "sources": entity["sources"]}
-                if place.get("code"):
-                    new["identifiers"] = [{"scheme": "ISO 3166", "id": str(place["code"])}]
                 self.entities[new["id"]] = new
                 by_name[name.lower()] = new["id"]
             if by_name[name.lower()] != entity["id"]:
@@ -509,7 +510,7 @@ class _Converter:
             relation = {"id": self.relation_ids.take(wanted), "type": type_id, "from": holder, "to": held}
             if definition.shares:
                 self.shares(relation, carried)
-            kinds = {i.get("type") or UNKNOWN_INTEREST for i in carried}
+            kinds = {_kind(i) for i in carried}
             ends = [_day(i.get("endDate")) for i in carried]
             known = [begins[kind] for kind in kinds if begins.get(kind)]
             start = max(known) if known else None  # never before a restated interest
@@ -578,7 +579,12 @@ class _Converter:
                 del relation["components"]
 
 
-def _begins(statements: list[_RelationshipStatement], position: int) -> dict[str, str | None]:
+def _kind(interest: dict) -> tuple:
+    """An interest's type and whether it is held through others: what one statement restates of another."""
+    return (interest.get("type") or UNKNOWN_INTEREST, interest.get("directOrIndirect") == "indirect")
+
+
+def _begins(statements: list[_RelationshipStatement], position: int) -> dict[tuple, str | None]:
     """When each interest type of one statement begins to count.
 
     A first statement: from its interests' start. A later one: from an interest's start when that follows
@@ -586,11 +592,11 @@ def _begins(statements: list[_RelationshipStatement], position: int) -> dict[str
     new in this statement from its own start. A closing statement: from its interests' end, else its date.
     """
     statement = statements[position]
-    found: dict[str, str | None] = {}
+    found: dict[tuple, str | None] = {}
     previous = statements[position - 1] if position else None
-    previous_kinds = {i.get("type") or UNKNOWN_INTEREST for i in previous.interests} if previous else set()
+    previous_kinds = {_kind(i) for i in previous.interests} if previous else set()
     for interest in statement.interests or [{"type": UNKNOWN_INTEREST}]:
-        kind = interest.get("type") or UNKNOWN_INTEREST
+        kind = _kind(interest)
         start, end = _day(interest.get("startDate")), _day(interest.get("endDate"))
         if statement.status == "closed":
             begin = end or statement.date

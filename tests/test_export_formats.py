@@ -277,7 +277,7 @@ def test_csv_reads_back_in_csv_and_pandas(tmp_path, awkward):
 # ---------------------------------------------------------------------------------------------
 # Neo4j
 
-HEADER = re.compile(r"^(:(ID|LABEL|START_ID|END_ID|TYPE)|[A-Za-z_][A-Za-z0-9_]*(:(ID|long|double|boolean|string\[\]))?)$")
+HEADER = re.compile(r"^(:(ID|LABEL|START_ID|END_ID|TYPE)|[A-Za-z_][A-Za-z0-9_]*(:(ID|long|double|boolean|string\[\]|date))?)$")
 
 
 def test_neo4j_files_follow_the_import_header_convention(tmp_path, awkward):

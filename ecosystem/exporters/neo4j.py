@@ -9,7 +9,9 @@
   database (one statement per label and relationship type, converting types as the headers say).
 
 Arrays and multiple labels are separated by ``|`` (pass ``--array-delimiter="|"`` to
-neo4j-admin). Partial dates stay strings (``2014-09``): Neo4j's ``date`` needs a full day.
+neo4j-admin). Dates: a full date (``2014-09-19``) is a Neo4j ``date`` (``start:date``); a partial
+date keeps its precision as a string (``start_text: "2014-09"``); every dated value also gets
+``start_precision`` (``day``, ``month`` or ``year``). The same for ``end`` and ``as_of``.
 """
 
 from __future__ import annotations
@@ -27,9 +29,28 @@ ARRAY_DELIMITER = "|"
 NODES_FILE = "nodes.csv"
 RELATIONSHIPS_FILE = "relationships.csv"
 SCRIPT_FILE = "import.cypher"
-_SUFFIX = {"long": ":long", "double": ":double", "boolean": ":boolean", "string": "", "array": ":string[]"}
+_SUFFIX = {"long": ":long", "double": ":double", "boolean": ":boolean", "string": "", "array": ":string[]",
+           "date": ":date"}
 _CONVERT = {"long": "toInteger({})", "double": "toFloat({})", "boolean": "toBoolean({})", "string": "{}",
-            "array": "split({}, '" + ARRAY_DELIMITER + "')"}
+            "array": "split({}, '" + ARRAY_DELIMITER + "')", "date": "date({})"}
+DATE_FIELDS = ("start", "end", "as_of")
+_PRECISION = {4: "year", 7: "month", 10: "day"}
+
+
+def _dated(properties: dict) -> dict:
+    """Full dates stay in their column (typed ``:date``); partial ones move to ``<name>_text``; each
+    dated value gets ``<name>_precision``."""
+    for name in DATE_FIELDS:
+        value = properties.get(name)
+        if hasattr(value, "isoformat"):  # a date object in a hand-built graph
+            value = properties[name] = value.isoformat()
+        precision = _PRECISION.get(len(value)) if isinstance(value, str) else None
+        if precision is None:
+            continue
+        properties[f"{name}_precision"] = precision
+        if precision != "day":
+            properties[f"{name}_text"] = properties.pop(name)
+    return properties
 
 
 def label_of(type_id) -> str:
@@ -83,7 +104,7 @@ def _table(fixed: list[str], rows: list[tuple[list[str], dict]]) -> tuple[str, d
     kinds: dict[str, str] = {}
     for _, properties in rows:
         for name, value in properties.items():
-            kinds[name] = _merge(kinds.get(name), _kind(value))
+            kinds[name] = "date" if name in DATE_FIELDS else _merge(kinds.get(name), _kind(value))
     names = sorted(kinds)
     header = fixed + [name + _SUFFIX[kinds[name]] for name in names]
     buffer = io.StringIO()
@@ -106,7 +127,7 @@ def write_neo4j(graph, path) -> ExportResult:
         type_label = entity_type_label(graph, data.get("type"))
         if type_label:
             properties["type_label"] = type_label
-        node_rows.append(([clean_text(str(node)), label], properties))
+        node_rows.append(([clean_text(str(node)), label], _dated(properties)))
     edge_rows, types = [], set()
     for u, v, key, data in sorted_edges(graph):
         relationship_type = relationship_type_of(data.get("type"))
@@ -116,7 +137,8 @@ def write_neo4j(graph, path) -> ExportResult:
         definition = relation_type_definition(graph, data.get("type"))
         if definition is not None:
             properties["label"] = definition.label
-        edge_rows.append(([clean_text(str(u)), clean_text(str(v)), relationship_type, clean_text(str(key))], properties))
+        edge_rows.append(([clean_text(str(u)), clean_text(str(v)), relationship_type, clean_text(str(key))],
+                          _dated(properties)))
 
     nodes_text, node_kinds = _table(["id:ID", ":LABEL"], node_rows)
     edges_text, edge_kinds = _table([":START_ID", ":END_ID", ":TYPE", "id"], edge_rows)
@@ -139,8 +161,9 @@ def cypher_script(labels: list[str], node_kinds: dict, types: list[str], edge_ki
         "// Load the graph into a running Neo4j (5.x): copy nodes.csv and relationships.csv into the",
         "// database's import folder, then: cypher-shell -f import.cypher",
         "// Into an empty database, the same files load offline with:",
-        f'//   neo4j-admin database import full --array-delimiter="{ARRAY_DELIMITER}" '
+        f'//   neo4j-admin database import full --delimiter="," --array-delimiter="{ARRAY_DELIMITER}" '
         f"--nodes={NODES_FILE} --relationships={RELATIONSHIPS_FILE} <database>",
+        "// Full dates become Neo4j dates; a partial date is kept as text (start_text) with start_precision.",
         "",
         "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;",
         "",

@@ -36,6 +36,7 @@ is kept in memory is the converted records, not the statements.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -208,13 +209,25 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 100
 
 
+_FULL_DAY = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])")  # valid in every month
+
+
 def _day(value) -> str | None:
+    """A BODS date (or date-time) as our partial date, None when it is not one."""
+    if type(value) is not str:
+        return None
+    day = value[:10]
+    if _FULL_DAY.fullmatch(day):
+        return day
+    return _other_day(day)
+
+
+@functools.lru_cache(maxsize=4096)
+def _other_day(text: str) -> str | None:
     from .. import dates
 
-    if not isinstance(value, str):
-        return None
     try:
-        return dates.normalise(value[:10])
+        return dates.normalise(text)
     except ValueError:
         return None
 
@@ -279,6 +292,9 @@ class _Converter:
         self.entity_defaults = {(t.bods.record, t.bods.type): t.id for t in types if t.bods is not None and t.bods.default}
         self.interest_defaults = {interest: t for t in vocabulary.relation_types.values() if t.bods_default
                                   for interest in t.bods}
+        self.by_label: dict[str, list] = {}
+        for t in vocabulary.relation_types.values():
+            self.by_label.setdefault(t.label.lower(), []).append(t)
         self.publishers: list[str] = []
         self.publication_dates: set[str] = set()
 
@@ -449,10 +465,11 @@ class _Converter:
             return t.bods and t.allows_from(from_type) and t.allows_to(to_type)
 
         kinds = {i.get("type") or UNKNOWN_INTEREST for i in interests}
-        wording = {str(i.get("details") or "").split(";")[0].strip().lower() for i in interests} - {""}
-        for t in types.values():  # our own export: the type's label in the details
-            if t.label.lower() in wording and set(t.bods) == kinds and usable(t):
-                return [(t.id, interests)]
+        wording = {str(i["details"]).split(";")[0].strip().lower() for i in interests if i.get("details")}
+        for label in wording:  # our own export: the type's label in the details
+            for t in self.by_label.get(label, ()):
+                if set(t.bods) == kinds and usable(t):
+                    return [(t.id, interests)]
         groups: dict[str, list[dict]] = {}
         for interest in interests:
             kind = interest.get("type") or UNKNOWN_INTEREST

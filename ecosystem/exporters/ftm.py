@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from ..errors import ExportError
+from ..models import share_text
 from ._common import ExportResult, citation_text, clean_text, sorted_edges, sorted_nodes, write_text
 
 FALLBACK = ("UnknownLink", "subject", "object")
@@ -97,11 +98,22 @@ class _Builder:
                     self.add(entity, "publisher", source.get("publisher") or source.get("title"))
 
 
-def _share_text(value) -> str | None:
+_IDENTIFIER_PROPS = ("registrationNumber", "idNumber", "taxNumber", "vatCode", "innCode", "ogrnCode", "uscCode",
+                     "swiftBic", "wikidataId", "permId", "leiCode")
+
+
+def _percentage(value) -> tuple[str | None, str | None]:
+    """FtM ``percentage`` (a number as text: a range's certain low end) and, when that number alone
+    would say more or less than we know, the share as we read it for the description (``share 20-30%``)."""
     from ._common import share_of
 
     share = share_of(value)
-    return str(share).rstrip("%") if share is not None else None
+    if share is None:
+        return None, None
+    number = share.value if share.value is not None else (share.min or 0.0)
+    text = f"{number:g}"
+    exact = share.value is not None and not share.approximate
+    return text, None if exact else f"share {share_text(value)}"
 
 
 def entities(graph, result: ExportResult | None = None) -> list[dict]:
@@ -126,6 +138,13 @@ def entities(graph, result: ExportResult | None = None) -> list[dict]:
         aliases = list((data.get("names") or {}).values()) + list(data.get("aliases") or [])
         build.add(entity, "alias", [alias for alias in aliases if alias != name])
         build.add(entity, "description", data.get("description"))
+        build.add(entity, "classification", definition.label)  # our type, read back by `import ftm`
+        for identifier in data.get("identifiers") or ():
+            if identifier.get("id"):
+                prop = "leiCode" if identifier.get("scheme") == "XI-LEI" else (
+                    identifier.get("name") if identifier.get("name") in _IDENTIFIER_PROPS else "registrationNumber")
+                if schema.get(prop) is not None:
+                    build.add(entity, prop, identifier["id"])
         if schema.is_a(model.get("LegalEntity")) and not schema.is_a(model.get("Person")):
             build.add(entity, "incorporationDate", data.get("start"))
             build.add(entity, "dissolutionDate", data.get("end"))
@@ -163,13 +182,20 @@ def entities(graph, result: ExportResult | None = None) -> list[dict]:
         build.add(link, "endDate", data.get("end"))
         build.add(link, "date", data.get("as_of"))
         build.add(link, "recordId", str(key))
-        build.add(link, "description", data.get("note"))
         wording = definition.label
+        percentage, share = _percentage(data.get("equity"))
+        if schema.get("percentage") is not None:
+            build.add(link, "percentage", percentage)
+        elif data.get("equity"):
+            share = f"share {share_text(data['equity'])}"  # FtM gives this schema no percentage
         if schema.get("ownershipType") is not None:
             build.add(link, "ownershipType", wording)
-            build.add(link, "percentage", _share_text(data.get("equity")))
         elif schema.get("role") is not None:
             build.add(link, "role", data.get("role") or wording)
+        elif schema.get("relationship") is not None:
+            build.add(link, "relationship", wording)
+        build.add(link, "description", share)
+        build.add(link, "description", data.get("note"))
         amount = data.get("amount")
         if isinstance(amount, dict) and schema.get("amount") is not None:
             from ..models import Amount

@@ -38,7 +38,7 @@ class _App(typer.Typer):
             def wrapper(*inner_args, **inner_kwargs):
                 try:
                     for name in ENTITY_ARGUMENTS.intersection(inner_kwargs):
-                        inner_kwargs[name] = _entity_id(inner_kwargs[name])
+                        inner_kwargs[name] = _entity_id(inner_kwargs.get("ctx"), inner_kwargs[name])
                     return function(*inner_args, **inner_kwargs)
                 except DataError as error:
                     report_data_error(error)
@@ -59,21 +59,16 @@ class _App(typer.Typer):
 ENTITY_ARGUMENTS = frozenset({"entity_id", "controller_id", "source", "target"})
 
 
-def _entity_id(text):
+def _entity_id(context, text):
     """Our id for an entity argument: our id as given, or the id of the entity a register's record id names."""
     import re
 
     from ..models import ID_PATTERN
 
-    if not isinstance(text, str) or re.match(ID_PATTERN, text):
+    if context is None or not isinstance(text, str) or re.match(ID_PATTERN, text):
         return text
-    import click
-
     from ..registers import entity_for_record
 
-    context = click.get_current_context(silent=True)
-    if context is None:
-        return text
     return entity_for_record(session(context).graph(), text) or text
 
 

@@ -65,3 +65,35 @@ def test_bands_whose_minimums_pass_100_are_a_warning(tmp_path, invoke):
     result = invoke("--data", _write(tmp_path / "d", records), "validate", "--json")
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.output)["warnings"]) == 1
+
+
+def test_import_into_a_data_folder_joins_entities_by_identifier(tmp_path, invoke):
+    from conftest import BODS_EXAMPLES
+
+    folder = tmp_path / "data"
+    assert invoke("import", "bods", BODS_EXAMPLES / "bods-package.json", "-o", folder).exit_code == 0
+    # a second register names the same company (same scheme and id) under another record id, with a new owner
+    second = [
+        {"statementId": "s1", "statementDate": "2023-01-01", "recordId": "other-co", "recordType": "entity",
+         "recordStatus": "new", "recordDetails": {"isComponent": False, "entityType": {"type": "registeredEntity"},
+                                                  "name": "PROFITECH LIMITED",
+                                                  "identifiers": [{"scheme": "GB-COH", "id": "2063384560"}]}},
+        {"statementId": "s2", "statementDate": "2023-01-01", "recordId": "holder", "recordType": "entity",
+         "recordStatus": "new", "recordDetails": {"isComponent": False, "entityType": {"type": "registeredEntity"},
+                                                  "name": "Holder Ltd"}},
+        {"statementId": "s3", "statementDate": "2023-01-01", "recordId": "holding", "recordType": "relationship",
+         "recordStatus": "new", "recordDetails": {"isComponent": False, "subject": "other-co", "interestedParty": "holder",
+                                                  "interests": [{"type": "shareholding", "directOrIndirect": "direct",
+                                                                 "share": {"exact": 10}}]}},
+    ]
+    path = tmp_path / "second.json"
+    path.write_text(json.dumps(second), encoding="utf-8")
+    result = invoke("import", "bods", path, "--into", folder)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["records.jsonl", "second.jsonl"]
+    assert invoke("--data", folder, "validate").exit_code == 0  # no identifier names two entities
+    owners = json.loads(invoke("--data", folder, "owners", "c359f58d2977", "--json").output)
+    assert "holder" in {item["id"] for item in owners["legal_owners"]}
+    assert invoke("import", "bods", path, "--into", folder).exit_code == 1  # imported already
+    assert invoke("import", "bods", path, "--into", folder, "--force").exit_code == 0
+    assert invoke("import", "bods", path, "-o", tmp_path / "x", "--into", folder).exit_code == 2

@@ -188,8 +188,24 @@ class _Ids:
 
 def _share(share) -> dict | None:
     """A BODS share as our share dict (strict bounds kept)."""
-    if not isinstance(share, dict):
+    if type(share) is not dict:
         return None
+    try:
+        key = tuple(share.items())
+        found = _SHARES.get(key)
+    except TypeError:  # an unhashable value: converted (and refused) below
+        key = found = None
+    if found is None:
+        found = _new_share(share)
+        if key is not None and len(_SHARES) < 100_000:
+            _SHARES[key] = found
+    return dict(found) if found else None
+
+
+_SHARES: dict = {}  # registers repeat a few share bands many times
+
+
+def _new_share(share: dict) -> dict | None:
     exact = share.get("exact")
     if _number(exact):
         return {"value": exact}
@@ -282,6 +298,9 @@ class _Converter:
         self.result = result
         self.ids = _Ids()
         self.relation_ids = _Ids()
+        self.known_identifiers: dict[tuple, str] = {}  # of the data imported into (--into)
+        self.known_places: dict[str, str] = {}
+        self.known_types: dict[str, str] = {}
         self.entities: dict[str, dict] = {}
         self.by_record: dict[str, str] = {}
         self.relations: list[dict] = []
@@ -292,11 +311,13 @@ class _Converter:
         self.entity_defaults = {(t.bods.record, t.bods.type): t.id for t in types if t.bods is not None and t.bods.default}
         self.interest_defaults = {interest: t for t in vocabulary.relation_types.values() if t.bods_default
                                   for interest in t.bods}
+        self.type_choices: dict[tuple, object] = {}
         self.by_label: dict[str, list] = {}
         for t in vocabulary.relation_types.values():
             self.by_label.setdefault(t.label.lower(), []).append(t)
         self.publishers: list[str] = []
         self.publication_dates: set[str] = set()
+        self.publication_seen: set = set()
 
     def cite(self, statement_id: str) -> list[str]:
         return [f"{self.source_id} statement {statement_id}"]
@@ -308,7 +329,8 @@ class _Converter:
         record_id = statement.get("recordId")
         record_type = statement.get("recordType")
         publication = statement.get("publicationDetails")
-        if isinstance(publication, dict):
+        if type(publication) is dict and publication.get("publicationDate") not in self.publication_seen:
+            self.publication_seen.add(publication.get("publicationDate"))  # one publication: many statements
             day = _day(publication.get("publicationDate"))
             if day:
                 self.publication_dates.add(day)
@@ -363,6 +385,12 @@ class _Converter:
         if type_id is None:
             self.result.skip(f"{latest.record_type} records with no entity type in the vocabulary")
             return
+        for identifier in _identifiers(details):  # one identifier, one entity: the data it is added to has it
+            known = self.known_identifiers.get(_identifier_key(identifier))
+            if known is not None:
+                self.by_record[record_id] = known
+                self.result.skip("entities already in the data (same identifier)")
+                return
         names: list[str] = []
         for statement in described:  # older names first, the latest last
             for text in _names(statement.record_type, statement.details):
@@ -413,9 +441,14 @@ class _Converter:
         self.entities[entity["id"]] = entity
         self.by_record[record_id] = entity["id"]
 
+    def type_of(self, entity_id: str) -> str:
+        entity = self.entities.get(entity_id)
+        return entity["type"] if entity is not None else self.known_types[entity_id]
+
     def resolve_jurisdictions(self) -> None:
         place_type = self.entity_defaults.get(("entity", "state"))
         by_name = {e["name"].lower(): e["id"] for e in self.entities.values() if e["type"] == place_type}
+        by_name = {**self.known_places, **by_name}
         for entity in list(self.entities.values()):
             place = entity.pop("jurisdiction", None)
             if place is None or place_type is None:
@@ -464,25 +497,40 @@ class _Converter:
         def usable(t):
             return t.bods and t.allows_from(from_type) and t.allows_to(to_type)
 
-        kinds = {i.get("type") or UNKNOWN_INTEREST for i in interests}
-        wording = {str(i["details"]).split(";")[0].strip().lower() for i in interests if i.get("details")}
-        for label in wording:  # our own export: the type's label in the details
-            for t in self.by_label.get(label, ()):
-                if set(t.bods) == kinds and usable(t):
-                    return [(t.id, interests)]
+        kinds = tuple(i.get("type") or UNKNOWN_INTEREST for i in interests)
+        wording = tuple(str(i["details"]).split(";")[0].strip().lower() for i in interests if i.get("details"))
+        key = (kinds, wording, from_type, to_type)
+        chosen = self.type_choices.get(key)
+        if chosen is None:  # the same interests between the same types of party are mapped once
+            chosen = self.type_choices[key] = self._choose(kinds, set(wording), usable)
+        if isinstance(chosen, str):
+            return [(chosen, interests)]
         groups: dict[str, list[dict]] = {}
-        for interest in interests:
-            kind = interest.get("type") or UNKNOWN_INTEREST
+        for interest, type_id in zip(interests, chosen):
+            if type_id is None:
+                self.result.skip("interests no relation type can hold between their parties")
+                continue
+            groups.setdefault(type_id, []).append(interest)
+        return list(groups.items())
+
+    def _choose(self, kinds: tuple, wording: set, usable):
+        """One type for all the interests (str), or one type (or None) per interest (tuple)."""
+        types = self.vocabulary.relation_types
+        for label in sorted(wording):  # our own export: the type's label in the details
+            for t in self.by_label.get(label, ()):
+                if set(t.bods) == set(kinds) and usable(t):
+                    return t.id
+        found = []
+        for kind in kinds:
             chosen = self.interest_defaults.get(kind)
             if chosen is None or not usable(chosen):
                 chosen = next((t for t in types.values() if kind in t.bods and usable(t)), None)
             if chosen is None:
                 chosen = self.interest_defaults.get(UNKNOWN_INTEREST)
-                if chosen is None or not usable(chosen):
-                    self.result.skip("interests no relation type can hold between their parties")
-                    continue
-            groups.setdefault(chosen.id, []).append(interest)
-        return list(groups.items())
+                if chosen is not None and not usable(chosen):
+                    chosen = None
+            found.append(chosen.id if chosen is not None else None)
+        return tuple(found)
 
     def add_relationship(self, record_id: str, statements: list[_RelationshipStatement]) -> None:
         """Every statement of one relationship record, each interest in force until the record's next statement."""
@@ -517,8 +565,7 @@ class _Converter:
             split.setdefault(key, []).append(interest)
         pieces = []
         for (indirect, beneficial), carried_all in split.items():
-            for type_id, carried in self.relation_types(carried_all, self.entities[holder]["type"],
-                                                        self.entities[held]["type"]):
+            for type_id, carried in self.relation_types(carried_all, self.type_of(holder), self.type_of(held)):
                 pieces.append((indirect, beneficial, type_id, carried))
         made = []
         for indirect, beneficial, type_id, carried in pieces:
@@ -659,13 +706,42 @@ def _bundled_vocabulary():
     return Vocabulary.from_mapping(parse((bundled_data_dir() / "vocabulary.yaml").read_text(encoding="utf-8")))
 
 
-def convert(path, *, vocabulary=None) -> tuple[list[dict], ImportResult]:
-    """The records (``{"record": "source"|"entity"|"relation", ...}``) a BODS file gives, in output order."""
+def _identifier_key(identifier: dict) -> tuple:
+    return (str(identifier.get("scheme") or "").casefold(), str(identifier.get("id") or "").casefold())
+
+
+def convert(path, *, vocabulary=None, existing=None) -> tuple[list[dict], ImportResult]:
+    """The records (``{"record": "source"|"entity"|"relation", ...}``) a BODS file gives, in output order.
+
+    ``existing``: a dataset the records will join (``--into``): its ids are not reused, an entity
+    with one of its identifiers (scheme and id) is that entity, a jurisdiction of the same name is reused.
+    """
+    from ..loader import _gc_paused  # many small containers, no cycles: as the loader reads
+
+    with _gc_paused():
+        return _convert(path, vocabulary, existing)
+
+
+def _convert(path, vocabulary, existing=None) -> tuple[list[dict], ImportResult]:
     path = Path(path)
-    vocabulary = vocabulary or _bundled_vocabulary()
+    vocabulary = vocabulary or (existing.vocabulary if existing is not None else _bundled_vocabulary())
     result = ImportResult()
     source_id = "bods_" + _slug(path.stem, prefix="file")
     converter = _Converter(vocabulary, source_id, result)
+    if existing is not None:
+        converter.ids.used.update(existing.entities)
+        converter.relation_ids.used.update(existing.relations)
+        for entity_id, entity in existing.entities.items():
+            converter.known_types[entity_id] = entity["type"]
+            for identifier in entity.get("identifiers") or ():
+                if identifier.get("id"):
+                    converter.known_identifiers.setdefault(_identifier_key(identifier), entity_id)
+            if entity["type"] == converter.entity_defaults.get(("entity", "state")):
+                converter.known_places.setdefault(entity["name"].lower(), entity_id)
+        base, number = source_id, 2
+        while source_id in existing.sources:
+            source_id = converter.source_id = f"{base}_{number}"
+            number += 1
     seen_type = False
     for number, statement in iter_statements(path):
         if not seen_type and "recordType" in statement:
@@ -699,15 +775,31 @@ def convert(path, *, vocabulary=None) -> tuple[list[dict], ImportResult]:
     return records, result
 
 
-def import_bods(path, directory, *, vocabulary=None, force: bool = False) -> ImportResult:
-    """Convert the BODS file ``path`` into ``directory/records.jsonl`` (JSON lines, one record a line)."""
+def import_bods(path, directory, *, vocabulary=None, force: bool = False, into: bool = False) -> ImportResult:
+    """Convert the BODS file ``path`` into ``directory/records.jsonl`` (JSON lines, one record a line).
+
+    ``into``: ``directory`` is a data folder that already holds data; the records go into
+    ``directory/<file name>.jsonl`` beside it, joined to it (see :func:`convert`'s ``existing``).
+    """
     from ..exporters._common import atomic_path, prepare_directory
 
     path, directory = Path(path), Path(directory)
+    existing = None
     target = directory / OUTPUT_FILE
+    if into:
+        from ..loader import load
+
+        if not directory.is_dir():
+            raise BodsImportError(f"--into {directory}: no such data folder (use -o to make a new one)")
+        target = directory / f"{_slug(path.stem, prefix='bods')}.jsonl"
+        if target.exists() and not force:
+            raise BodsImportError(f"{target} exists: this file was imported already; pass --force to replace it")
+        if target.exists():
+            target.unlink()  # the earlier import of this file is replaced, not joined to
+        existing = load(directory, use_cache=False)
     if target.exists() and not force:
         raise BodsImportError(f"{directory} already holds {OUTPUT_FILE}; choose an empty folder or pass --force")
-    records, result = convert(path, vocabulary=vocabulary)
+    records, result = convert(path, vocabulary=vocabulary, existing=existing)
     prepare_directory(directory)
     with atomic_path(target, newline="\n") as stream:
         for record in records:

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from .. import __version__, dates
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_SUFFIX = ".sqlite"
 DATA_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 _RACY_NS = 3 * 10**9  # a file changed this soon after it was recorded may have changed within one tick
@@ -400,6 +400,8 @@ def _write(connection: sqlite3.Connection, key: str, dataset, progress) -> None:
             "vocabulary": dumps(vocabulary.model_dump(mode="json", by_alias=True)),
             "views": json.dumps(dataset.views, default=str, ensure_ascii=False),
             "origins": dumps(origins(dataset.locations)), "sections": dumps(list(SECTIONS)),
+            # doubtful but not wrong (validate lists them; --strict counts them): kept for warm loads
+            "warnings": json.dumps([w.to_dict() for w in dataset.warnings], ensure_ascii=False),
         }
         connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         connection.executemany(
@@ -538,6 +540,9 @@ class Index:
                 path=self.data_dir, vocabulary=self.vocabulary(), views=self.views(),
                 locations=Locations(sections, [tuple(origin) for origin in self._loads(self.meta("origins"))]),
                 skipped=self.skipped, **sections)
+            from ..errors import Problem
+
+            self._dataset.warnings = [Problem(**fields) for fields in json.loads(self.meta("warnings") or "[]")]
         return self._dataset
 
     def _records(self, table: str) -> dict[str, dict]:

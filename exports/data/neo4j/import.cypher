@@ -28,6 +28,24 @@ SET n.`aliases` = split(row.`aliases:string[]`, '|'),
     n.`type_label` = row.`type_label`;
 
 LOAD CSV WITH HEADERS FROM 'file:///nodes.csv' AS row
+WITH row WHERE row.`:LABEL` = 'Entity|Concept'
+MERGE (n:`Entity`:`Concept` {id: row.`id:ID`})
+SET n.`aliases` = split(row.`aliases:string[]`, '|'),
+    n.`description` = row.`description`,
+    n.`distinct_from` = split(row.`distinct_from:string[]`, '|'),
+    n.`end` = row.`end`,
+    n.`facts` = row.`facts`,
+    n.`inferred` = toBoolean(row.`inferred:boolean`),
+    n.`jurisdiction` = row.`jurisdiction`,
+    n.`name` = row.`name`,
+    n.`names_ja` = row.`names_ja`,
+    n.`names_zh` = row.`names_zh`,
+    n.`sources` = split(row.`sources:string[]`, '|'),
+    n.`start` = row.`start`,
+    n.`type` = row.`type`,
+    n.`type_label` = row.`type_label`;
+
+LOAD CSV WITH HEADERS FROM 'file:///nodes.csv' AS row
 WITH row WHERE row.`:LABEL` = 'Entity|Court'
 MERGE (n:`Entity`:`Court` {id: row.`id:ID`})
 SET n.`aliases` = split(row.`aliases:string[]`, '|'),
@@ -759,6 +777,32 @@ SET r.`amount_approximate` = toBoolean(row.`amount_approximate:boolean`),
     r.`votes_value` = toFloat(row.`votes_value:double`);
 
 LOAD CSV WITH HEADERS FROM 'file:///relationships.csv' AS row
+WITH row WHERE row.`:TYPE` = 'EXAMPLE_OF'
+MATCH (a:Entity {id: row.`:START_ID`}), (b:Entity {id: row.`:END_ID`})
+MERGE (a)-[r:`EXAMPLE_OF` {id: row.id}]->(b)
+SET r.`amount_approximate` = toBoolean(row.`amount_approximate:boolean`),
+    r.`amount_currency` = row.`amount_currency`,
+    r.`amount_unit` = row.`amount_unit`,
+    r.`amount_value` = toFloat(row.`amount_value:double`),
+    r.`as_of` = row.`as_of`,
+    r.`category` = row.`category`,
+    r.`end` = row.`end`,
+    r.`equity_approximate` = toBoolean(row.`equity_approximate:boolean`),
+    r.`equity_max` = toFloat(row.`equity_max:double`),
+    r.`equity_min` = toFloat(row.`equity_min:double`),
+    r.`equity_value` = toFloat(row.`equity_value:double`),
+    r.`inferred` = toBoolean(row.`inferred:boolean`),
+    r.`instruments` = split(row.`instruments:string[]`, '|'),
+    r.`label` = row.`label`,
+    r.`law` = row.`law`,
+    r.`note` = row.`note`,
+    r.`role` = row.`role`,
+    r.`sources` = split(row.`sources:string[]`, '|'),
+    r.`start` = row.`start`,
+    r.`type` = row.`type`,
+    r.`votes_value` = toFloat(row.`votes_value:double`);
+
+LOAD CSV WITH HEADERS FROM 'file:///relationships.csv' AS row
 WITH row WHERE row.`:TYPE` = 'EXCLUSIVE_OPTION'
 MATCH (a:Entity {id: row.`:START_ID`}), (b:Entity {id: row.`:END_ID`})
 MERGE (a)-[r:`EXCLUSIVE_OPTION` {id: row.id}]->(b)
@@ -915,6 +959,32 @@ SET r.`amount_approximate` = toBoolean(row.`amount_approximate:boolean`),
     r.`start` = date(row.`start:date`),
     r.`start_precision` = row.`start_precision`,
     r.`start_text` = row.`start_text`,
+    r.`type` = row.`type`,
+    r.`votes_value` = toFloat(row.`votes_value:double`);
+
+LOAD CSV WITH HEADERS FROM 'file:///relationships.csv' AS row
+WITH row WHERE row.`:TYPE` = 'HOLDS_LICENCE'
+MATCH (a:Entity {id: row.`:START_ID`}), (b:Entity {id: row.`:END_ID`})
+MERGE (a)-[r:`HOLDS_LICENCE` {id: row.id}]->(b)
+SET r.`amount_approximate` = toBoolean(row.`amount_approximate:boolean`),
+    r.`amount_currency` = row.`amount_currency`,
+    r.`amount_unit` = row.`amount_unit`,
+    r.`amount_value` = toFloat(row.`amount_value:double`),
+    r.`as_of` = row.`as_of`,
+    r.`category` = row.`category`,
+    r.`end` = row.`end`,
+    r.`equity_approximate` = toBoolean(row.`equity_approximate:boolean`),
+    r.`equity_max` = toFloat(row.`equity_max:double`),
+    r.`equity_min` = toFloat(row.`equity_min:double`),
+    r.`equity_value` = toFloat(row.`equity_value:double`),
+    r.`inferred` = toBoolean(row.`inferred:boolean`),
+    r.`instruments` = split(row.`instruments:string[]`, '|'),
+    r.`label` = row.`label`,
+    r.`law` = row.`law`,
+    r.`note` = row.`note`,
+    r.`role` = row.`role`,
+    r.`sources` = split(row.`sources:string[]`, '|'),
+    r.`start` = row.`start`,
     r.`type` = row.`type`,
     r.`votes_value` = toFloat(row.`votes_value:double`);
 
@@ -1267,6 +1337,32 @@ SET r.`amount_approximate` = toBoolean(row.`amount_approximate:boolean`),
     r.`start` = date(row.`start:date`),
     r.`start_precision` = row.`start_precision`,
     r.`start_text` = row.`start_text`,
+    r.`type` = row.`type`,
+    r.`votes_value` = toFloat(row.`votes_value:double`);
+
+LOAD CSV WITH HEADERS FROM 'file:///relationships.csv' AS row
+WITH row WHERE row.`:TYPE` = 'MAY_NOT_ENFORCE'
+MATCH (a:Entity {id: row.`:START_ID`}), (b:Entity {id: row.`:END_ID`})
+MERGE (a)-[r:`MAY_NOT_ENFORCE` {id: row.id}]->(b)
+SET r.`amount_approximate` = toBoolean(row.`amount_approximate:boolean`),
+    r.`amount_currency` = row.`amount_currency`,
+    r.`amount_unit` = row.`amount_unit`,
+    r.`amount_value` = toFloat(row.`amount_value:double`),
+    r.`as_of` = row.`as_of`,
+    r.`category` = row.`category`,
+    r.`end` = row.`end`,
+    r.`equity_approximate` = toBoolean(row.`equity_approximate:boolean`),
+    r.`equity_max` = toFloat(row.`equity_max:double`),
+    r.`equity_min` = toFloat(row.`equity_min:double`),
+    r.`equity_value` = toFloat(row.`equity_value:double`),
+    r.`inferred` = toBoolean(row.`inferred:boolean`),
+    r.`instruments` = split(row.`instruments:string[]`, '|'),
+    r.`label` = row.`label`,
+    r.`law` = row.`law`,
+    r.`note` = row.`note`,
+    r.`role` = row.`role`,
+    r.`sources` = split(row.`sources:string[]`, '|'),
+    r.`start` = row.`start`,
     r.`type` = row.`type`,
     r.`votes_value` = toFloat(row.`votes_value:double`);
 

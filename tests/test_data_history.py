@@ -198,6 +198,6 @@ def test_the_case_concepts_and_missing_pieces(bundled_graph):
 def test_holds_licence_is_in_the_vocabulary_with_the_fields_of_the_others(bundled_dataset):
     vocabulary = bundled_dataset.vocabulary
     held = vocabulary.relation_type("holds_licence")
-    assert held.label and held.inverse and held.category == "regulatory"
+    assert held.label and held.inverse and held.category == "regulatory" and held.standing
     assert held.allows_to("concept") and held.allows_from("company")
     assert not held.bods and held.ftm is not None

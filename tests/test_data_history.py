@@ -72,7 +72,8 @@ def test_2000_investors_hold_no_share_on_the_investment_relation(bundled_graph):
     assert fact(bundled_graph, "alibaba_2000_funding_round", "share_of_alibaba_sold")["value"] == 80
 
 
-@pytest.mark.parametrize("when, share", [("2015", 34), ("2020", 25), ("2022-06", 24.8), ("2023-07-12", 13.9)])
+@pytest.mark.parametrize("when, share", [("2015", 34), ("2016-04", 32.2), ("2017", 28), ("2020", 25), ("2022-06", 24.8),
+                                         ("2023-07-12", 13.9)])
 def test_softbank_stake_by_year_one_observation_at_a_time(bundled_graph, when, share):
     [stake] = in_force(bundled_graph, when, "softbank", AGH, "owns")
     assert value(stake["equity"]) == share

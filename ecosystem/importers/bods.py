@@ -43,6 +43,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from ..errors import EcosystemError
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -79,13 +81,14 @@ class ImportResult:
 # reading
 
 
-def _loads():
+def _open_input(path: Path, error_class):
+    """``path`` opened for reading in binary, or ``error_class`` saying why it cannot be."""
     try:
-        import orjson
-
-        return orjson.loads, orjson.JSONDecodeError
-    except ImportError:  # pragma: no cover - orjson is optional; the standard library reads the same
-        return json.loads, json.JSONDecodeError
+        return path.open("rb")
+    except FileNotFoundError:
+        raise error_class(f"{path}: no such file") from None
+    except OSError as error:
+        raise error_class(f"{path}: cannot read it ({error.strerror or error})") from None
 
 
 def iter_statements(path):
@@ -95,19 +98,12 @@ def iter_statements(path):
     parsed as one document.
     """
     path = Path(path)
-    loads, decode_error = _loads()
-    try:
-        stream = path.open("rb")
-    except FileNotFoundError:
-        raise BodsImportError(f"{path}: no such file") from None
-    except OSError as error:
-        raise BodsImportError(f"{path}: cannot read it ({error.strerror or error})") from None
-    with stream:
+    with _open_input(path, BodsImportError) as stream:
         head = stream.read(4096)
         stream.seek(0)
         first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
         if first == b"[":
-            yield from _whole(path, stream.read(), loads, decode_error)
+            yield from _whole(path, stream.read())
             return
         if first not in (b"{", b""):
             raise BodsImportError(f"{path}: not JSON (it starts with {first!r}); expected BODS statements")
@@ -118,11 +114,11 @@ def iter_statements(path):
             if not line.strip():
                 continue
             try:
-                item = loads(line)
-            except decode_error as error:
+                item = orjson.loads(line)
+            except orjson.JSONDecodeError as error:
                 if number == 1:  # one pretty-printed object, not JSON lines
                     stream.seek(0)
-                    yield from _whole(path, stream.read(), loads, decode_error)
+                    yield from _whole(path, stream.read())
                     return
                 raise BodsImportError(f"{path}, line {number}: not JSON ({_reason(error)}); "
                                       "each line of a JSON lines file is one statement") from None
@@ -131,10 +127,10 @@ def iter_statements(path):
             yield number, item
 
 
-def _whole(path, data: bytes, loads, decode_error):
+def _whole(path, data: bytes):
     try:
-        document = loads(data.removeprefix(b"\xef\xbb\xbf"))
-    except decode_error as error:
+        document = orjson.loads(data.removeprefix(b"\xef\xbb\xbf"))
+    except orjson.JSONDecodeError as error:
         raise BodsImportError(f"{path}: not JSON ({_reason(error)})") from None
     if isinstance(document, dict):
         document = [document]

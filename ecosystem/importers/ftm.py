@@ -26,8 +26,10 @@ import json
 import re
 from pathlib import Path
 
+import orjson
+
 from ..errors import EcosystemError
-from .bods import ID_PATTERN, ImportResult, _Ids, _bundled_vocabulary, _loads, _reason
+from .bods import ID_PATTERN, ImportResult, _Ids, _bundled_vocabulary, _open_input, _reason
 
 OUTPUT_FILE = "records.jsonl"
 # an FtM schema -> our entity type, when the entity's classification names none
@@ -59,20 +61,13 @@ class FtmImportError(EcosystemError):
 def iter_entities(path):
     """(line, entity) for each FtM entity of a JSON lines file, one line at a time."""
     path = Path(path)
-    loads, decode_error = _loads()
-    try:
-        stream = path.open("rb")
-    except FileNotFoundError:
-        raise FtmImportError(f"{path}: no such file") from None
-    except OSError as error:
-        raise FtmImportError(f"{path}: cannot read it ({error.strerror or error})") from None
-    with stream:
+    with _open_input(path, FtmImportError) as stream:
         for number, line in enumerate(stream, 1):
             if not line.strip():
                 continue
             try:
-                item = loads(line)
-            except decode_error as error:
+                item = orjson.loads(line)
+            except orjson.JSONDecodeError as error:
                 raise FtmImportError(f"{path}, line {number}: not JSON ({_reason(error)}); "
                                      "a FollowTheMoney file has one entity a line") from None
             if not isinstance(item, dict) or not isinstance(item.get("schema"), str) or not item.get("id"):

@@ -74,12 +74,13 @@ def _peak_mb(command: list[str], env: dict) -> float:
 
 
 def _pick_entity(folder: Path, env: dict) -> tuple[str, int]:
-    """An entity with between 5 and 50 entities above it at the latest date (read from the warm index)."""
+    """The company with the most entities above it at the latest date, up to 50 (itself included),
+    among the last 400 companies (read from the warm index; each upward walk stops past 50)."""
     code = ("import sys; from ecosystem.index import open_index; index = open_index(sys.argv[1]); "
             "when = index.latest_date(); "
             "ids = [r[0] for r in index.connection.execute(\"SELECT id FROM entities WHERE type = 'company' "
             "ORDER BY position DESC LIMIT 400\")]; "
-            "sizes = [(len(index._walk([i], when, 'up')), i) for i in ids]; "
+            "sizes = [(len(index._walk([i], when, 'up', limit=50)), i) for i in ids]; "
             "best = max((s, i) for s, i in sizes if s <= 50); print(best[1], best[0])")
     out = subprocess.run([sys.executable, "-c", code, str(folder)], check=True, capture_output=True, text=True,
                          env=env, cwd=ROOT).stdout.split()

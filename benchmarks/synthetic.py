@@ -3,7 +3,8 @@
 ``make_records(n, seed)`` gives ``{"sources": [...], "entities": [...], "relations": [...]}`` as plain
 dicts (dates as partial-date strings); ``write_dataset(directory, n, fmt="yaml"|"json", files=K)``
 writes them as K record files (plus ``sources.yaml`` / ``sources.json``). The data is realistic
-enough to exercise every validator: ownership with shares that never sum past 100% per target
+enough to exercise every validator: ownership in business groups of bounded depth, as registers
+have it (most firms have a few holders; see ``_Ownership``), with shares that never sum past 100% per target
 (exact, approximate ``"~25"`` and ``{min, max}``), partial dates of every precision, end dates after
 start dates, short-string and mapping citations, Chinese names, aliases, facts, amounts, laws.
 
@@ -87,6 +88,61 @@ class _Citer:
             else:
                 out.append(source)
         return out
+
+
+class _Ownership:
+    """Who holds a firm, shaped as registers are: business groups of bounded depth.
+
+    The firms (companies and partnerships, in file order) fall into groups of mostly one to five
+    firms, a few up to 40 (a Pareto law). The first firm of a group is its head; every other firm has
+    a parent among the earlier ones of its group, at most five levels below the head. A holder of a
+    firm is its parent or another earlier firm of its group (half the time, for a firm below a head),
+    a person, or the head of another group (an outside investor); one holder in seventy is a later
+    firm of the same group (a cross-holding, hence a few cycles). Heads are held by people only and
+    are under no contract, so what stands above a firm is its group's upper part and a
+    few holders of each: a question about one firm reaches tens of entities, not the whole register.
+    """
+
+    MAX_DEPTH = 5
+
+    def __init__(self, rng: random.Random, firms: list[str], persons: list[str]):
+        self.rng, self.persons = rng, persons
+        self.group: dict[str, list[str]] = {}
+        self.place: dict[str, int] = {}
+        self.parent: dict[str, str] = {}
+        self.heads: list[str] = []
+        start = 0
+        while start < len(firms):
+            members = firms[start:start + min(40, int(rng.paretovariate(1.2)))]
+            start += len(members)
+            self.heads.append(members[0])
+            depth = {members[0]: 0}
+            for place, firm in enumerate(members):
+                self.group[firm], self.place[firm] = members, place
+                if place:
+                    parent = rng.choice([m for m in members[:place] if depth[m] < self.MAX_DEPTH])
+                    self.parent[firm], depth[firm] = parent, depth[parent] + 1
+        self.company_heads = [head for head in self.heads if head.startswith("company_")] or self.heads
+
+    def __call__(self, target: str, companies_only: bool = False) -> str:
+        """A holder of ``target`` (a company, for a contract; the target itself when it can have none:
+        the caller skips that relation)."""
+        rng = self.rng
+        roll = rng.random()
+        members, place = self.group.get(target, [target]), self.place.get(target, 0)
+        if place and roll < 0.5:
+            holder = self.parent[target] if rng.random() < 0.7 else members[rng.randrange(place)]
+        elif place and roll > 0.985 and place + 1 < len(members):
+            holder = members[rng.randrange(place + 1, len(members))]  # a cross-holding inside the group
+        elif companies_only:
+            holder = rng.choice(self.company_heads) if place else target  # heads are under no contract
+        elif roll < 0.8 or not place:
+            holder = rng.choice(self.persons) if self.persons else target
+        else:
+            holder = rng.choice(self.heads)  # an outside investor
+        if companies_only and not holder.startswith("company_"):
+            holder = rng.choice(self.company_heads) if place else target
+        return holder
 
 
 def make_records(n: int, seed: int = 0) -> dict[str, list[dict]]:
@@ -175,6 +231,7 @@ def make_records(n: int, seed: int = 0) -> dict[str, list[dict]]:
     platforms = by_type.get("platform") or companies
     bodies = by_type.get("state_body") or companies
     laws = by_type.get("law")
+    holder_of = _Ownership(rng, [e["id"] for e in entities if e["type"] in ("company", "partnership")], persons)
     relation_kinds = ["owns", "owns", "owns", "officer_of", "incorporated_in", "operates", "regulates",
                       "fined", "controls_by_contract", "partners_with", "competes_with", "invested_in"]
     counter = 0
@@ -184,7 +241,8 @@ def make_records(n: int, seed: int = 0) -> dict[str, list[dict]]:
         kind = rng.choice(relation_kinds)
         record: dict = {"type": kind}
         if kind == "owns":
-            source, target = rng.choice(holders), rng.choice(firms)
+            target = rng.choice(firms)
+            source = holder_of(target)
             left = held_left.get(target, 100.0)
             if left < 1:
                 continue
@@ -220,7 +278,8 @@ def make_records(n: int, seed: int = 0) -> dict[str, list[dict]]:
                                 "currency": rng.choice(_CURRENCIES)}
             record["law"] = rng.choice(laws)
         elif kind == "controls_by_contract":
-            source, target = rng.choice(companies), rng.choice(companies)
+            target = rng.choice(companies)
+            source = holder_of(target, companies_only=True)
             record["instruments"] = rng.sample(_INSTRUMENTS, rng.randint(1, 3))
         elif kind == "invested_in":
             source, target = rng.choice(holders), rng.choice(firms)

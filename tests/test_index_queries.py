@@ -188,3 +188,16 @@ def test_pinyin_reads_as_pypinyin_does(case):
     for name in names + ["银行", "重庆银行", "Ant 蚂蚁 Group 2", "行长"]:
         expected = " ".join(part.strip() for part in lazy_pinyin(name) if part.strip())
         assert query.pinyin(name) == expected, name
+
+
+def test_a_bounded_walk_stops_past_its_limit(case):
+    """The upward walk with a limit (the benchmark's choice of an entity) stops once it has more than
+    the limit, and within the limit finds what the whole walk finds."""
+    index, whole, ids = case
+    when = whole.graph["latest_date"]
+    sizes = {entity_id: index._walk([entity_id], when, "up") for entity_id in ids}
+    assert max(len(found) for found in sizes.values()) > 3  # some entity has several above it
+    for entity_id, found in sizes.items():
+        bounded = index._walk([entity_id], when, "up", limit=3)
+        assert bounded <= found
+        assert bounded == found if len(found) <= 3 else len(bounded) > 3

@@ -606,10 +606,13 @@ class Index:
             type_id for type_id, definition in self.vocabulary().relation_types.items()
             if definition.control != "none" or definition.bundle or definition.concert or definition.economic))
 
-    def _walk(self, start: Iterable[str], as_of, direction: str) -> set[str]:
+    def _walk(self, start: Iterable[str], as_of, direction: str, limit: int | None = None) -> set[str]:
         """Every entity reached from ``start`` over relations the control rules read that are in force
         by ``as_of`` (effective start on or before it; a superset: ends are not looked at), against
-        (``up``) or along (``down``) their direction, following the link types both ways."""
+        (``up``) or along (``down``) their direction, following the link types both ways.
+
+        With ``limit``, the walk stops once it has reached more than ``limit`` entities (what it has
+        reached by then is returned: a set larger than ``limit`` means "more than ``limit``")."""
         day = dates.first_day(as_of).isoformat() if as_of is not None else None
         links = self._link_types()
         kinds = self._control_types()
@@ -632,6 +635,8 @@ class Index:
                         f" AND type IN ({link_marks})", parameters + list(links)))
             frontier = [node for node in following if node not in seen]
             seen.update(frontier)
+            if limit is not None and len(seen) > limit:
+                break
         return seen
 
     def _holders(self, ids: Iterable[str], as_of) -> set[str]:

@@ -27,8 +27,9 @@ __all__ = ["Ecosystem", "open", "Result"]
 _MAX_ROWS = 25  # rows shown by repr and in Jupyter; to_frame() has them all
 
 
-def open(data: str | os.PathLike | None = None, *, use_cache: bool = True) -> "Ecosystem":  # noqa: A001
-    """The dataset in folder ``data`` (default: the bundled one), ready for questions.
+def open(data=None, *, use_cache: bool = True) -> "Ecosystem":  # noqa: A001
+    """The dataset in folder ``data`` (default: the bundled one; a list of folders: read as one
+    dataset, e.g. ``ecosystem.open(["data/", "gb/"])``), ready for questions.
 
     Nothing is read until the first question; ``use_cache=False`` reads and validates every file
     instead of using the cache.
@@ -43,8 +44,13 @@ class Ecosystem:
     are shared with later questions, so copy one (``graph.copy()``) before changing it.
     """
 
-    def __init__(self, data: str | os.PathLike | None = None, *, use_cache: bool = True, progress=None):
-        self.data_dir = Path(data) if data is not None else None
+    def __init__(self, data=None, *, use_cache: bool = True, progress=None):
+        if isinstance(data, (list, tuple)):
+            data = [Path(folder) for folder in data] or None
+            data = data[0] if data is not None and len(data) == 1 else data
+        # the data folder (a list of folders: read as one dataset), None for the bundled data
+        self.data = Path(data) if isinstance(data, (str, os.PathLike)) else data
+        self.data_dir = self.data[0] if isinstance(self.data, list) else self.data  # the (first) folder
         self.use_cache = use_cache
         # a context manager factory yielding the loader's progress callback (or None): the CLI's bar
         self._progress = progress
@@ -55,7 +61,8 @@ class Ecosystem:
         self._index = None
 
     def __repr__(self) -> str:
-        where = str(self.data_dir) if self.data_dir is not None else "bundled data"
+        where = ("bundled data" if self.data is None else " + ".join(map(str, self.data))
+                 if isinstance(self.data, list) else str(self.data))
         if self._dataset is None:
             return f"<Ecosystem {where} (not loaded yet)>"
         return (f"<Ecosystem {where}: {len(self._dataset.entities)} entities, "
@@ -74,10 +81,10 @@ class Ecosystem:
             from .index import open_index
 
             if self._progress is None:
-                self._index = open_index(self.data_dir)
+                self._index = open_index(self.data)
             else:
                 with self._progress() as progress:
-                    self._index = open_index(self.data_dir, progress=progress)
+                    self._index = open_index(self.data, progress=progress)
         return self._index
 
     @property
@@ -91,10 +98,10 @@ class Ecosystem:
                 from .loader import load
 
                 if self._progress is None:
-                    self._dataset = load(self.data_dir, use_cache=False)
+                    self._dataset = load(self.data, use_cache=False)
                 else:
                     with self._progress() as progress:
-                        self._dataset = load(self.data_dir, use_cache=False, progress=progress)
+                        self._dataset = load(self.data, use_cache=False, progress=progress)
         return self._dataset
 
     def graph(self, as_of=None):
@@ -391,7 +398,7 @@ class Ecosystem:
         if self._memory_index is None:
             from .index import open_index
 
-            self._memory_index = open_index(self.data_dir, use_cache=False)
+            self._memory_index = open_index(self.data, use_cache=False)
         return self._memory_index
 
     def index_path(self) -> Path:

@@ -155,7 +155,8 @@ class _CrossCheck:
         for relation_id, record in relations.items():
             record["id"] = relation_id  # a derived id is added last, as the dump of the model did
         return Dataset(
-            path=self.folder,
+            path=self.report.folders[0],
+            folders=self.report.folders,
             vocabulary=vocabulary,
             sources=sources,
             entities=entities,
@@ -166,10 +167,20 @@ class _CrossCheck:
 
     def _duplicate(self, kind, record_id, file, path, locations):
         key = record_id if kind == "entity" else f"{kind}:{record_id}"
-        first_file, _ = locations[key]
+        first_file, first_path = locations[key]
+        from .files import folder_of
+
+        folders = self.report.folders
+        if len(folders) > 1 and folder_of(first_file, folders) != folder_of(file, folders):
+            fix = (f"ids are one namespace across the folders given to --data: rename one of them (and what "
+                   f"refers to it), or import the register with `import bods --into` so its ids avoid the others'"
+                   + ("; if both are one real entity, rename one and state that they are the same with a same_as relation"
+                      if kind == "entity" else ""))
+        else:
+            fix = f"rename one of them or merge the two {PLURAL[kind]}"
         self.report.add(file, path + ("id",), record_id,
-                        f"duplicate {kind} id {record_id!r} (first defined in {relative(first_file, self.folder)})",
-                        f"rename one of them or merge the two {PLURAL[kind]}")
+                        f"duplicate {kind} id {record_id!r} (first defined in {{other}})", fix,
+                        other=(first_file, first_path + ("id",), record_id))
 
     def _unknown_ref(self, file, path, record_id, target, entities, role):
         if target in self.report.invalid_ids:

@@ -32,6 +32,17 @@ class Dataset:
     # what is doubtful but not wrong (a register's share figures adding past 100%): `validate` reports
     # them, `validate --strict` counts them as problems
     warnings: list = field(default_factory=list)
+    # the folders read (several: --data given more than once); the first is ``path``
+    folders: tuple = ()
+
+    def __post_init__(self):
+        if not self.folders:
+            self.folders = (self.path,)
+
+    @property
+    def name(self) -> str:
+        """The data folders as people name them: ``data``, or ``data + gb`` for several."""
+        return " + ".join(str(folder) for folder in self.folders)
 
     def latest_date(self) -> str | None:
         """The latest date the data mentions (the default as-of date of queries)."""

@@ -40,7 +40,13 @@ class Skipped:
 
 @dataclass(frozen=True)
 class DataFiles:
-    """Every file the commands read in one data folder, and the paths skipped."""
+    """Every file the commands read in one data folder (or several, read as one dataset), and the
+    paths skipped.
+
+    ``folder`` is what file names are given relative to: the folder, or for several folders the
+    current one (``Path("")``), so that each file is named as the user reaches it (``gb/records.jsonl``).
+    ``folders`` lists the folders in the order given.
+    """
 
     folder: Path
     vocabulary: Path  # the folder's own, else the bundled one
@@ -48,6 +54,15 @@ class DataFiles:
     stories: Path | None
     records: tuple[Path, ...]
     skipped: tuple[Skipped, ...] = ()
+    folders: tuple[Path, ...] = ()
+
+    def __post_init__(self):
+        if not self.folders:
+            object.__setattr__(self, "folders", (self.folder,))
+
+    @property
+    def several(self) -> bool:
+        return len(self.folders) > 1
 
     @property
     def all(self) -> list[Path]:
@@ -68,12 +83,26 @@ def bundled_data_dir() -> Path:
     return here.parent / "data"
 
 
-def data_files(data_dir: str | os.PathLike) -> DataFiles:
+def data_folders(data) -> tuple[Path, ...]:
+    """``--data`` as a tuple of folders: one path, or several (a list or tuple); None: the bundled data."""
+    if data is None:
+        return (bundled_data_dir(),)
+    if isinstance(data, (list, tuple)):
+        folders = tuple(Path(folder) for folder in data)
+        return folders or (bundled_data_dir(),)
+    return (Path(data),)
+
+
+def data_files(data_dir) -> DataFiles:
     """The files of ``data_dir`` that the commands read, and the paths skipped with why.
 
+    ``data_dir``: one folder, or a list of folders read as one dataset (:func:`several_folders`).
     Raises :class:`DataError` when the folder does not exist, is not a folder, or holds no record
     file (said at once, without reading anything).
     """
+    if isinstance(data_dir, (list, tuple)):
+        folders = data_folders(data_dir)
+        return data_files(folders[0]) if len(folders) == 1 else several_folders(folders)
     folder = Path(data_dir)
     if not folder.exists():
         raise DataError([Problem(str(folder), None, None, "no such folder", "give --data an existing folder")])
@@ -97,6 +126,70 @@ def data_files(data_dir: str | os.PathLike) -> DataFiles:
                                  "put entities.yaml and relations.yaml (or any *.yaml, *.json or *.jsonl) in the "
                                  "folder; hidden folders, node_modules and other files are not read")])
     return files
+
+
+def several_folders(folders: tuple[Path, ...]) -> DataFiles:
+    """The files of several data folders, read as one dataset (``--data A --data B``).
+
+    Records come from every folder, in the order the folders are given. The vocabulary, views and
+    stories are the first folder's that has them (the vocabulary: else the bundled one); another
+    folder holding a different one is an error, as is a folder given twice or a folder inside
+    another (its files would be read twice). Skipped paths are named with their folder.
+    """
+    each = [data_files(folder) for folder in folders]
+    problems: list[Problem] = []
+    seen: dict[Path, Path] = {}
+    for folder in folders:
+        resolved = folder.resolve()
+        for earlier_resolved, earlier in seen.items():
+            if resolved == earlier_resolved:
+                again = "" if str(earlier) == str(folder) else f" (also as {earlier})"
+                problems.append(Problem(str(folder), None, None, f"--data names this folder twice{again}",
+                                        "give each folder once"))
+            elif resolved.is_relative_to(earlier_resolved) or earlier_resolved.is_relative_to(resolved):
+                inner, outer = (folder, earlier) if resolved.is_relative_to(earlier_resolved) else (earlier, folder)
+                problems.append(Problem(str(inner), None, None, f"this folder is inside {outer}, also given to --data: "
+                                        "its files would be read twice", f"give --data {outer} or {inner}, not both"))
+        seen.setdefault(resolved, folder)
+    chosen: dict[str, Path | None] = {}
+    for kind, names in (("vocabulary", VOCABULARY_NAMES), ("views", VIEWS_NAMES), ("stories", STORIES_NAMES)):
+        found = [getattr(files, kind) for files in each
+                 if getattr(files, kind) is not None and getattr(files, kind).name in names
+                 and getattr(files, kind).parent == files.folder]
+        chosen[kind] = found[0] if found else None
+        for other in found[1:]:
+            if _content(other) != _content(found[0]):
+                problems.append(Problem(str(other), None, None,
+                                        f"a second {kind} file, which differs from {found[0]}: the folders given "
+                                        f"to --data are one dataset, with one {kind}",
+                                        f"keep one {other.name} (in the first folder), or make them the same"))
+    if problems:
+        raise DataError(problems)
+    return DataFiles(
+        folder=Path(""),
+        vocabulary=chosen["vocabulary"] or bundled_data_dir() / "vocabulary.yaml",
+        views=chosen["views"],
+        stories=chosen["stories"],
+        records=tuple(record for files in each for record in files.records),
+        skipped=tuple(Skipped((files.folder / skipped.path).as_posix(), skipped.reason, skipped.problem)
+                      for files in each for skipped in files.skipped),
+        folders=tuple(folders),
+    )
+
+
+def folder_of(file: Path, folders: tuple[Path, ...]) -> Path | None:
+    """The folder of ``folders`` that ``file`` was read from (None when none holds it)."""
+    for folder in folders:
+        if Path(file).is_relative_to(folder):
+            return folder
+    return None
+
+
+def _content(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 class _Walk:

@@ -19,31 +19,31 @@ from pathlib import Path
 
 from .dataset import PLURAL, SECTIONS, SINGULAR, Dataset, Locations  # noqa: F401 - the loader's public names
 from .errors import DataError, Problem, _problem_order  # noqa: F401
-from .files import DataFiles, Skipped, bundled_data_dir, data_files  # noqa: F401
+from .files import DataFiles, Skipped, bundled_data_dir, data_files, data_folders  # noqa: F401
 
 # progress(stage, done, total): called while a dataset is read (the CLI shows it after a second)
 Progress = Callable[[str, int, int], None]
 
 
-def load(path: str | os.PathLike | None = None, *, use_cache: bool = True,
-         progress: Progress | None = None) -> Dataset:
-    """Load and validate the dataset in ``path`` (default: the bundled one).
+def load(path=None, *, use_cache: bool = True, progress: Progress | None = None) -> Dataset:
+    """Load and validate the dataset in ``path`` (default: the bundled one; a list of folders: read
+    as one dataset).
 
     With ``use_cache`` the dataset is read in bulk from its SQLite index (:mod:`ecosystem.index`),
     built first when the data changed; without, every file is read and validated.
     Raises :class:`DataError` listing every problem found.
     """
-    folder = Path(path) if path is not None else bundled_data_dir()
-    files = data_files(folder)
+    folders = data_folders(path)
+    files = data_files(folders)
     if not use_cache or files.problems():
         return _read(files, None, progress)
     from .index import open_index
 
-    return open_index(folder, progress=progress, files=files).dataset()
+    return open_index(folders, progress=progress, files=files).dataset()
 
 
-def read_dataset(data_dir: str | os.PathLike, *, progress: Progress | None = None) -> Dataset:
-    """Read, validate and cross-check the dataset in ``data_dir``, using no cache.
+def read_dataset(data_dir, *, progress: Progress | None = None) -> Dataset:
+    """Read, validate and cross-check the dataset in ``data_dir`` (a folder, or a list of folders), using no cache.
 
     Raises :class:`DataError` listing every problem found (its ``skipped`` names the paths not read).
     """
@@ -59,7 +59,7 @@ def _read_files(files: DataFiles, contents: dict[Path, bytes] | None, progress: 
     from . import checks, reading
 
     contents = contents or {}
-    report = reading.Report(files.folder)
+    report = reading.Report(files.folder, files.folders)
     for skipped in files.skipped:
         if skipped.problem:
             report.add(files.folder / skipped.path, (), None, skipped.reason,
@@ -82,6 +82,7 @@ def _read_files(files: DataFiles, contents: dict[Path, bytes] | None, progress: 
         reading.forget_suggestions()
     checks.check_views_and_stories(report, files.views, views, files.stories, contents.get(files.stories), dataset)
     dataset.skipped = files.skipped
+    dataset.folders = files.folders
     if report:
         raise DataError(report.located(), skipped=files.skipped, warnings=report.located_warnings())
     dataset.warnings = sorted(report.located_warnings(), key=_problem_order)

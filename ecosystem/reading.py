@@ -39,21 +39,26 @@ class _Pending:
     message: str
     hint: str
     line: int | None = None
+    # another place the message names: (file, path, record id); "{other}" in the message and the
+    # hint becomes "file, line N" once located
+    other: tuple | None = None
 
 
 class Report:
     """The problems found in one data folder, each placed on its line when asked for."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, folders: tuple[Path, ...] = ()):
         self.folder = folder
+        self.folders = folders or (folder,)  # several: --data given more than once
         self.pending: list[_Pending] = []
         self.doubtful: list[_Pending] = []  # warnings: doubtful, not wrong (validate --strict counts them)
         self.texts: dict[Path, str] = {}  # the text of each file read, to place problems in
         # ids of records that failed validation: references to them are not reported again
         self.invalid_ids: set[str] = set()
 
-    def add(self, file: Path, path: tuple, record_id, message: str, hint: str = "", line: int | None = None) -> None:
-        self.pending.append(_Pending(file, path, record_id, message, hint, line))
+    def add(self, file: Path, path: tuple, record_id, message: str, hint: str = "", line: int | None = None,
+            other: tuple | None = None) -> None:
+        self.pending.append(_Pending(file, path, record_id, message, hint, line, other))
 
     def warn(self, file: Path, path: tuple, record_id, message: str, hint: str = "", line: int | None = None) -> None:
         self.doubtful.append(_Pending(file, path, record_id, message, hint, line))
@@ -74,8 +79,16 @@ class Report:
                     line = self._line_of(pending.file, pending.path, pending.record_id, trees)
                 except RecursionError:  # pragma: no cover - a tree deeper than the stack
                     line = None
-            located.append(Problem(relative(pending.file, self.folder), line, pending.record_id,
-                                   pending.message, pending.hint))
+            message, hint = pending.message, pending.hint
+            if pending.other is not None:
+                other_file, other_path, other_id = pending.other
+                try:
+                    other_line = self._line_of(other_file, other_path, other_id, trees) if other_path else None
+                except RecursionError:  # pragma: no cover
+                    other_line = None
+                place = relative(other_file, self.folder) + (f", line {other_line}" if other_line else "")
+                message, hint = message.replace("{other}", place), hint.replace("{other}", place)
+            located.append(Problem(relative(pending.file, self.folder), line, pending.record_id, message, hint))
         return located
 
     def _line_of(self, file: Path, path: tuple, record_id, trees) -> int | None:

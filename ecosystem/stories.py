@@ -142,11 +142,12 @@ def check_stories(graph, stories: dict[str, Story], source: str = STORIES_FILE) 
 
 
 def stories_file(data_dir=None) -> Path | None:
-    """The stories file of a data folder (default: the bundled data), or None."""
-    from .files import STORIES_NAMES, bundled_data_dir
+    """The stories file of a data folder (default: the bundled data; several folders: the first
+    that has one), or None."""
+    from .files import STORIES_NAMES, data_folders
 
-    folder = Path(data_dir) if data_dir is not None else bundled_data_dir()
-    return next((folder / name for name in STORIES_NAMES if (folder / name).is_file()), None)
+    return next((folder / name for folder in data_folders(data_dir) for name in STORIES_NAMES
+                 if (folder / name).is_file()), None)
 
 
 def load_stories(data_dir=None) -> dict[str, Story]:

@@ -20,7 +20,7 @@ CASES = [
     ("unsafe_tag.yaml", 3, None, "unsafe or unknown YAML tag", "!tag"),
     ("alias_bomb.yaml", None, None, "aliases expand", "aliases"),
     ("unknown_key.yaml", 5, "typo_firm", "unknown key 'jurisdicton'", "'jurisdiction'"),
-    ("zz_duplicate_id.yaml", 2, "holdco", "duplicate entity id 'holdco' (first defined in entities.yaml)", "rename"),  # files load in name order: the later one is the duplicate
+    ("zz_duplicate_id.yaml", 2, "holdco", "duplicate entity id 'holdco' (first defined in entities.yaml, line 6)", "rename"),  # files load in name order: the later one is the duplicate
     ("unknown_entity.yaml", 4, "investor__owns__holdko", "unknown entity 'holdko'", "'holdco'"),
     ("unknown_type.yaml", 4, "new_firm", "unknown entity type 'compnay'", "'company'"),
     ("unknown_relation_type.yaml", 2, "investor__own__wfoe", "unknown relation type 'own'", "'owns'"),

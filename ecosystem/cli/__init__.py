@@ -142,9 +142,11 @@ def _version(value: bool):
 @app.callback()
 def _main(
     ctx: typer.Context,
-    data: Optional[Path] = typer.Option(
+    data: Optional[list[Path]] = typer.Option(
         None, "--data", "-d", envvar="ECOSYSTEM_DATA", metavar="DIR",
-        help="Folder of YAML/JSON data to use instead of the bundled dataset.",
+        help="Folder of YAML/JSON data to use instead of the bundled dataset. Give it more than once to "
+        "read several folders as one dataset (e.g. the bundled data and an imported register: "
+        "--data \"$(ecosystem data-path)\" --data gb/); an id defined in two of them is an error.",
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Read and validate every file, ignoring the cache."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
@@ -273,3 +275,4 @@ from . import render  # noqa: E402,F401
 from . import control  # noqa: E402,F401
 from . import export  # noqa: E402,F401
 from . import sql  # noqa: E402,F401
+from . import registers  # noqa: E402,F401

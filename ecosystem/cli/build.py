@@ -37,7 +37,7 @@ def build(
     from ..stories import load_stories
 
     written = build_all(session(ctx).graph(), output, figures=figures, data=data, progress=not quiet,
-                        stories=load_stories(session(ctx).data_dir) if figures else None)
+                        stories=load_stories(session(ctx).data) if figures else None)
     console().print(f"wrote {len(written)} files into {output}")
 
 

@@ -37,7 +37,7 @@ def validate(
     _print_warnings(warnings)
     console().print(
         f"[green]ok[/]: {len(dataset.entities)} entities, {len(dataset.relations)} relations, "
-        f"{len(dataset.sources)} sources in {dataset.path}"
+        f"{len(dataset.sources)} sources in {dataset.name}"
         + (f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''}; --strict counts them as problems)"
            if warnings else "")
     )

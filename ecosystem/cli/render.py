@@ -79,7 +79,7 @@ def _render_story(ctx, story_id: str, output: Path):
     from ..stories import check_stories, load_stories
 
     data = session(ctx)
-    stories = load_stories(data.data_dir)
+    stories = load_stories(data.data)
     if story_id not in stories:
         close = difflib.get_close_matches(story_id, list(stories), n=3, cutoff=0.5)
         raise QueryError(f"No story named {story_id!r}" + (f" (stories: {', '.join(stories)})." if stories

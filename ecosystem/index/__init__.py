@@ -83,6 +83,12 @@ def _stat_record_path(cache: Path, data_dir: Path) -> Path:
     return cache / "files" / (hashlib.sha256(str(data_dir).encode()).hexdigest()[:32] + ".json")
 
 
+def _place(files) -> Path:
+    """What names the data of ``files`` in the cache: its folder resolved, or for several folders
+    (``--data`` given more than once) all of them, in order, one a line."""
+    return Path("\n".join(str(folder.resolve()) for folder in files.folders))
+
+
 def _file_hash(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -111,7 +117,8 @@ def content_key(data_dir: Path, files, cache: Path | None) -> str:
     changed = False
     for path in files.all:
         try:
-            name = os.path.relpath(path, files.folder)  # the bundled vocabulary: elsewhere
+            # the bundled vocabulary: elsewhere; several folders: each file by its full path
+            name = str(path.resolve()) if files.several else os.path.relpath(path, files.folder)
         except ValueError:  # pragma: no cover - another drive (Windows)
             name = str(path.resolve())
         if name.startswith(".."):
@@ -154,7 +161,8 @@ def _write_atomic(path: Path, content: bytes) -> None:
 
 
 def open_index(data_dir=None, *, use_cache: bool = True, progress=None, files=None) -> "Index":
-    """The index of ``data_dir`` (default: the bundled dataset), built first when needed.
+    """The index of ``data_dir`` (default: the bundled dataset; a list of folders: read as one
+    dataset, the index keyed by all of them), built first when needed.
 
     Raises :class:`~ecosystem.errors.DataError` when the data is invalid. With ``use_cache=False``
     (or when the cache folder cannot be written) the index is built in memory and nothing is
@@ -162,11 +170,10 @@ def open_index(data_dir=None, *, use_cache: bool = True, progress=None, files=No
     written (:data:`ecosystem.loader.Progress`); ``files``: the folder's
     :func:`~ecosystem.files.data_files` when already known.
     """
-    from ..files import bundled_data_dir, data_files
+    from ..files import data_files, data_folders
 
-    data_dir = Path(data_dir) if data_dir is not None else bundled_data_dir()
-    files = files if files is not None else data_files(data_dir)
-    data_dir = data_dir.resolve()
+    files = files if files is not None else data_files(data_folders(data_dir))
+    data_dir = _place(files)
     if not use_cache or files.problems():
         return _build_in_memory(data_dir, files, progress)
     cache = cache_dir()
@@ -181,9 +188,9 @@ def open_index(data_dir=None, *, use_cache: bool = True, progress=None, files=No
         return index
     if not writable:
         return _build_in_memory(data_dir, files, progress)
-    dataset = _read(data_dir, progress)
+    dataset = _read(files, progress)
     try:
-        _build_file(target, key, dataset, progress)
+        _build_file(target, key, data_dir, dataset, progress)
     except (OSError, sqlite3.Error):
         return _build_in_memory(data_dir, files, progress, dataset)  # a full disk: slower, not wrong
     index = _open_trusted(target, key, data_dir, files)
@@ -202,10 +209,10 @@ def _usable_cache(cache: Path) -> bool:
     return cache.is_dir() and os.access(cache, os.W_OK | os.X_OK)
 
 
-def _read(data_dir: Path, progress):
-    from ..loader import read_dataset
+def _read(files, progress):
+    from ..loader import _read as read_files
 
-    return read_dataset(data_dir, progress=progress)
+    return read_files(files, None, progress)
 
 
 def _meta_path(target: Path) -> Path:
@@ -241,7 +248,7 @@ def _open_trusted(target: Path, key: str, data_dir: Path, files) -> "Index | Non
     except (OSError, ValueError, TypeError, sqlite3.Error):
         _remove(target)
         return None
-    return Index(target, connection, data_dir, files.skipped)
+    return Index(target, connection, files.folders, files.skipped)
 
 
 def _remove(target: Path) -> None:
@@ -258,16 +265,16 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
 
 
 def _build_in_memory(data_dir: Path, files, progress, dataset=None) -> "Index":
-    dataset = dataset if dataset is not None else _read(data_dir, progress)
+    dataset = dataset if dataset is not None else _read(files, progress)
     connection = sqlite3.connect(":memory:", check_same_thread=False)
     _write(connection, "", dataset, progress)
     connection.execute("PRAGMA query_only = 1")
-    index = Index(None, connection, data_dir, files.skipped)
+    index = Index(None, connection, files.folders, files.skipped)
     index._dataset = dataset
     return index
 
 
-def _build_file(target: Path, key: str, dataset, progress) -> None:
+def _build_file(target: Path, key: str, place: Path, dataset, progress) -> None:
     """Write the index to a temporary file beside ``target``, record its checksum, rename it."""
     handle, temporary = tempfile.mkstemp(prefix=target.stem + ".", suffix=".tmp", dir=target.parent)
     os.close(handle)
@@ -282,7 +289,7 @@ def _build_file(target: Path, key: str, dataset, progress) -> None:
         checksum = _file_hash(Path(temporary))
         os.replace(temporary, target)
         stat = target.stat()
-        meta = {"schema": SCHEMA_VERSION, "version": __version__, "key": key, "data": str(dataset.path.resolve()),
+        meta = {"schema": SCHEMA_VERSION, "version": __version__, "key": key, "data": str(place),
                 "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": checksum, "checked_ns": time.time_ns()}
         _write_atomic(_meta_path(target), json.dumps(meta).encode())
     except BaseException:
@@ -395,7 +402,7 @@ def _write(connection: sqlite3.Connection, key: str, dataset, progress) -> None:
         connection.executescript(_SCHEMA)
         meta = {
             "schema": str(SCHEMA_VERSION), "version": __version__, "key": key,
-            "data": str(dataset.path.resolve()), "name": dataset.path.name,
+            "data": "\n".join(str(folder.resolve()) for folder in dataset.folders), "name": dataset.path.name,
             "latest_date": dataset.latest_date() or "",
             "vocabulary": dumps(vocabulary.model_dump(mode="json", by_alias=True)),
             "views": json.dumps(dataset.views, default=str, ensure_ascii=False),
@@ -478,11 +485,13 @@ _CJK_ONLY = re.compile(f"[{_CJK}]+")
 class Index:
     """An open, read-only index. Cheap to open; every method reads only what it needs."""
 
-    def __init__(self, path: Path | None, connection: sqlite3.Connection, data_dir: Path, skipped=()):
+    def __init__(self, path: Path | None, connection: sqlite3.Connection, folders, skipped=()):
         self.path = path
         self.skipped = skipped  # paths of the folder not read, with why (files.Skipped)
         self.connection = connection
-        self.data_dir = data_dir
+        folders = (Path(folders),) if isinstance(folders, (str, os.PathLike)) else tuple(folders)
+        self.folders = folders  # the data folders (several: --data given more than once)
+        self.data_dir = folders[0].resolve()
         self._dataset = None
         self._meta = None
         self._vocabulary = None
@@ -537,7 +546,7 @@ class Index:
                 "relations": self._records("relations"),
             }
             self._dataset = Dataset(
-                path=self.data_dir, vocabulary=self.vocabulary(), views=self.views(),
+                path=self.data_dir, folders=self.folders, vocabulary=self.vocabulary(), views=self.views(),
                 locations=Locations(sections, [tuple(origin) for origin in self._loads(self.meta("origins"))]),
                 skipped=self.skipped, **sections)
             from ..errors import Problem

@@ -222,7 +222,7 @@ class Ecosystem:
         found = self._indexed("show", entity_id, as_of, all_dates)
         if found is not None:
             return Entity(found)
-        return Entity(show(self.graph() if all_dates else self.at(as_of), entity_id))
+        return Entity(show(self.graph() if all_dates else self.at(as_of), entity_id, whole=self.graph()))
 
     def neighbours(self, entity_id: str, *, depth: int = 1, types=None, direction: str = "both",
                    as_of=None) -> "Neighbours":
@@ -232,7 +232,7 @@ class Ecosystem:
         found = self._indexed("neighbours", entity_id, depth, _types(types), direction, as_of)
         if found is not None:
             return Neighbours(found)
-        return Neighbours(neighbours(self.at(as_of), entity_id, depth, _types(types), direction))
+        return Neighbours(neighbours(self.at(as_of), entity_id, depth, _types(types), direction, whole=self.graph()))
 
     def path(self, source: str, target: str, *, types=None, directed: bool = False, limit: int = 10,
              as_of=None) -> "Paths":
@@ -241,7 +241,8 @@ class Ecosystem:
 
         found = self._indexed("paths", source, target, _types(types), limit, directed, as_of)
         if found is None:
-            found = paths(self.at(as_of), source, target, _types(types), limit=limit, directed=directed)
+            found = paths(self.at(as_of), source, target, _types(types), limit=limit, directed=directed,
+                          whole=self.graph())
         return Paths(found, title=f"paths from {source} to {target}")
 
     def timeline(self, entity_id: str | None = None, *, since=None, until=None) -> "Timeline":

@@ -172,12 +172,33 @@ def _score(query: str, compact: str, name: str, kind: str) -> float:
     return 0.0
 
 
-def show(graph: nx.MultiDiGraph, entity_id: str) -> dict:
-    """An entity with its relations in both directions (dates, shares, citations)."""
+def show(graph: nx.MultiDiGraph, entity_id: str, whole: nx.MultiDiGraph | None = None) -> dict:
+    """An entity with its relations in both directions (dates, shares, citations).
+
+    ``graph`` is a snapshot (``as_of`` is its date) or the whole graph (every date; ``as_of`` None).
+    ``existence`` says whether the entity existed at that date: ``exists``, ``not yet founded`` or
+    ``dissolved`` (None for every date). An entity outside its own dates is not in the snapshot:
+    given the ``whole`` graph, it is shown from there with no relation in force.
+    """
+    when = graph.graph.get("as_of")
+    if entity_id not in graph and whole is not None and entity_id in whole:
+        data = whole.nodes[entity_id]
+        return {**data, "id": entity_id, "as_of": when, "existence": existence(data, when),
+                "outgoing": [], "incoming": []}
     data = require_entity(graph, entity_id)
     outgoing = [_edge(graph, u, v, key, d) for u, v, key, d in sorted(graph.out_edges(entity_id, keys=True, data=True), key=_edge_order)]
     incoming = [_edge(graph, u, v, key, d) for u, v, key, d in sorted(graph.in_edges(entity_id, keys=True, data=True), key=_edge_order)]
-    return {**data, "id": entity_id, "outgoing": outgoing, "incoming": incoming}
+    return {**data, "id": entity_id, "as_of": when, "existence": existence(data, when),
+            "outgoing": outgoing, "incoming": incoming}
+
+
+def existence(data: dict, when) -> str | None:
+    """``exists``, ``not yet founded`` or ``dissolved`` at ``when`` by the entity's own dates (None: no date)."""
+    if when is None:
+        return None
+    from .control.verdicts import lifetime_verdict
+
+    return lifetime_verdict(data, when) or "exists"
 
 
 def _edge_order(edge):
@@ -195,12 +216,20 @@ def _edge(graph: nx.MultiDiGraph, u: str, v: str, key: str, data: dict) -> dict:
 
 
 def neighbours(graph: nx.MultiDiGraph, entity_id: str, depth: int = 1, relation_types=None,
-               direction: str = "both") -> dict:
-    """Entities within ``depth`` hops and the relations among them that lead there."""
-    require_entity(graph, entity_id)
+               direction: str = "both", whole: nx.MultiDiGraph | None = None) -> dict:
+    """Entities within ``depth`` hops and the relations among them that lead there.
+
+    ``existence`` as in :func:`show`: an entity outside its own dates (found in ``whole``) has none.
+    """
     if direction not in ("in", "out", "both"):
         raise QueryError(f"direction must be in, out or both, not {direction!r}")
     _check_types(graph, relation_types)
+    when = graph.graph.get("as_of")
+    if entity_id not in graph and whole is not None and entity_id in whole:
+        return {"entity": entity_summary(whole, entity_id), "as_of": when,
+                "existence": existence(whole.nodes[entity_id], when), "depth": depth, "direction": direction,
+                "neighbours": [], "relations": []}
+    require_entity(graph, entity_id)
     distance = hops(graph, entity_id, depth, direction, relation_types)  # over relations of those types
     reached = set(distance)
     entities = sorted(
@@ -213,21 +242,26 @@ def neighbours(graph: nx.MultiDiGraph, entity_id: str, depth: int = 1, relation_
         if u in reached and v in reached and (relation_types is None or data["type"] in relation_types)
     ]
     edges.sort(key=lambda edge: (edge["from"], edge["to"], edge["id"]))
-    return {"entity": entity_summary(graph, entity_id), "depth": depth, "direction": direction,
+    return {"entity": entity_summary(graph, entity_id), "as_of": when,
+            "existence": existence(graph.nodes[entity_id], when), "depth": depth, "direction": direction,
             "neighbours": entities, "relations": edges}
 
 
 def paths(graph: nx.MultiDiGraph, source: str, target: str, relation_types=None, limit: int = 10,
-          directed: bool = False) -> list[list[dict]]:
+          directed: bool = False, whole: nx.MultiDiGraph | None = None) -> list[list[dict]]:
     """Shortest chains of relations connecting two entities, each a list of edges.
 
     By default relations are followed in either direction (a tie is a tie); ``directed`` follows
     them only from holder/actor to what is held/acted on. With parallel relations between two
-    entities, each choice of relation is its own path (up to ``limit`` paths in all).
+    entities, each choice of relation is its own path (up to ``limit`` paths in all). An end that
+    did not exist at the snapshot's date (found in ``whole``) has no path.
     """
-    require_entity(graph, source)
-    require_entity(graph, target)
+    for end in (source, target):
+        if end not in graph and (whole is None or end not in whole):
+            require_entity(graph, end)
     _check_types(graph, relation_types)
+    if source not in graph or target not in graph:
+        return []
     if source == target:
         return []
     simple = nx.DiGraph() if directed else nx.Graph()

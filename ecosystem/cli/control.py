@@ -90,7 +90,8 @@ def controlled(
     out = console()
     out.print(f"[bold]{_e(result['entity']['name'])}[/] ({entity_id}) as of {result['as_of'] or 'any date'} "
               f"controls {sum(i['status'] == 'controls' for i in items)} and may control "
-              f"{sum(i['status'] == 'may control' for i in items)} entities")
+              f"{sum(i['status'] == 'may control' for i in items)} entities"
+              + _existence(result["verdict"] if result["verdict"] in ("dissolved", "not yet founded") else None))
     for item in items:
         out.print(f"  {_who(item)}: {item['status']}{_stale(item)} via {' → '.join(item['via'])}")
         _print_chain(out, item["chain"], indent=4)
@@ -111,7 +112,8 @@ def owners(
         print_json(result)
         return
     out = console()
-    out.print(f"[bold]{_e(result['entity']['name'])}[/] ({entity_id}) as of {result['as_of'] or 'any date'}")
+    out.print(f"[bold]{_e(result['entity']['name'])}[/] ({entity_id}) as of {result['as_of'] or 'any date'}"
+              + _existence(result.get("existence")))
     _print_legal(out, result["legal_owners"])
     if result["closed_cycle"]:
         out.print("[bold]Economic interest[/]: undefined — a closed cycle of companies holds all of each other: "
@@ -205,6 +207,11 @@ def _e(text) -> str:
     from rich.markup import escape
 
     return escape(str(text))
+
+
+def _existence(state) -> str:
+    """`` (dissolved by then)`` when the entity did not exist at the date asked, else ''."""
+    return f" ({state} at that date)" if state not in (None, "exists") else ""
 
 
 def _who(item) -> str:

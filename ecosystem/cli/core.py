@@ -132,6 +132,10 @@ def _print_entity(vocabulary, result):
                   f"{escape(fact['unit'])}{' (' + fact['date'] + ')' if fact.get('date') else ''}"
                   f"  [dim]{escape(_cites(fact))}[/]")
     out.print(f"  [dim]sources: {escape(_cites(result))}[/]")
+    if result.get("existence") not in (None, "exists"):
+        out.print(f"[bold]as of {result['as_of']}: {result['existence']}[/] (its dates: "
+                  f"{result.get('start') or '…'} – {result.get('end') or ''}".rstrip() + "); no relation of it was in "
+                  "force then (--all shows every date, --as-of another date)")
     for direction, edges in (("outgoing", result["outgoing"]), ("incoming", result["incoming"])):
         if not edges:
             continue
@@ -211,6 +215,10 @@ def neighbours(
     from rich.table import Table
 
     out = console()
+    if result.get("existence") not in (None, "exists"):
+        out.print(f"{escape(result['entity']['name'])} ({result['entity']['id']}) as of {result['as_of']}: "
+                  f"{result['existence']}, so no neighbours then (--as-of another date)")
+        return
     table = Table("hops", "id", "name", "type", title=f"neighbours of {result['entity']['name']}", title_justify="left")
     for item in result["neighbours"]:
         table.add_row(str(item["distance"]), item["id"], escape(item["name"]), item["type"])
@@ -237,7 +245,10 @@ def path(
         return
     out = console()
     if not found:
-        out.print(f"no path from {source} to {target}")
+        why = [f"{end} {state}" for end, state in
+               ((end, eco.entity(end, as_of=as_of)["existence"]) for end in dict.fromkeys((source, target)))
+               if state not in (None, "exists")]
+        out.print(f"no path from {source} to {target}" + (f" ({', '.join(why)} at that date)" if why else ""))
         raise typer.Exit(1)
     from rich.markup import escape
 

@@ -15,9 +15,10 @@ from .. import dates
 from ..models import share_text
 from . import economic
 from .holdings import Holdings, resolve_date
-from .rules import CONTROLS, EPSILON as _EPSILON, HIGH, LOW, MAY_CONTROL, ControlRules, bounds, percent_range, rounded
+from .rules import (CONTROLS, EPSILON as _EPSILON, HIGH, LOW, MAY_CONTROL, NOT_YET_FOUNDED, ControlRules, bounds,
+                    percent_range, rounded)
 from .solver import Solver
-from .verdicts import basis, flag_steps, verdict, verdict_note
+from .verdicts import basis, flag_steps, lifetime_verdict, verdict, verdict_note
 from ..registers import declared_beneficial_owners
 from .witnesses import Witnesses
 
@@ -60,9 +61,15 @@ class ControlAnalysis:
 
     def explain(self, controller_id, entity_id) -> dict:
         """Whether ``controller_id`` controls ``entity_id``, why or why not, and the entity's verdict."""
-        result = self.witnesses.explain(controller_id, entity_id)
+        found = self.verdict(entity_id)
+        result = self.witnesses.explain(controller_id, entity_id, found)
         flag_steps(result["chain"], self.rules.stale_after)
-        result["verdict"] = self.verdict(entity_id)
+        result["verdict"] = found
+        outside = lifetime_verdict(self.graph.nodes[controller_id], self.when)
+        result["controller_existence"] = outside or "exists"
+        if outside is not None:
+            result["reasons"].insert(0, f"{controller_id} {'did not exist yet' if outside == NOT_YET_FOUNDED else 'no longer existed'}"
+                                        f" on {self.when} ({outside})")
         result["basis"] = basis(result["chain"])
         interest = economic.economic_interest(self, entity_id)
         found = next((h["interest"] for h in interest["holders"] if h["id"] == controller_id), None)

@@ -39,7 +39,10 @@ def economic_interest(analysis, entity_id) -> dict:
     channel_types = analysis.holdings.roles.bundle_types("channel")
     part_types = analysis.holdings.part_types.get(entity_id, {})
     contractual = [analysis.edge(edge) for t in channel_types for _, edge in part_types.get(t, ())]
-    return {"entity": analysis.summary(entity_id), "as_of": analysis.when, "holders": holders,
+    from ..query import existence
+
+    return {"entity": analysis.summary(entity_id), "as_of": analysis.when,
+            "existence": existence(analysis.graph.nodes[entity_id], analysis.when), "holders": holders,
             "closed_cycle": low["closed_cycle"] or high["closed_cycle"],
             "declared_interests": declared_interests(analysis, entity_id),
             "declared_beneficial_owners": declared_beneficial_owners(analysis, entity_id),

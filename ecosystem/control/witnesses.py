@@ -8,7 +8,8 @@ merely *state* control, then the shortest.
 from __future__ import annotations
 
 from .. import dates
-from .rules import CONTROLS, HIGH, LOW, MAY_CONTROL, NO_CONTROL, percent_range as _range, rounded as _round
+from .rules import (CONTROLS, DISSOLVED, HIGH, LOW, MAY_CONTROL, NO_CONTROL, NOT_YET_FOUNDED, UNKNOWN,
+                    percent_range as _range, rounded as _round)
 
 
 def observation_age(observed, when) -> float:
@@ -151,7 +152,8 @@ class Witnesses:
         record["sources"] = data.get("sources", [])
         return record
 
-    def explain(self, controller_id, entity_id) -> dict:
+    def explain(self, controller_id, entity_id, verdict=None) -> dict:
+        """Whether ``controller_id`` controls ``entity_id``, why or why not; ``verdict`` is the entity's."""
         self.require(controller_id)
         self.require(entity_id)
         status = self.status(controller_id, entity_id)
@@ -196,6 +198,12 @@ class Witnesses:
         others = self.ultimate_ids(entity_id)
         if others:
             reasons.append("controlled instead by " + ", ".join(f"{o['id']} ({o['status']})" for o in others))
+        elif verdict == UNKNOWN:
+            reasons.append("nobody is recorded as controlling it: no relation that can confer control points at "
+                           "it at this date (unknown, not 'no controlling party')")
+        elif verdict in (NOT_YET_FOUNDED, DISSOLVED):
+            reasons.append(f"nobody controls it: it {'did not exist yet' if verdict == NOT_YET_FOUNDED else 'no longer existed'}"
+                           f" on {self.when} ({verdict})")
         else:
             reasons.append("nobody controls it (no controlling party)")
         if not self.rules.count_board and any(self.roles.kind_of(d["type"]) == "board" for d in self.current.pred.get(entity_id, {}).get(controller_id, {}).values()):

@@ -6,8 +6,8 @@ runs the same code the whole graph would run (:mod:`ecosystem.query`, :mod:`ecos
 the answers are the same; ``tests/test_index_queries.py`` compares them. ``search`` and ``statistics``
 read the index's tables directly.
 
-A function returns ``None`` where the index cannot answer without the whole graph (an entity that
-did not exist at the date, say); the caller then asks the whole graph, which explains.
+An entity that did not exist at the date asked is answered from the local graph too: its record,
+with ``existence`` (``not yet founded`` or ``dissolved``) and no relation in force.
 """
 
 from __future__ import annotations
@@ -55,15 +55,14 @@ def _neighbour_ids(index: Index, entity_id: str) -> set[str]:
 
 
 def show(index: Index, entity_id: str, as_of=None, all_dates: bool = False):
-    """(:func:`ecosystem.query.show`'s answer, the local graph it was read from), or None."""
+    """(:func:`ecosystem.query.show`'s answer, the local graph it was read from)."""
     from .. import query
 
     require(index, entity_id)
     when = None if all_dates else resolve_date(index, as_of)
-    graph = at(index.graph_of(_neighbour_ids(index, entity_id)), when)
-    if entity_id not in graph:
-        return None
-    return query.show(graph, entity_id), graph
+    local = index.graph_of(_neighbour_ids(index, entity_id))
+    graph = at(local, when)
+    return query.show(graph, entity_id, whole=local), graph
 
 
 def timeline(index: Index, entity_id: str, since=None, until=None) -> list[dict]:
@@ -100,7 +99,7 @@ def _ball(index: Index, start: set[str], radius: int, direction: str, relation_t
 
 def neighbours(index: Index, entity_id: str, depth: int = 1, relation_types=None, direction: str = "both",
                as_of=None):
-    """(:func:`ecosystem.query.neighbours`'s answer, the local graph), or None."""
+    """(:func:`ecosystem.query.neighbours`'s answer, the local graph)."""
     from .. import query
 
     require(index, entity_id)
@@ -110,15 +109,14 @@ def neighbours(index: Index, entity_id: str, depth: int = 1, relation_types=None
     known = index.vocabulary().relation_types
     types = relation_types if relation_types and all(t in known for t in relation_types) else None
     nodes = _ball(index, {entity_id}, depth, walk, types, day)
-    graph = at(index.graph_of(nodes), when)
-    if entity_id not in graph:
-        return None
-    return query.neighbours(graph, entity_id, depth, relation_types, direction), graph
+    local = index.graph_of(nodes)
+    graph = at(local, when)
+    return query.neighbours(graph, entity_id, depth, relation_types, direction, whole=local), graph
 
 
 def paths(index: Index, source: str, target: str, relation_types=None, limit: int = 10, directed: bool = False,
           as_of=None):
-    """(:func:`ecosystem.query.paths`'s answer, the local graph), or None.
+    """(:func:`ecosystem.query.paths`'s answer, the local graph).
 
     A bidirectional search over the indexed relations: balls around both ends grow, alternately,
     until the snapshot of what they hold has a path of length L <= the sum of their radii (then
@@ -139,9 +137,10 @@ def paths(index: Index, source: str, target: str, relation_types=None, limit: in
     balls = {source: {source}, target: {target}}
     grows = {source: True, target: True}
     while True:
-        graph = at(index.graph_of(balls[source] | balls[target]), when)
-        if source not in graph or target not in graph:
-            return None
+        local = index.graph_of(balls[source] | balls[target])
+        graph = at(local, when)
+        if source not in graph or target not in graph:  # an end outside its own dates: no path
+            return query.paths(graph, source, target, relation_types, limit, directed, whole=local), graph
         simple = nx.DiGraph() if directed else nx.Graph()
         simple.add_nodes_from(graph)
         simple.add_edges_from((u, v) for u, v, data in graph.edges(data=True)

@@ -165,20 +165,37 @@
   }
 
   // ---------------------------------------------------------------- the network
-  function edgeItem(e, show) {
-    var item = {};
-    Object.keys(e).forEach(function (k) { if (k !== "shareLabel" && k !== "category" && k !== "type") item[k] = e[k]; });
-    item.label = show && e.shareLabel ? e.shareLabel : " ";
-    return item;
+  // what vis-network is given for an entity or a relation in the present state (date, filters,
+  // language, highlight, share labels), and a key that changes whenever any of that does.
+  // allShown: everything of every date shown, so that a force layout places them all (nothing
+  // moves when the slider shows another date); the state is applied once the layout is done
+  function nodeLook(n, allShown) {
+    var hidden = !allShown && !nodeShown(n.id);
+    if (G) return { key: String(hidden), item: { id: n.id, hidden: hidden } };
+    var label = nodeText(n), opacity = nodeAlpha(n.id);
+    return { key: hidden + "|" + opacity + "|" + label, item: { id: n.id, hidden: hidden, label: label, opacity: opacity } };
   }
+  function edgeLook(e, allShown) {
+    var near = !state.highlight || e.from === state.highlight || e.to === state.highlight;
+    var hidden = !allShown && !edgeActive(e), label = state.shares && e.shareLabel ? e.shareLabel : " ";
+    return { key: hidden + "|" + near + "|" + label,
+             item: { id: e.id, hidden: hidden, label: label, color: Object.assign({}, e.color, { opacity: near ? 1 : 0.08 }) } };
+  }
+  var pushed = { nodes: {}, edges: {} };  // id -> the key of the look last given to vis-network
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    var item = { id: n.id, label: n.label, group: n.group };
+    var look = nodeLook(n, !G), item = Object.assign({ label: n.label, group: n.group }, look.item);
+    pushed.nodes[n.id] = look.key;
     if (n.x !== undefined) { item.x = n.x; item.y = n.y; item.shape = "custom"; }
     if (n.level !== undefined) item.level = n.level;
     return item;
   }));
   // with the Graphviz picture the lines are drawn from it; vis-network keeps only the nodes
-  var edges = new vis.DataSet(G ? [] : data.edges.map(function (e) { return edgeItem(e, true); }));
+  var edges = new vis.DataSet(G ? [] : data.edges.map(function (e) {
+    var look = edgeLook(e, true), item = { from: e.from, to: e.to, dashes: e.dashes, width: e.width };
+    if (e.arrows) item.arrows = e.arrows;
+    pushed.edges[e.id] = look.key;
+    return Object.assign(item, look.item);
+  }));
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   var api = window.ecosystem = { network: network, nodes: nodes, edges: edges, data: data, state: state };
 
@@ -366,6 +383,7 @@
   function layoutDone() {
     if (window.ecosystemLayoutDone) return;
     network.setOptions({ physics: false });
+    refresh();  // what the date shown does not draw was laid out too: hidden now
     fitAll();
     window.ecosystemLayoutDone = true;
     window.ecosystemLayoutMs = performance.now();
@@ -440,18 +458,27 @@
   }
 
   // ---------------------------------------------------------------- redraw after a change of state
+  // Only the items whose look changed go to vis-network: a step of the date slider changes a few
+  // of 1,500 entities, and every item updated costs vis-network its options, label and indices.
   function refresh() {
-    if (G) {
-      nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !nodeShown(n.id) }; }));
-    } else {
-      nodes.update(data.nodes.map(function (n) {
-        return { id: n.id, hidden: !nodeShown(n.id), label: nodeText(n), opacity: nodeAlpha(n.id) };
-      }));
-      edges.update(data.edges.map(function (e) {
-        var near = !state.highlight || e.from === state.highlight || e.to === state.highlight;
-        return { id: e.id, hidden: !edgeActive(e), label: state.shares && e.shareLabel ? e.shareLabel : " ",
-                 color: Object.assign({}, e.color, { opacity: near ? 1 : 0.08 }) };
-      }));
+    var nodeChanges = [], edgeChanges = [];
+    function collect(store, changes, look) {
+      if (store[look.item.id] === look.key) return;
+      store[look.item.id] = look.key;
+      changes.push(look.item);
+    }
+    data.nodes.forEach(function (n) { collect(pushed.nodes, nodeChanges, nodeLook(n)); });
+    if (!G) data.edges.forEach(function (e) { collect(pushed.edges, edgeChanges, edgeLook(e)); });
+    // with physics off, vis-network redraws the whole figure at once after each DataSet update
+    // (and schedules one more): held back here (its own _blockRedraw/_allowRedraw events, in the
+    // copy of vis-network the page inlines), so that a change of state costs one drawing
+    var emitter = network.body.emitter;
+    emitter.emit("_blockRedraw");
+    try {
+      if (nodeChanges.length) nodes.update(nodeChanges);
+      if (edgeChanges.length) edges.update(edgeChanges);
+    } finally {
+      emitter.emit("_allowRedraw");
     }
     network.redraw();
   }

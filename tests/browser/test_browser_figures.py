@@ -95,6 +95,8 @@ def _check_page(browser, graph, view, tmp_path):
         assert page.requests == [] and page.errors == [] and page.console_errors == [] and page.dialogs == []
         # at the view's date the page draws exactly the view (it holds the other dates for the slider)
         assert sorted(page.evaluate("ecosystem.visibleNodes()")) == sorted(expected)
+        # and vis-network draws exactly those: an entity of another date is laid out but hidden
+        assert sorted(page.evaluate("ecosystem.nodes.get({filter: n => !n.hidden}).map(n => n.id)")) == sorted(expected)
         shown = page.evaluate("ecosystem.data.edges.filter(e => ecosystem._internal.edgeActive(e)).map(e => e.id)")
         assert sorted(shown) == sorted(key for _, _, key in expected.edges(keys=True))
         assert page.evaluate("Object.keys(ecosystem.network.body.nodes).filter(id => ecosystem.nodes.get(id)).length") \

@@ -107,6 +107,17 @@ def test_jack_ma_control_runs_through_the_partnerships(bundled_graph):
     assert analysis.status("jack_ma", "hangzhou_yunbo") == CONTROLS
 
 
+def test_the_proof_of_ma_s_control_before_2023_is_the_chain_through_yunbo(bundled_graph):
+    """A source also states plainly that Ma controls Ant; with as many stated steps, the proof shown is the
+    one whose votes are computed: Ma -> Yunbo (stated) -> Ant (votes of Junhan and Junao, 50.52%)."""
+    analysis = analyse(bundled_graph, "2022-06")
+    [ma] = [u for u in analysis.ultimate_controllers("ant_group") if u["id"] == "jack_ma"]
+    assert [(s["from"], s["to"], s["rule"]) for s in ma["chain"]] == [
+        ("jack_ma", "hangzhou_yunbo", "stated"), ("hangzhou_yunbo", "ant_group", "votes")]
+    assert ma["chain"][1]["votes"]["low"] == pytest.approx(50.52)
+    assert {r["from"] for r in ma["chain"][1]["relations"]} == {"hangzhou_junhan", "hangzhou_junao"}
+
+
 def test_jack_ma_economic_interest_in_ant_about_10_percent(bundled_graph):
     _require(bundled_graph, "jack_ma", "ant_group")
     analysis = analyse(bundled_graph, "2022-06")

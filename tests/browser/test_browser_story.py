@@ -78,3 +78,47 @@ def test_vie_story_highlights_each_tier(browser, story_pages):  # noqa: F811
         assert page.errors == []
     finally:
         page.close()
+
+
+# every text the page draws on its canvas from now on, as it draws it
+RECORD_TEXT = """() => {
+    window.drawnTexts = [];
+    const proto = CanvasRenderingContext2D.prototype, fill = proto.fillText;
+    proto.fillText = function (text) { window.drawnTexts.push(String(text)); return fill.apply(this, arguments); };
+}"""
+
+
+def test_language_toggle_on_a_story_page(browser, story_pages):  # noqa: F811
+    stories, pages = story_pages
+    steps = stories["ant"].steps
+    page = Page(browser, pages["ant"])
+    try:
+        page.evaluate(RECORD_TEXT)
+        texts = lambda: {label["text"] for label in page.evaluate("ecosystem.labels()")}  # noqa: E731
+
+        def drawn_by(action):  # the texts drawn on the figure while the action runs
+            page.evaluate("window.drawnTexts = []")
+            action()
+            return set(page.evaluate("window.drawnTexts"))
+
+        assert "Ant Group" in texts() and not any("蚂蚁集团" in text for text in texts())
+        drawn = drawn_by(lambda: page.page.click("#lang"))
+        assert page.evaluate("ecosystem.language()") == "zh" and page.page.inner_text("#lang") == "EN"
+        assert "蚂蚁集团" in drawn and "马云" in drawn and "Ant Group" not in drawn, drawn
+        assert "蚂蚁集团" in texts() and "马云" in texts()
+        # the steps keep the language, the story its text; Alibaba's stake is step 3
+        page.page.keyboard.press("ArrowRight")
+        drawn = drawn_by(lambda: page.page.keyboard.press("ArrowRight"))
+        assert page.evaluate("ecosystem.story.step()") == 2 and page.evaluate("ecosystem.language()") == "zh"
+        assert "alibaba_group_holding" in steps[2].highlight
+        assert any(text.startswith("阿里巴巴") for text in drawn) and "蚂蚁集团" in drawn, drawn
+        assert page.page.inner_text("#story-title").strip() == steps[2].title
+        drawn = drawn_by(lambda: page.page.click("#lang"))
+        assert page.evaluate("ecosystem.story.step()") == 2 and page.evaluate("ecosystem.language()") == "en"
+        assert "Ant Group" in drawn and not any("蚂蚁集团" in text or "阿里巴巴" in text for text in drawn), drawn
+        assert "Ant Group" in texts() and not any("蚂蚁集团" in text for text in texts())
+        page.page.keyboard.press("ArrowLeft")
+        assert page.evaluate("ecosystem.story.step()") == 1
+        assert page.errors == []
+    finally:
+        page.close()

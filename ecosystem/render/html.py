@@ -132,7 +132,7 @@ def page_data(view_graph, layout=None, time=None) -> dict:
             item["level"] = view_graph.levels.get(node, 0)
         nodes.append(item)
         names[node] = [name for _, name in names_of(data)] + [node]
-        tips["nodes"][node] = style.entity_tooltip(graph, node)
+        tips["nodes"][node] = style.entity_tooltip(graph, node, verdict=False)  # the page adds the date's
 
     edges = []
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):

@@ -232,9 +232,17 @@
     if (!line.label || !state.shares) return [];
     return line.label.rows.filter(function (row) { return row[5] === null || edgeActive(edgeById[row[5]]); });
   }
+  // a box (a jurisdiction, offshore / onshore) is drawn when it holds an entity the date shows
+  function clusterShown(c) {
+    return data.nodes.some(function (n) {
+      var g = G.nodes[n.id];
+      return g && g.x >= c.x && g.x <= c.x + c.w && g.y >= c.y && g.y <= c.y + c.h && nodeShown(n.id);
+    });
+  }
   network.on("beforeDrawing", function (ctx) {
     if (!G) return;
     G.clusters.forEach(function (c) {
+      if (!clusterShown(c)) return;
       ctx.save();
       ctx.globalAlpha = state.highlight ? 0.5 : 1;
       run(ctx, c.draw, 0, 0, true);
@@ -298,6 +306,7 @@
         });
       });
       G.clusters.forEach(function (c, index) {
+        if (!clusterShown(c)) return;
         var size = 14;
         c.draw.forEach(function (op) {
           if (op[0] === "F") size = op[1];

@@ -130,8 +130,9 @@ def citations(graph, record: dict) -> list[str]:
     return lines
 
 
-def entity_tooltip(graph, node: str) -> str:
-    """Plain text (never HTML): name, type, other names, dates, description, citations."""
+def entity_tooltip(graph, node: str, verdict: bool = True) -> str:
+    """Plain text (never HTML): name, type, other names, dates, description, control verdict (unless
+    ``verdict`` is false: a page with a date slider adds the verdict of the date shown), citations."""
     data = graph.nodes[node]
     vocabulary = graph.graph["vocabulary"]
     lines = [data["name"], f"{entity_style(vocabulary, data['type'])['label']} · id {node}"]
@@ -147,7 +148,7 @@ def entity_tooltip(graph, node: str) -> str:
         lines.append(f"dates: {when}")
     if data.get("description"):
         lines.append(data["description"])
-    if data.get("control_verdict"):
+    if verdict and data.get("control_verdict"):
         lines.append(f"control: {data['control_verdict']}")
     if data.get("inferred"):
         lines.append("(inferred)")

@@ -81,3 +81,54 @@ def test_url_fragment_opens_at_a_date(browser, ant_page):  # noqa: F811
         assert page.page.locator("#date-label").inner_text() == "2023-06-30"
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("view", ["vie-pattern", "vie-structure"])
+def test_a_box_is_drawn_only_while_it_holds_an_entity(browser, ant_page, tmp_path, view):  # noqa: F811
+    """A jurisdiction's box is drawn at a date when the view puts an entity of that date in it."""
+    from ecosystem.render import render_view
+    from ecosystem.views import build_view
+
+    graph, _ = ant_page
+    page = Page(browser, render_view(graph, view, tmp_path / f"{view}.html"))
+    try:
+        boxes = set(page.evaluate("ecosystem.data.graphviz.clusters.map(c => c.label)"))
+        drawn_any = set()
+        for day in page.evaluate("ecosystem.dates()"):
+            page.evaluate("(d) => ecosystem.setDate(d)", day)
+            at = build_view(graph, view, day)
+            expected = {at.group_labels[group] for group in at.groups.values()} & boxes
+            drawn = {label["text"] for label in page.evaluate("ecosystem._internal.canvasLabels()")
+                     if label["id"].startswith("cluster:")} & boxes
+            jurisdictions = drawn - {text for text in boxes if text.startswith(("Offshore", "Onshore"))}
+            assert jurisdictions == expected, day
+            drawn_any |= drawn
+        assert "Hong Kong" in drawn_any  # drawn at some dates, not at others
+    finally:
+        page.close()
+
+
+def test_hovering_an_entity_tells_its_verdict_at_the_date_shown(browser, ant_page):  # noqa: F811
+    from ecosystem.control import analyse
+    from ecosystem.graph import snapshot
+
+    graph, path = ant_page
+    page = Page(browser, path)
+    try:
+        for day in ("2020-11-03", "2023-06-30"):
+            verdict = analyse(snapshot(graph, day), day).verdict("ant_group")
+            page.evaluate("(d) => ecosystem.setDate(d)", day)
+            page.page.mouse.move(2, 2)
+            page.page.wait_for_timeout(50)
+            x, y = page.evaluate("""() => {
+                const p = ecosystem.network.canvasToDOM(ecosystem.network.getPosition('ant_group'));
+                const box = document.getElementById('network').getBoundingClientRect();
+                return [p.x + box.left, p.y + box.top];
+            }""")
+            page.page.mouse.move(x, y, steps=4)
+            tooltip = page.page.locator("#tooltip")
+            tooltip.wait_for(state="visible", timeout=5000)
+            lines = [line for line in tooltip.inner_text().splitlines() if line.startswith("control")]
+            assert lines == [f"control on {day}: {verdict}"], lines  # one verdict, the date's
+    finally:
+        page.close()

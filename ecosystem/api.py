@@ -195,6 +195,29 @@ class Ecosystem:
             hits = search(self.graph(), text, limit=limit, entity_type=type)
         return Entities(hits, title=f"search {text!r}")
 
+    def resolve(self, entity_id):
+        """The id an entity argument names: an entity's id as given; for a record merged into another by
+        a ``same_as`` relation, the id kept; for a register's record id (BODS recordId, FtM id), its
+        entity. Anything else is given back as it is (the question then says it is unknown)."""
+        import re
+
+        from .models import ID_PATTERN
+
+        if not isinstance(entity_id, str):
+            return entity_id
+        plain = re.match(ID_PATTERN, entity_id) is not None
+        if self.index is not None:
+            from .index.queries import resolve as indexed
+
+            return indexed(self.index, entity_id, plain) or entity_id
+        from .registers import entity_for_merged, entity_for_record
+
+        graph = self.graph()
+        if entity_id in graph:
+            return entity_id
+        return ((entity_for_merged(graph, entity_id) if plain else None) or entity_for_record(graph, entity_id)
+                or entity_id)
+
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Ids close to ``text`` (spelling), then search hits: what an unknown id is met with."""
         if self.index is not None:
@@ -219,6 +242,7 @@ class Ecosystem:
         """An entity with its names, facts and relations both ways (in force at ``as_of``, or of every date)."""
         from .query import show
 
+        entity_id = self.resolve(entity_id)
         found = self._indexed("show", entity_id, as_of, all_dates)
         if found is not None:
             return Entity(found)
@@ -229,6 +253,7 @@ class Ecosystem:
         """Entities within ``depth`` hops (``direction``: out, in or both) and the relations among them."""
         from .query import neighbours
 
+        entity_id = self.resolve(entity_id)
         found = self._indexed("neighbours", entity_id, depth, _types(types), direction, as_of)
         if found is not None:
             return Neighbours(found)
@@ -239,6 +264,7 @@ class Ecosystem:
         """The shortest chains of relations connecting two entities, each step cited."""
         from .query import paths
 
+        source, target = self.resolve(source), self.resolve(target)
         found = self._indexed("paths", source, target, _types(types), limit, directed, as_of)
         if found is None:
             found = paths(self.at(as_of), source, target, _types(types), limit=limit, directed=directed,
@@ -249,6 +275,7 @@ class Ecosystem:
         """Dated facts in order (about one entity, or all), optionally between two dates."""
         from .query import timeline
 
+        entity_id = self.resolve(entity_id) if entity_id is not None else None
         try:
             if entity_id is not None and self.index is not None:  # one entity: its relations only
                 from .index.queries import timeline as indexed
@@ -293,10 +320,12 @@ class Ecosystem:
     def controllers(self, entity_id: str, *, as_of=None, **rules) -> "Controllers":
         """Who controls ``entity_id``: verdict, ultimate and direct controllers, significant holders,
         legal owners, each with the chain that proves it."""
+        entity_id = self.resolve(entity_id)
         return Controllers(self._analysis_of(entity_id, as_of, rules).controllers(entity_id))
 
     def controlled(self, entity_id: str, *, as_of=None, **rules) -> "Controlled":
         """Everything ``entity_id`` controls, directly or through others, with how and the chain."""
+        entity_id = self.resolve(entity_id)
         analysis = self._analysis_of(entity_id, as_of, rules, below=True)
         items = analysis.controlled_by(entity_id)
         return Controlled({"entity": analysis.summary(entity_id), "as_of": analysis.when,
@@ -305,6 +334,7 @@ class Ecosystem:
 
     def owners(self, entity_id: str, *, as_of=None, **rules) -> "Owners":
         """Legal owners and the economic interest of every holder through every path."""
+        entity_id = self.resolve(entity_id)
         analysis = self._analysis_of(entity_id, as_of, rules)
         result = analysis.economic_interest(entity_id)
         result["legal_owners"] = analysis.legal_owners(entity_id)
@@ -312,6 +342,7 @@ class Ecosystem:
 
     def explain(self, controller_id: str, entity_id: str, *, as_of=None, **rules) -> "Explanation":
         """Whether ``controller_id`` controls ``entity_id``, and why or why not."""
+        controller_id, entity_id = self.resolve(controller_id), self.resolve(entity_id)
         analysis = self._analysis_of(entity_id, as_of, rules, also=(controller_id,))
         return Explanation(analysis.explain(controller_id, entity_id))
 
@@ -348,6 +379,7 @@ class Ecosystem:
         base = get_view(graph, view) if view else None
         types = _types(types)
         if focus is not None:
+            focus = self.resolve(focus)
             if focus not in graph:
                 from .query import suggest
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import dates
+from . import dates, same_as
 from .dataset import PLURAL, Dataset
 from .models import share_text
 from .reading import Report, did_you_mean, relative
@@ -78,9 +78,14 @@ class _CrossCheck:
         entity_types = vocabulary.entity_types
         check_citations = self._check_citations
         entities: dict[str, dict] = {}
+        repeated: list[tuple] = []  # (file, entity, identifier) of one entity under one id in two folders
         for file, path, entity in validated["entities"]:
             entity_id = entity["id"]
             if entity_id in entities:
+                shared = same_as.shared_identifier(entities[entity_id], entity)
+                if shared is not None and self._other_folder(locations[entity_id][0], file):
+                    repeated.append((file, entity, shared))  # two registers' records of one place, say
+                    continue
                 self._duplicate("entity", entity_id, file, path, locations)
                 continue
             entities[entity_id] = entity
@@ -116,7 +121,6 @@ class _CrossCheck:
             for index, other in enumerate(distinct_from or ()):
                 if other not in entities:
                     self._unknown_ref(file, path + ("distinct_from", index), entity_id, other, entities, "distinct_from")
-        self._check_names(entities, locations)
 
         relations: dict[str, dict] = {}
         relation_paths: dict[str, tuple[Path, tuple]] = {}
@@ -147,6 +151,12 @@ class _CrossCheck:
             relation_paths[relation_id] = (file, path)
             check_relation(relation_id, relation, file, path)
         self._check_supersedes(relations, relation_paths)
+        # records that are one entity (same_as, one identifier across folders) become one, here, so that
+        # everything downstream (the 100% check included) sees one entity
+        identity = same_as.join(self.report, entities, relations, locations, relation_paths)
+        self._check_names(entities, locations, identity)
+        same_as.merge(identity, entities, relations, locations, relation_paths,
+                      lambda file: relative(file, self.folder), repeated)
         self._check_equity_sums(vocabulary, entities, relations, relation_paths)
 
         for relation_id, place in relation_paths.items():
@@ -165,13 +175,16 @@ class _CrossCheck:
             locations=_RelativeLocations(locations, self.folder),
         )
 
-    def _duplicate(self, kind, record_id, file, path, locations):
-        key = record_id if kind == "entity" else f"{kind}:{record_id}"
-        first_file, first_path = locations[key]
+    def _other_folder(self, first_file, second_file) -> bool:
         from .files import folder_of
 
         folders = self.report.folders
-        if len(folders) > 1 and folder_of(first_file, folders) != folder_of(file, folders):
+        return len(folders) > 1 and folder_of(first_file, folders) != folder_of(second_file, folders)
+
+    def _duplicate(self, kind, record_id, file, path, locations):
+        key = record_id if kind == "entity" else f"{kind}:{record_id}"
+        first_file, first_path = locations[key]
+        if self._other_folder(first_file, file):
             fix = (f"ids are one namespace across the folders given to --data: rename one of them (and what "
                    f"refers to it), or import the register with `import bods --into` so its ids avoid the others'"
                    + ("; if both are one real entity, rename one and state that they are the same with a same_as relation"
@@ -213,23 +226,26 @@ class _CrossCheck:
                                 f"cites unknown source {source!r}",
                                 did_you_mean(source, sources) or "add it to sources.yaml")
 
-    def _check_names(self, entities: dict[str, dict], locations):
+    def _check_names(self, entities: dict[str, dict], locations, identity=None):
         """One name or alias for two entities is an error in curated data; in a register (entities with
-        identifiers or a record id) namesakes are normal, and one identifier naming two entities is the error."""
+        identifiers or a record id) namesakes are normal, and one identifier naming two entities is the error.
+        Records that ``identity`` makes one entity (same_as, an identifier shared across folders) may share both."""
         seen: dict[str, str] = {}
         identifiers: dict[tuple, str] = {}
+        same = identity.same if identity is not None else (lambda first, second: False)
         for entity_id, entity in entities.items():
             for identifier in entity.get("identifiers") or ():
                 if not identifier.get("id"):
                     continue
-                key = (str(identifier.get("scheme") or "").casefold(), str(identifier["id"]).casefold())
+                key = same_as.identifier_key(identifier)
                 other_id = identifiers.setdefault(key, entity_id)
-                if other_id != entity_id:
+                if other_id != entity_id and not same(other_id, entity_id):
                     file, path = locations[entity_id]
                     shown = f"{identifier.get('scheme')}-{identifier['id']}" if identifier.get("scheme") else identifier["id"]
                     self.report.add(file, path + ("identifiers",), entity_id,
                                     f"identifier {shown} also names {other_id!r}",
-                                    "one identifier is one entity: merge the two, or correct the identifier")
+                                    "one identifier is one entity: keep one record, or state that the two are one with a "
+                                    "same_as relation, or correct the identifier")
             if "record_id" in entity or "identifiers" in entity:
                 continue
             for name in _folded_names(entity):
@@ -240,10 +256,13 @@ class _CrossCheck:
                 other = entities[other_id]
                 if other_id in entity.get("distinct_from", ()) or entity_id in other.get("distinct_from", ()):
                     continue
+                if same(other_id, entity_id):
+                    continue
                 file, path = locations[entity_id]
                 self.report.add(file, path + ("name",), entity_id,
                                 f"name or alias {name!r} is also used by {other_id!r}",
-                                f"merge the two, or list {other_id!r} under distinct_from if they really differ")
+                                f"keep one record, or state that they are one with a same_as relation, or list {other_id!r} "
+                                "under distinct_from if they really differ")
 
     def _relation_checker(self, vocabulary, entities, sources):
         """A function checking one relation against the vocabulary, the entities and the sources."""

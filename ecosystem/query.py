@@ -46,6 +46,10 @@ def names_of(data: dict) -> list[tuple[str, str]]:
             found.append(("identifier", identifier["id"]))
     if data.get("record_id"):
         found.append(("record", data["record_id"]))
+    for entry in data.get("same_as") or ():  # records merged into it (same_as): their ids answer too
+        found.append(("merged", entry["id"]))
+        if entry.get("record", {}).get("record_id"):
+            found.append(("record", entry["record"]["record_id"]))
     for language, name in sorted(data.get("names", {}).items()):
         if language == "zh" or language.startswith("zh-"):
             spelled = pinyin(name)

@@ -47,13 +47,28 @@ def declared_interests(analysis, entity_id) -> list[dict]:
 
 
 def entity_for_record(graph, record_id: str) -> str | None:
-    """The entity a register's record id (``record_id``) names, or None."""
+    """The entity a register's record id (``record_id``) names, or None (a record merged into another
+    entity by same_as names that entity)."""
     index = graph.graph.get("record_ids")
     if index is None:
+        from .same_as import merged_record_ids
+
         index = {}
         for node, data in graph.nodes(data=True):
             record = data.get("record_id")
             if record is not None:
                 index.setdefault(record, node)
+        for record, node in merged_record_ids(graph.nodes(data=True)).items():
+            index.setdefault(record, node)
         graph.graph["record_ids"] = index
     return index.get(record_id)
+
+
+def entity_for_merged(graph, entity_id: str) -> str | None:
+    """The id kept for an entity merged into another by same_as (``entity_id``: the merged id), or None."""
+    index = graph.graph.get("merged_ids")
+    if index is None:
+        from .same_as import merged_ids
+
+        index = graph.graph["merged_ids"] = merged_ids(graph.nodes(data=True))
+    return index.get(entity_id)

@@ -60,16 +60,11 @@ ENTITY_ARGUMENTS = frozenset({"entity_id", "controller_id", "source", "target"})
 
 
 def _entity_id(context, text):
-    """Our id for an entity argument: our id as given, or the id of the entity a register's record id names."""
-    import re
-
-    from ..models import ID_PATTERN
-
-    if context is None or not isinstance(text, str) or re.match(ID_PATTERN, text):
+    """Our id for an entity argument: our id as given, the id kept for a record merged by same_as, or
+    the id of the entity a register's record id names (:meth:`ecosystem.api.Ecosystem.resolve`)."""
+    if context is None or not isinstance(text, str):
         return text
-    from ..registers import entity_for_record
-
-    return entity_for_record(session(context).graph(), text) or text
+    return session(context).resolve(text)
 
 
 app = _App(

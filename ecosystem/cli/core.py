@@ -132,6 +132,9 @@ def _print_entity(vocabulary, result):
                   f"{escape(fact['unit'])}{' (' + fact['date'] + ')' if fact.get('date') else ''}"
                   f"  [dim]{escape(_cites(fact))}[/]")
     out.print(f"  [dim]sources: {escape(_cites(result))}[/]")
+    for entry in result.get("same_as", ()):
+        out.print(f"  same entity as: {escape(entry['name'])} ({entry['id']}, {escape(entry['file'])}): "
+                  + escape("; ".join(same_as_reason(reason) for reason in entry["because"])))
     if result.get("existence") not in (None, "exists"):
         out.print(f"[bold]as of {result['as_of']}: {result['existence']}[/] (its dates: "
                   f"{result.get('start') or '…'} – {result.get('end') or ''}".rstrip() + "); no relation of it was in "
@@ -149,6 +152,14 @@ def _print_entity(vocabulary, result):
                 label, other = definition.inverse, f"{edge['from_name']} ({edge['from']})"
             table.add_row(escape(label), escape(other), escape(details(edge)), escape(period(edge)), escape(_cites(edge)))
         out.print(table)
+
+
+def same_as_reason(reason: dict) -> str:
+    """Why a record was merged into an entity, in words: the cited same_as relation, or the identifier."""
+    if "relation" in reason:
+        return f"same_as {reason['relation']} ({_cites(reason)})"
+    identifier = reason.get("identifier", {})
+    return "identifier " + " ".join(str(identifier[key]) for key in ("scheme", "id") if identifier.get(key))
 
 
 def details(edge: dict) -> str:

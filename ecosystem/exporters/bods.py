@@ -27,6 +27,7 @@ import json
 import uuid
 from pathlib import Path
 
+from ..importers.bods import JURISDICTION_SCHEME
 from ._common import ExportResult, citation_text, clean_text, iso_day, share_of, sorted_edges, sorted_nodes, write_text
 
 BODS_VERSION = "0.4"
@@ -154,6 +155,11 @@ def statements(graph, result: ExportResult | None = None) -> list[dict]:
             if jurisdiction is not None:
                 place = graph.nodes[jurisdiction].get("name") if jurisdiction in graph else None
                 details["jurisdiction"] = {"name": clean_text(str(place or jurisdiction))}
+                code = next((i["id"] for i in (graph.nodes[jurisdiction].get("identifiers") or ())
+                             if i.get("scheme") == JURISDICTION_SCHEME and i.get("id")), None) \
+                    if jurisdiction in graph else None
+                if code:
+                    details["jurisdiction"]["code"] = code
             founding, dissolution = iso_day(data.get("start")), iso_day(data.get("end"))
             if founding:
                 details["foundingDate"] = founding
@@ -251,6 +257,8 @@ def _record_ids(graph, vocabulary) -> dict:
 def _identifiers(identifiers) -> list[dict]:
     found = []
     for item in identifiers or ():
+        if item.get("scheme") == JURISDICTION_SCHEME:
+            continue  # a place's ISO code: written as the code of the jurisdictions that name it
         entry = {}
         for ours, theirs in (("id", "id"), ("scheme", "scheme"), ("name", "schemeName"), ("uri", "uri")):
             if item.get(ours):

@@ -46,6 +46,7 @@ from pathlib import Path
 import orjson
 
 from ..errors import EcosystemError
+from ..same_as import identifier_key
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 APPROXIMATE = "approximate share"
@@ -53,6 +54,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 OUTPUT_FILE = "records.jsonl"
 OUTPUT_FILES = (OUTPUT_FILE,)
 UNKNOWN_INTEREST = "unknownInterest"
+JURISDICTION_SCHEME = "ISO-3166"  # a BODS jurisdiction's code: ISO 3166-1 alpha-2, or ISO 3166-2
 
 
 class BodsImportError(EcosystemError):
@@ -382,7 +384,7 @@ class _Converter:
             self.result.skip(f"{latest.record_type} records with no entity type in the vocabulary")
             return
         for identifier in _identifiers(details):  # one identifier, one entity: the data it is added to has it
-            known = self.known_identifiers.get(_identifier_key(identifier))
+            known = self.known_identifiers.get(identifier_key(identifier))
             if known is not None:
                 self.by_record[record_id] = known
                 self.result.skip("entities already in the data (same identifier)")
@@ -451,7 +453,11 @@ class _Converter:
                 continue
             name = str(place.get("name") or place.get("code"))
             if name.lower() not in by_name:
-                new = {"id": self.ids.take(_slug(name)), "name": name, "type": place_type, "sources": entity["sources"]}
+                new = {"id": self.ids.take(_slug(name)), "name": name, "type": place_type}
+                code = place.get("code")
+                if isinstance(code, str) and code.strip():  # ISO 3166: what makes two registers' places one
+                    new["identifiers"] = [{"scheme": JURISDICTION_SCHEME, "id": code.strip().upper()}]
+                new["sources"] = entity["sources"]
                 self.entities[new["id"]] = new
                 by_name[name.lower()] = new["id"]
             if by_name[name.lower()] != entity["id"]:
@@ -702,10 +708,6 @@ def _bundled_vocabulary():
     return Vocabulary.from_mapping(parse((bundled_data_dir() / "vocabulary.yaml").read_text(encoding="utf-8")))
 
 
-def _identifier_key(identifier: dict) -> tuple:
-    return (str(identifier.get("scheme") or "").casefold(), str(identifier.get("id") or "").casefold())
-
-
 def convert(path, *, vocabulary=None, existing=None) -> tuple[list[dict], ImportResult]:
     """The records (``{"record": "source"|"entity"|"relation", ...}``) a BODS file gives, in output order.
 
@@ -731,7 +733,7 @@ def _convert(path, vocabulary, existing=None) -> tuple[list[dict], ImportResult]
             converter.known_types[entity_id] = entity["type"]
             for identifier in entity.get("identifiers") or ():
                 if identifier.get("id"):
-                    converter.known_identifiers.setdefault(_identifier_key(identifier), entity_id)
+                    converter.known_identifiers.setdefault(identifier_key(identifier), entity_id)
             if entity["type"] == converter.entity_defaults.get(("entity", "state")):
                 converter.known_places.setdefault(entity["name"].lower(), entity_id)
         base, number = source_id, 2

@@ -305,3 +305,17 @@ def control_analysis(index: Index, entity_id: str, as_of=None, rules=None, *, be
     else:
         local = index.subgraph_above(entity_id, when, also=also)
     return analyse(local, as_of, rules)
+
+
+def resolve(index, entity_id: str, plain: bool) -> str | None:
+    """The entity an argument names (see :meth:`ecosystem.api.Ecosystem.resolve`): ``entity_id`` itself,
+    the entity a record merged by same_as (``plain``: an id of ours) or a register's record id became, else None."""
+    connection = index.connection
+    if plain and connection.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone():
+        return entity_id
+    for kind in ("merged", "record") if plain else ("record",):
+        row = connection.execute("SELECT entity FROM names WHERE kind = ? AND name = ? ORDER BY rowid LIMIT 1",
+                                 (kind, entity_id)).fetchone()
+        if row:
+            return row[0]
+    return None

@@ -829,8 +829,10 @@ class Explanation(_MappingResult):
                 for number, step in enumerate(self.data["chain"], 1)]
 
     def lines(self):
+        found = self.data.get("look_through_votes")
         return [*(_text_table(self.columns, self.rows()) if self.data["chain"] else []),
-                *(f"- {reason}" for reason in self.data["reasons"])]
+                *(f"- {reason}" for reason in self.data["reasons"]),
+                *([f"- its look-through votes: {_interval(found)}"] if found else [])]
 
 
 class ControlDiff(_MappingResult):

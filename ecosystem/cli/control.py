@@ -169,7 +169,30 @@ def explain(
     _print_chain(out, result["chain"], indent=2)
     for reason in result["reasons"]:
         out.print(f"  - {_e(reason)}")
+    _print_look_through(out, result)
+    _print_basis(out, result["basis"], result["rules"])
     _print_notes(out, [], result["rules"])
+
+
+def _print_look_through(out, result):
+    """A's look-through votes in B, with the paths that carry them."""
+    found = result.get("look_through_votes")
+    entity = result["entity"]["name"]
+    if found is None:
+        out.print("  - its look-through votes: undefined (a closed cycle of companies holds all of each other)")
+        return
+    out.print(f"  - its look-through votes (each block of {_e(entity)}'s votes followed to whoever directs the "
+              f"holder; shared by equity where nobody controls it): {_interval(found)}")
+    for path in found["paths"]:
+        parts = []
+        for step in path:
+            if step["how"] == "controls":
+                parts.append(f"{step['from']} directs {step['to']} ({step['rule']})")
+            else:
+                parts.append(f"{step['from']} {step['how']} {step['share']:g}% of {step['to']}")
+        cites = "; ".join(dict.fromkeys(f"{c['source']} {c.get('locator', '')}".strip()
+                                        for step in path for r in step["relations"] for c in r.get("sources", [])))
+        out.print(f"      {_e(' → '.join(parts))}  [dim]\\[{_e(cites)}][/]")
 
 
 @app.command("control-diff")

@@ -13,12 +13,12 @@ import networkx as nx
 
 from .. import dates
 from ..models import share_text
-from . import economic
+from . import economic, lookthrough
 from .holdings import Holdings, resolve_date
 from .rules import (CONTROLS, EPSILON as _EPSILON, HIGH, LOW, MAY_CONTROL, NOT_YET_FOUNDED, ControlRules, bounds,
                     percent_range, rounded)
 from .solver import Solver
-from .verdicts import basis, flag_steps, lifetime_verdict, verdict, verdict_note
+from .verdicts import basis, flag_steps, lifetime_verdict, merge_basis, verdict, verdict_note
 from ..registers import declared_beneficial_owners
 from .witnesses import Witnesses
 
@@ -70,18 +70,34 @@ class ControlAnalysis:
         if outside is not None:
             result["reasons"].insert(0, f"{controller_id} {'did not exist yet' if outside == NOT_YET_FOUNDED else 'no longer existed'}"
                                         f" on {self.when} ({outside})")
-        result["basis"] = basis(result["chain"])
         interest = economic.economic_interest(self, entity_id)
         found = next((h["interest"] for h in interest["holders"] if h["id"] == controller_id), None)
         unknown = [b for b in interest["behind"] if b["id"] == controller_id and b["interest"] is None]
+        result["economic_basis"] = interest["basis"]
         if unknown and not found:
             result["economic_interest"] = None
             result["reasons"].append("its economic interest: " + "; ".join(b["share"] for b in unknown))
         elif interest["closed_cycle"] is None:
-            result["economic_interest"] = found or {"low": 0.0, "high": 0.0}
-            result["reasons"].append("its economic interest (equity through every path): "
-                                     + percent_range(result["economic_interest"]["low"], result["economic_interest"]["high"]))
+            result["economic_interest"] = value = found or {"low": 0.0, "high": 0.0}
+            open_ends = economic.uncertain_steps(self, entity_id, controller_id) if value["low"] != value["high"] else []
+            result["reasons"].append(
+                "its economic interest (equity through every path): " + percent_range(value["low"], value["high"])
+                + (" (a range: not known exactly on the way: " + "; ".join(open_ends) + ")" if open_ends else ""))
+        result["look_through_votes"] = self.look_through(controller_id, entity_id)
+        result["basis"] = merge_basis(basis(result["chain"]), result["economic_basis"],
+                                      (result["look_through_votes"] or {}).get("basis", []))
         return result
+
+    def look_through(self, party, entity_id) -> dict | None:
+        """The votes of ``entity_id`` that reach ``party`` (:mod:`.lookthrough`): ``low``, ``high``, the
+        witness ``paths`` and their ``basis``; None when a closed cycle leaves it undefined."""
+        found = lookthrough.look_through_votes(self, entity_id)
+        if found["closed_cycle"] is not None:
+            return None
+        value = found["holders"].get(party, {"low": 0.0, "high": 0.0})
+        paths = lookthrough.witness_paths(self, entity_id, party) if value["high"] > 0 else []
+        return {"low": value["low"], "high": value["high"], "paths": paths,
+                "basis": basis(*paths)}
 
     def ultimate_controllers(self, entity_id) -> list[dict]:
         self.require(entity_id)

@@ -7,6 +7,7 @@ X, by one sparse solve. A closed cycle (companies holding all of each other) has
 
 from __future__ import annotations
 
+from ..models import share_text
 from ..registers import declared_beneficial_owners, declared_interests
 from .rules import HIGH, LOW, rounded
 from .verdicts import basis
@@ -30,10 +31,12 @@ def economic_interest(analysis, entity_id) -> dict:
     holders = []
     if low["closed_cycle"] is None:
         values_high = high["interest"] if high["closed_cycle"] is None else {}
+        # final: nobody holds it, even with the high ends (a share that may be positive makes it held)
+        final = high["final"] if high["closed_cycle"] is None else low["final"]
         for holder in sorted(set(low["interest"]) | set(values_high)):
             lo = low["interest"].get(holder, 0.0)
             hi = min(100.0, values_high.get(holder, 100.0 if high["closed_cycle"] else lo))
-            holders.append({**analysis.summary(holder), "final": holder in low["final"],
+            holders.append({**analysis.summary(holder), "final": holder in final,
                             "interest": {"low": rounded(min(100.0, lo)), "high": rounded(hi)}})
         holders.sort(key=lambda e: (not e["final"], -e["interest"]["low"], e["id"]))
     channel_types = analysis.holdings.roles.bundle_types("channel")
@@ -50,6 +53,31 @@ def economic_interest(analysis, entity_id) -> dict:
             "behind": behind_holders(analysis, entity_id, holders),
             "basis": basis([analysis.edge(edge) for edge in _upstream_edges(holdings_of, entity_id)]),
             "approximate": needs_high}
+
+
+def uncertain_steps(analysis, entity_id, holder) -> list[str]:
+    """The equity relations between ``holder`` and ``entity_id`` whose share is a range or not recorded
+    (why an interest is a range), as ``"from type to (share)"`` texts."""
+    holdings_of = analysis.holdings.economic_holdings
+    held = {}  # holder -> its holdings on the way up from the entity
+    seen, queue = {entity_id}, [entity_id]
+    while queue:
+        for h in holdings_of(queue.pop()):
+            held.setdefault(h.holder, []).append(h)
+            if h.holder not in seen:
+                seen.add(h.holder)
+                queue.append(h.holder)
+    found, reached, queue = [], {holder}, [holder]
+    while queue:
+        for h in held.get(queue.pop(), ()):
+            if h.low != h.high:
+                data = analysis.holdings.current.edges[h.edge]
+                share = share_text(data.get("equity")) if data.get("equity") else "share not recorded"
+                found.append(f"{h.edge[0]} {data['type']} {h.edge[1]} ({share})")
+            if h.target not in reached:
+                reached.add(h.target)
+                queue.append(h.target)
+    return sorted(set(found))
 
 
 def _upstream_edges(holdings_of, entity_id) -> list:

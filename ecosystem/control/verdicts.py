@@ -97,6 +97,12 @@ def basis(*chains_or_relations) -> list[dict]:
     return [found[k] for k in sorted(found)]
 
 
+def merge_basis(*bases) -> list[dict]:
+    """Several answers' ``basis`` lists as one (each observation once, sorted)."""
+    found = {item["relation"]: item for group in bases for item in group}
+    return [found[k] for k in sorted(found)]
+
+
 def stale_text(step_or_item: dict) -> str:
     """`` (last observed 2000)`` for a stale step or controller, else ''."""
     if step_or_item.get("stale") and step_or_item.get("last_observed"):

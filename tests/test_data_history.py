@@ -206,3 +206,13 @@ def test_holds_licence_is_in_the_vocabulary_with_the_fields_of_the_others(bundle
     assert held.label and held.inverse and held.category == "regulatory" and held.standing
     assert held.allows_to("concept") and held.allows_from("company")
     assert not held.bods and held.ftm is not None
+
+
+@pytest.mark.parametrize("text", ["technically illegal", "VIE"])
+def test_searching_the_case_s_words_for_the_vie_finds_the_vie_structure_first(invoke, text):
+    """Issue 12: 'technically illegal' (the case's words for the VIE, §2) found nothing; descriptions are searched."""
+    import json
+
+    result = invoke("search", text, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["id"] == "vie_structure"

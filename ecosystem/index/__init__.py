@@ -45,7 +45,7 @@ from pathlib import Path
 
 from .. import __version__, dates
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 INDEX_SUFFIX = ".sqlite"
 DATA_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 _RACY_NS = 3 * 10**9  # a file changed this soon after it was recorded may have changed within one tick
@@ -322,26 +322,31 @@ def _prune(cache: Path, kept: Path, data_dir: Path) -> None:
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entities (
-    position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, type TEXT NOT NULL,
+    position INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
     jurisdiction TEXT, start TEXT, "end" TEXT, start_day TEXT, end_day TEXT, description TEXT,
     inferred INTEGER NOT NULL, record TEXT NOT NULL);
 CREATE TABLE names (entity TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, folded TEXT NOT NULL);
 CREATE TABLE relations (
-    position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, category TEXT NOT NULL,
+    position INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL, category TEXT NOT NULL,
     "from" TEXT NOT NULL, "to" TEXT NOT NULL,
     equity_low REAL, equity_high REAL, equity_approximate INTEGER,
     votes_low REAL, votes_high REAL, votes_approximate INTEGER,
     start TEXT, "end" TEXT, as_of TEXT, start_day TEXT, end_day TEXT, as_of_day TEXT, effective_day TEXT,
     inferred INTEGER NOT NULL, record TEXT NOT NULL);
-CREATE TABLE sources (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT, title TEXT,
+CREATE TABLE sources (position INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT, title TEXT,
     date TEXT, record TEXT NOT NULL);
 CREATE TABLE citations (owner_kind TEXT NOT NULL, owner TEXT NOT NULL, source TEXT NOT NULL, locator TEXT NOT NULL);
 CREATE TABLE facts (entity TEXT NOT NULL, name TEXT NOT NULL, value REAL, unit TEXT, currency TEXT, date TEXT,
     date_day TEXT, approximate INTEGER NOT NULL, record TEXT NOT NULL);
 CREATE VIRTUAL TABLE search USING fts5(entity UNINDEXED, kind UNINDEXED, text, tokenize = 'trigram');
-CREATE TABLE cjk_bigrams (gram TEXT NOT NULL, entity TEXT NOT NULL, PRIMARY KEY (gram, entity)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE cjk_bigrams USING fts5(entity UNINDEXED, grams, tokenize = 'unicode61', detail = 'none');
 """
+# made after the rows are written (sorting once is several times faster than keeping a B-tree in order
+# row by row); the unique ones are the tables' keys
 _INDEXES = """
+CREATE UNIQUE INDEX entities_id ON entities (id);
+CREATE UNIQUE INDEX relations_id ON relations (id);
+CREATE UNIQUE INDEX sources_id ON sources (id);
 CREATE INDEX relations_from ON relations ("from", effective_day);
 CREATE INDEX relations_to ON relations ("to", effective_day);
 CREATE INDEX relations_start ON relations (start_day);
@@ -416,7 +421,7 @@ def _write(connection: sqlite3.Connection, key: str, dataset, progress) -> None:
             ((i, r.get("kind"), r.get("title"), r.get("date"), dumps(r)) for i, r in dataset.sources.items()))
         advance(len(dataset.sources))
 
-        citations, facts, names, texts, bigrams = [], [], [], [], set()
+        citations, facts, names, texts, bigrams = [], [], [], [], []
         entity_rows = []
         for number, (entity_id, record) in enumerate(dataset.entities.items(), 1):
             entity_rows.append((entity_id, record["name"], record["type"], record.get("jurisdiction"),
@@ -428,12 +433,17 @@ def _write(connection: sqlite3.Connection, key: str, dataset, progress) -> None:
                 facts.append((entity_id, fact["name"], fact.get("value"), fact.get("unit"), fact.get("currency"),
                               fact.get("date"), _day(fact.get("date")), int(bool(fact.get("approximate"))), dumps(fact)))
                 citations.extend(("fact", entity_id, c["source"], c.get("locator", "")) for c in fact.get("sources", ()))
+            grams: dict[str, None] = {}
             for kind, name in names_of(record):
                 folded = fold(name)
                 names.append((entity_id, kind, name, folded))
-                texts.append((entity_id, kind, folded.replace(" ", "")))
-                for run in _CJK_RUN.findall(folded.replace(" ", "")):
-                    bigrams.update((run[i:i + 2], entity_id) for i in range(len(run) - 1))
+                compact = folded.replace(" ", "")
+                texts.append((entity_id, kind, compact))
+                if not compact.isascii():
+                    for run in _CJK_RUN.findall(compact):
+                        grams.update(dict.fromkeys(run[i:i + 2] for i in range(len(run) - 1)))
+            if grams:
+                bigrams.append((entity_id, " ".join(grams)))
             texts.extend((entity_id, kind, fold(text).replace(" ", "")) for kind, text in texts_of(record))
             if number % 20_000 == 0:
                 advance(20_000)
@@ -444,7 +454,7 @@ def _write(connection: sqlite3.Connection, key: str, dataset, progress) -> None:
         del entity_rows
         connection.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", names)
         connection.executemany("INSERT INTO search (entity, kind, text) VALUES (?, ?, ?)", texts)
-        connection.executemany("INSERT INTO cjk_bigrams VALUES (?, ?)", sorted(bigrams))
+        connection.executemany("INSERT INTO cjk_bigrams VALUES (?, ?)", bigrams)
         connection.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", facts)
         del names, texts, bigrams, facts
 

@@ -189,7 +189,8 @@ def search(index: Index, text: str, limit: int | None = 20, entity_type: str | N
         phrase = '"' + compact.replace('"', '""') + '"'
         candidates.update(row[0] for row in connection.execute("SELECT entity FROM search WHERE text MATCH ?", (phrase,)))
     elif len(compact) == 2 and _is_cjk(compact):
-        candidates.update(row[0] for row in connection.execute("SELECT entity FROM cjk_bigrams WHERE gram = ?", (compact,)))
+        candidates.update(row[0] for row in connection.execute(
+            "SELECT entity FROM cjk_bigrams WHERE cjk_bigrams MATCH ?", ('"' + compact + '"',)))
     else:
         candidates.update(row[0] for row in connection.execute("SELECT entity FROM search WHERE instr(text, ?) > 0", (compact,)))
     if len(compact) >= 3:  # near misses: a whole name or one of its words spelt almost the same

@@ -52,10 +52,11 @@ def parse_json_lines(text: str):
 
     Lines are split at "\\n" only (U+2028 and U+0085 are text inside a JSON string). Raises JsonError.
     """
-    items = []
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.strip():
-            items.append((number, _loads(line, number)))
+    lines = text.split("\n")
+    try:  # the usual case: orjson reads every line
+        items = [(number, orjson.loads(line)) for number, line in enumerate(lines, 1) if line and not line.isspace()]
+    except orjson.JSONDecodeError:  # the standard library decides, line by line (and says where)
+        items = [(number, _loads(line, number)) for number, line in enumerate(lines, 1) if line and not line.isspace()]
     if not items or not _may_repeat_keys(text, [item for _, item in items]):
         return items, []
     duplicates = []

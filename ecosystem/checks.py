@@ -7,7 +7,6 @@ Problems go to the :class:`~ecosystem.reading.Report`; the result is the :class:
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +15,7 @@ from . import dates, same_as
 from .dataset import PLURAL, Dataset
 from .models import share_text
 from .reading import Report, did_you_mean, relative
+from .text import plain
 from .vocabulary import Vocabulary
 
 
@@ -95,9 +95,9 @@ class _CrossCheck:
                 self.report.add(file, path + ("type",), entity_id, f"unknown entity type {entity_type!r}",
                                 did_you_mean(entity_type, entity_types)
                                 or "add it to vocabulary.yaml under entity_types")
-            start = entity.get("start")
-            if start is not None:
-                self._check_dates(file, path, entity_id, start, entity.get("end"))
+            end = entity.get("end")
+            if end is not None:
+                self._check_dates(file, path, entity_id, entity.get("start"), end)
             check_citations(file, path, entity_id, entity["sources"], sources, ("sources",))
             facts = entity.get("facts")
             if facts:
@@ -271,9 +271,10 @@ class _CrossCheck:
         ends = {type_id: (None if definition.from_ == "*" else frozenset(definition.from_),
                           None if definition.to == "*" else frozenset(definition.to))
                 for type_id, definition in relation_types.items()}
+        shareless = frozenset(type_id for type_id, definition in relation_types.items() if not definition.shares)
         check_citations = self._check_citations
 
-        def check(relation_id, relation, file, path):
+        def check_ends(relation_id, relation, file, path):
             kind = relation["type"]
             relation_type = relation_types.get(kind)
             if relation_type is None:
@@ -299,7 +300,18 @@ class _CrossCheck:
             if source == target:
                 self.report.add(file, path + ("to",), relation_id, "a relation from an entity to itself",
                                 "check `from` and `to`")
-            if relation_type is not None and not relation_type.shares:
+
+        def check(relation_id, relation, file, path):
+            kind = relation["type"]
+            source, target = relation["from"], relation["to"]
+            # the usual case first: a known type between two known entities of allowed types
+            allowed = ends.get(kind)
+            holder, held = entities.get(source), entities.get(target)
+            if (allowed is None or holder is None or held is None or source == target
+                    or (allowed[0] is not None and holder["type"] not in allowed[0])
+                    or (allowed[1] is not None and held["type"] not in allowed[1])):
+                check_ends(relation_id, relation, file, path)
+            if kind in shareless:
                 equity = relation.get("equity")
                 if equity or relation.get("votes"):
                     self.report.add(file, path + ("equity" if equity else "votes",), relation_id,
@@ -313,10 +325,13 @@ class _CrossCheck:
                 elif law["type"] != "law":
                     self.report.add(file, path + ("law",), relation_id, f"law {law_id!r} is a {law['type']}, not a law",
                                     "name an entity of type law")
-            start = relation.get("start")
-            if start is not None:
-                self._check_dates(file, path, relation_id, start, relation.get("end"))
-            check_citations(file, path, relation_id, relation["sources"], sources, ("sources",))
+            end = relation.get("end")
+            if end is not None:
+                self._check_dates(file, path, relation_id, relation.get("start"), end)
+            for citation in relation["sources"]:
+                if citation["source"] not in sources:
+                    check_citations(file, path, relation_id, relation["sources"], sources, ("sources",))
+                    break
 
         return check
 
@@ -431,22 +446,7 @@ def _folded_names(entity: dict):
 
 
 def _fold(text: str) -> str:
-    if text.isascii():  # NFKD leaves ASCII alone and it has no combining marks
-        return text.casefold().strip()
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    if decomposed.isascii() or max(decomposed) <= "\uffff":
-        return decomposed.translate(_combining_marks()).strip()
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
-
-
-@functools.cache
-def _combining_marks() -> dict[int, None]:
-    """A str.translate table deleting the combining marks of the Basic Multilingual Plane."""
-    import unicodedata
-
-    return dict.fromkeys(code for code in range(0x300, 0x10000) if unicodedata.combining(chr(code)))
+    return plain(text).strip()
 
 
 class _RelativeLocations(Mapping):
@@ -468,3 +468,11 @@ class _RelativeLocations(Mapping):
 
     def __len__(self):
         return len(self._locations)
+
+    @property
+    def origins(self) -> list[tuple[str, str, int]]:
+        """The runs of records per file (:func:`ecosystem.dataset.origins`), files relative."""
+        from .dataset import runs
+
+        return [(section, relative(file, self._folder), count)
+                for section, file, count in runs((key, place[0]) for key, place in self._locations.items())]

@@ -94,14 +94,21 @@ class Locations(Mapping):
 
 
 def origins(locations: Mapping) -> list[tuple[str, str, int]]:
-    """The runs of a locations mapping (see :class:`Locations`)."""
-    if isinstance(locations, Locations):
-        return locations.origins
-    runs: list[list] = []
-    for key, (file, _) in locations.items():
+    """The runs of a locations mapping (see :class:`Locations`); a mapping that knows its runs
+    (an ``origins`` attribute) gives them."""
+    known = getattr(locations, "origins", None)
+    if known is not None:
+        return known
+    return runs((key, file) for key, (file, _) in locations.items())
+
+
+def runs(places) -> list[tuple]:
+    """(section, file, how many) for each run of (location key, file) pairs in order."""
+    found: list[list] = []
+    for key, file in places:
         section = "sources" if key.startswith("source:") else "relations" if key.startswith("relation:") else "entities"
-        if runs and runs[-1][0] == section and runs[-1][1] == file:
-            runs[-1][2] += 1
+        if found and (found[-1][1] is file or found[-1][1] == file) and found[-1][0] == section:
+            found[-1][2] += 1
         else:
-            runs.append([section, file, 1])
-    return [tuple(run) for run in runs]
+            found.append([section, file, 1])
+    return [tuple(run) for run in found]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import unicodedata
 from itertools import islice
 
 import networkx as nx
@@ -17,17 +16,14 @@ import networkx as nx
 from . import dates
 from .errors import QueryError, UnknownEntityError
 from .graph import entity_summary, hops
+from .text import plain
 
 _PUNCTUATION = re.compile(r"[\s'’`\"\-_.,:;()/&!?]+")
 
 
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form used for matching names."""
-    if text.isascii():  # no accents to take off, and casefold is lower (most names: the index folds them all)
-        return _PUNCTUATION.sub(" ", text.lower()).strip()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _PUNCTUATION.sub(" ", stripped).strip()
+    return _PUNCTUATION.sub(" ", plain(text)).strip()
 
 
 def _compact(text: str) -> str:

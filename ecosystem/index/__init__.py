@@ -424,11 +424,12 @@ def _write(connection: sqlite3.Connection, key: str, dataset, progress) -> None:
         citations, facts, names, texts, bigrams = [], [], [], [], []
         entity_rows = []
         for number, (entity_id, record) in enumerate(dataset.entities.items(), 1):
-            entity_rows.append((entity_id, record["name"], record["type"], record.get("jurisdiction"),
-                                record.get("start"), record.get("end"), _day(record.get("start")),
-                                _day(record.get("end")), record.get("description"),
-                                int(bool(record.get("inferred"))), dumps(record)))
-            citations.extend(("entity", entity_id, c["source"], c.get("locator", "")) for c in record.get("sources", ()))
+            start, end = record.get("start"), record.get("end")
+            entity_rows.append((entity_id, record["name"], record["type"], record.get("jurisdiction"), start, end,
+                                _day(start), _day(end), record.get("description"),
+                                1 if record.get("inferred") else 0, dumps(record)))
+            for c in record["sources"]:
+                citations.append(("entity", entity_id, c["source"], c.get("locator", "")))
             for fact in record.get("facts", ()):
                 facts.append((entity_id, fact["name"], fact.get("value"), fact.get("unit"), fact.get("currency"),
                               fact.get("date"), _day(fact.get("date")), int(bool(fact.get("approximate"))), dumps(fact)))
@@ -459,14 +460,18 @@ def _write(connection: sqlite3.Connection, key: str, dataset, progress) -> None:
         del names, texts, bigrams, facts
 
         relation_rows = []
+        no_share = (None, None, None)
         for number, (relation_id, record) in enumerate(dataset.relations.items(), 1):
             start, end, as_of = record.get("start"), record.get("end"), record.get("as_of")
+            equity, votes = record.get("equity"), record.get("votes")
+            start_day, as_of_day = _day(start), _day(as_of)
             relation_rows.append((
                 relation_id, record["type"], categories.get(record["type"], ""), record["from"], record["to"],
-                *_share_columns(record.get("equity")), *_share_columns(record.get("votes")),
-                start, end, as_of, _day(start), _day(end), _day(as_of), _day(start or as_of),
-                int(bool(record.get("inferred"))), dumps(record)))
-            citations.extend(("relation", relation_id, c["source"], c.get("locator", "")) for c in record.get("sources", ()))
+                *(_share_columns(equity) if equity else no_share), *(_share_columns(votes) if votes else no_share),
+                start, end, as_of, start_day, _day(end), as_of_day, start_day if start else as_of_day,
+                1 if record.get("inferred") else 0, dumps(record)))
+            for c in record["sources"]:
+                citations.append(("relation", relation_id, c["source"], c.get("locator", "")))
             if number % 20_000 == 0:
                 advance(20_000)
         advance(len(dataset.relations) % 20_000)

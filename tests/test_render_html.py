@@ -75,10 +75,11 @@ def test_data_matches_the_view(render_graph, tmp_path):
     assert company["shape"] == vocabulary.entity_types["company"].shape
     assert set(data["options"]["groups"]) == {"company", "person", "unknown_party"}
     contract = next(e for e in data["edges"] if e["from"] == "wfoe" and e["to"] == "vie")
-    assert contract["color"]["color"] == vocabulary.categories["control"].color and contract["dashes"]
+    lines = data["edgeStyles"][contract["category"]]
+    assert lines["color"] == vocabulary.categories["control"].color and lines["dashes"]
     assert {e.get("shareLabel") for e in data["edges"]} >= {"~25%", "50-65%", "5% / 30% votes"}
-    assert "filing p 92 — Example annual report" in data["tips"]["nodes"]["wfoe"]
-    assert "via voting proxy, exclusive option, exclusive services" in data["tips"]["edges"][contract["id"]]
+    assert "filing p 92 — Example annual report" in next(n for n in data["nodes"] if n["id"] == "wfoe")["tip"]
+    assert "via voting proxy, exclusive option, exclusive services" in contract["tip"]
     assert [t["id"] for t in data["legend"]["types"]] == ["company", "person", "unknown_party"]
     assert data["options"]["physics"] == {"enabled": False}
     # hierarchical views take Graphviz positions when dot is installed, else levels for vis
@@ -150,3 +151,11 @@ def test_large_views_use_cheap_settings(render_graph):
     assert large["physics"]["stabilization"]["iterations"] < small["physics"]["stabilization"]["iterations"]
     assert small["layout"]["randomSeed"] == large["layout"]["randomSeed"]
     assert re.fullmatch(r"\d+", str(small["layout"]["randomSeed"]))
+
+
+def test_runs_of_dates_and_of_verdicts():
+    from ecosystem.render.timeline import _runs, value_runs
+
+    assert _runs([5, 0, 1, 2, 6]) == [[0, 2], [5, 6]] and _runs([]) == []
+    assert value_runs(["a", "a", None, "b", "b", "a"]) == [[0, 1, "a"], [3, 4, "b"], [5, 5, "a"]]
+    assert value_runs([None, None]) == []

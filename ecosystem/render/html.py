@@ -107,19 +107,30 @@ def page_data(view_graph, layout=None, time=None) -> dict:
 
     ``layout``: the Graphviz picture (:func:`ecosystem.render.layout.graphviz_layout`), drawn
     as it is; without it vis-network lays the view out (physics, or levels for a hierarchy).
-    ``time``: the date slider's document (:func:`ecosystem.render.timeline.view_timeline`)."""
+    ``time``: the date slider's document (:func:`ecosystem.render.timeline.view_timeline`): its
+    dates go to ``time``, and each entity and relation carries the dates it is drawn on (``days``:
+    runs of indices into the dates), each entity its control verdicts (``verdicts``: runs
+    ``[first, last, verdict]``). Every entity and relation carries its tooltip (``tip``); the
+    colour, dashes and width of a relation are its category's (``edgeStyles``). The data of a
+    large view stays small: nothing is repeated per date or per relation that a run or a
+    category can say once."""
     graph = view_graph.graph
     vocabulary = graph.graph["vocabulary"]
     from ..query import names_of
 
-    nodes, names, tips = [], {}, {"nodes": {}, "edges": {}}
+    nodes, names = [], {}
     for node in sorted(graph):
         data = graph.nodes[node]
-        item = {"id": node, "label": wrap(data["name"]), "group": data["type"]}
+        item = {"id": node, "label": wrap(data["name"]), "group": data["type"],
+                "tip": style.entity_tooltip(graph, node, verdict=False)}  # the page adds the verdict shown
         zh = (data.get("names") or {}).get("zh")
         if zh:
             item["zh"] = zh
-        if data.get("control_verdict"):
+        if time is not None:  # the dates (indices into time["dates"]) the entity is drawn, its verdict at each
+            item["days"] = time["nodes"].get(node, [])
+            if time["verdicts"].get(node):
+                item["verdicts"] = time["verdicts"][node]
+        elif data.get("control_verdict"):
             item["verdict"] = data["control_verdict"]
         roles = view_graph.roles.get(node)
         if roles:
@@ -132,23 +143,25 @@ def page_data(view_graph, layout=None, time=None) -> dict:
             item["level"] = view_graph.levels.get(node, 0)
         nodes.append(item)
         names[node] = [name for _, name in names_of(data)] + [node]
-        tips["nodes"][node] = style.entity_tooltip(graph, node, verdict=False)  # the page adds the date's
 
-    edges = []
+    edges, edge_styles = [], {}
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        look = style.category_style(vocabulary, data.get("category"))
+        category = data.get("category")
+        look = style.category_style(vocabulary, category)
+        edge_styles[category or ""] = {"color": look["color"], "dashes": style.VIS_DASHES.get(look["line"], False),
+                                       "width": look["width"]}
         definition = vocabulary.relation_types.get(data["type"])
         label = style.edge_label(vocabulary, data, view_graph.view.share_labels,
                                  control_phrases=view_graph.view.layout == "hierarchical")
-        item = {"id": key, "from": u, "to": v, "type": data["type"], "category": data.get("category"),
-                "color": {"color": look["color"]},
-                "dashes": style.VIS_DASHES.get(look["line"], False), "width": look["width"]}
+        item = {"id": key, "from": u, "to": v, "type": data["type"], "category": category,
+                "tip": style.edge_tooltip(graph, u, v, data)}
+        if time is not None:
+            item["days"] = time["edges"].get(key, [])
         if label:
             item["shareLabel"] = wrap(label, 18 if len(label) <= 40 else 30)
         if definition is not None and not definition.directed:
             item["arrows"] = {"to": {"enabled": False}}
         edges.append(item)
-        tips["edges"][key] = style.edge_tooltip(graph, u, v, data)
 
     page_options = options(view_graph, len(nodes))
     if layout is not None:
@@ -165,10 +178,10 @@ def page_data(view_graph, layout=None, time=None) -> dict:
         "nodes": nodes,
         "edges": edges,
         "names": names,
-        "tips": tips,
+        "edgeStyles": edge_styles,
         "legend": {**style.legend(graph), "notes": style.legend_notes(graph)},
         "graphviz": layout,
-        "time": time,
+        "time": {"dates": time["dates"], "start": time["start"]} if time is not None else None,
         "font": style.FONT,
         "options": {**page_options, "groups": groups(graph)},
     }

@@ -32,13 +32,13 @@
   function edgeActive(e) {
     if (state.hiddenCategories[e.category]) return false;
     if (!nodeShown(e.from) || !nodeShown(e.to)) return false;
-    if (T) return during(T.edges[e.id], state.dateIndex);
+    if (T) return during(e.days, state.dateIndex);
     return true;
   }
   function nodeShown(id) {
     var n = byId[id];
     if (!n || state.hiddenTypes[n.group]) return false;
-    if (T) return during(T.nodes[id], state.dateIndex);
+    if (T) return during(n.days, state.dateIndex);
     return true;
   }
   function lineShown(line) { return line.edges.some(function (key) { return edgeActive(edgeById[key]); }); }
@@ -175,11 +175,13 @@
     var label = nodeText(n), opacity = nodeAlpha(n.id);
     return { key: hidden + "|" + opacity + "|" + label, item: { id: n.id, hidden: hidden, label: label, opacity: opacity } };
   }
+  function edgeStyle(e) { return data.edgeStyles[e.category || ""]; }  // colour, dashes, width: by category
   function edgeLook(e, allShown) {
     var near = !state.highlight || e.from === state.highlight || e.to === state.highlight;
     var hidden = !allShown && !edgeActive(e), label = state.shares && e.shareLabel ? e.shareLabel : " ";
     return { key: hidden + "|" + near + "|" + label,
-             item: { id: e.id, hidden: hidden, label: label, color: Object.assign({}, e.color, { opacity: near ? 1 : 0.08 }) } };
+             item: { id: e.id, hidden: hidden, label: label,
+                     color: { color: edgeStyle(e).color, opacity: near ? 1 : 0.08 } } };
   }
   var pushed = { nodes: {}, edges: {} };  // id -> the key of the look last given to vis-network
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
@@ -191,7 +193,8 @@
   }));
   // with the Graphviz picture the lines are drawn from it; vis-network keeps only the nodes
   var edges = new vis.DataSet(G ? [] : data.edges.map(function (e) {
-    var look = edgeLook(e, true), item = { from: e.from, to: e.to, dashes: e.dashes, width: e.width };
+    var look = edgeLook(e, true), lines = edgeStyle(e);
+    var item = { from: e.from, to: e.to, dashes: lines.dashes, width: lines.width };
     if (e.arrows) item.arrows = e.arrows;
     pushed.edges[e.id] = look.key;
     return Object.assign(item, look.item);
@@ -344,7 +347,22 @@
   // ---------------------------------------------------------------- fitting, readable
   // fit everything into the part of the canvas the legend leaves free (it sits bottom right:
   // the drawing goes to its left, or above it when that leaves more room); where the labels would
-  // then be smaller than readable (median 12 px, none under 9), open at a readable zoom on the main entity
+  // then be smaller than readable (median 12 px, none under 9), open at a readable zoom centred on
+  // the entities in focus: a story step's, else the main entity
+  function focusBox() {
+    var ids = (state.focus || []).filter(function (id) { return byId[id] && nodeShown(id); });
+    if (!ids.length && data.main && byId[data.main]) ids = [data.main];
+    if (!ids.length) return null;
+    var box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    ids.forEach(function (id) {
+      var g = G && G.nodes[id];  // (vis-network's bounding box of a custom-drawn node is not its shape's)
+      var b = g ? { left: g.x - g.w / 2, top: g.y - g.h / 2, right: g.x + g.w / 2, bottom: g.y + g.h / 2 }
+        : network.getBoundingBox(id);
+      box.x0 = Math.min(box.x0, b.left); box.y0 = Math.min(box.y0, b.top);
+      box.x1 = Math.max(box.x1, b.right); box.y1 = Math.max(box.y1, b.bottom);
+    });
+    return box;
+  }
   function fitAll() {
     var box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
     function grow(x0, y0, x1, y1) {
@@ -369,10 +387,14 @@
       readable = Math.max(12 / median, 9 / sizes[0]);
     }
     var cx, cy, zoomed = false;
-    if (scale < readable && data.main && byId[data.main]) {
+    var focus = scale < readable ? focusBox() : null;
+    if (focus) {
       scale = readable;
-      // centred on the main entity, but no further out than the drawing's edge where it is larger than the screen
-      var p = network.getPosition(data.main);
+      // the free area (left of the legend, or above it) where more of the focus fits
+      var fw = (focus.x1 - focus.x0 + 2 * pad) * scale, fh = (focus.y1 - focus.y0 + 2 * pad) * scale;
+      free = Math.min((W - lw) / fw, H / fh) >= Math.min(W / fw, (H - lh) / fh) ? { w: W - lw, h: H } : { w: W, h: H - lh };
+      var p = { x: (focus.x0 + focus.x1) / 2, y: (focus.y0 + focus.y1) / 2 };
+      // centred on the focus, but no further out than the drawing's edge where it is larger than the screen
       var clamp = function (centre, low, high, half) {
         return high - low <= 2 * half ? (low + high) / 2 : Math.max(low + half, Math.min(high - half, centre));
       };
@@ -420,9 +442,9 @@
   network.on("hoverNode", function (p) {
     overNode = true;
     var v = verdictOf(p.node);
-    showTip(data.tips.nodes[p.node] + (v ? "\ncontrol" + (state.date ? " on " + state.date : "") + ": " + v : ""), p.pointer.DOM);
+    showTip(byId[p.node].tip + (v ? "\ncontrol" + (state.date ? " on " + state.date : "") + ": " + v : ""), p.pointer.DOM);
   });
-  network.on("hoverEdge", function (p) { showTip(data.tips.edges[p.edge], p.pointer.DOM); });
+  network.on("hoverEdge", function (p) { showTip(edgeById[p.edge].tip, p.pointer.DOM); });
   network.on("blurNode", function () { overNode = false; hideTip(); });
   network.on("blurEdge", hideTip);
   network.on("dragStart", hideTip);
@@ -461,7 +483,7 @@
       var line = lineAt(dom);
       if (line) {
         showTip(line.edges.filter(function (key) { return edgeActive(edgeById[key]); })
-          .map(function (key) { return data.tips.edges[key]; }).join("\n\n"), dom);
+          .map(function (key) { return edgeById[key].tip; }).join("\n\n"), dom);
       } else hideTip();
     });
   }
@@ -718,8 +740,12 @@
   var dateLabel = document.getElementById("date-label"), playButton = document.getElementById("play");
   var verdictBox = document.getElementById("verdict");
   function verdictOf(id) {
-    if (T) return T.verdicts[id] ? T.verdicts[id][state.dateIndex] || null : null;
-    return byId[id] && byId[id].verdict || null;
+    var n = byId[id];
+    if (!n) return null;
+    if (!T) return n.verdict || null;
+    var runs = n.verdicts || [];  // [[first date, last date, verdict], ...]
+    for (var i = 0; i < runs.length; i++) if (runs[i][0] <= state.dateIndex && state.dateIndex <= runs[i][1]) return runs[i][2];
+    return null;
   }
   function showVerdict() {
     var id = state.highlight || data.main;
@@ -791,6 +817,10 @@
     });
     document.getElementById("story-previous").disabled = current === 0;
     document.getElementById("story-next").disabled = current === steps.length - 1;
+    // the step's entities on screen: the whole figure where it fits readably, else centred on them
+    state.focus = step.highlight;
+    network.setSize("100%", "100%");
+    fitAll();
     return current;
   }
   if (S) {

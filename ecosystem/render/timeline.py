@@ -3,9 +3,10 @@
 :func:`view_timeline` resolves a view at every date on which something it draws begins, ends or
 is observed, and returns one :class:`ecosystem.views.ViewGraph` holding everything drawn at any of
 those dates (laid out once, so nothing moves while the slider runs) and a ``time`` document for
-the page: the dates, for each entity and relation the dates (as indices) on which the view draws
-it, and for each entity its control verdict at each date (judged by :mod:`ecosystem.control` on
-the whole snapshot of that date, as ``build_view`` marks it). The default date is the view's.
+the page: the dates, for each entity and relation the dates (runs of indices) on which the view
+draws it, and for each entity its control verdicts (runs ``[first, last, verdict]``, judged by
+:mod:`ecosystem.control` on the whole snapshot of each date, as ``build_view`` marks it). The
+default date is the view's.
 """
 
 from __future__ import annotations
@@ -95,17 +96,28 @@ def view_timeline(graph: nx.MultiDiGraph, view, as_of=None):
         "start": days.index(shown) if shown in days else len(days) - 1,
         "nodes": {node: _runs(found) for node, found in sorted(node_days.items())},
         "edges": {key: _runs(found) for key, found in sorted(edge_days.items())},
-        "verdicts": {node: found for node, found in sorted(verdicts.items())},
+        "verdicts": {node: value_runs(found) for node, found in sorted(verdicts.items())},
     }
     return merged, document
 
 
-def _runs(indices: list[int]) -> list[list[int]]:
-    """[0, 1, 2, 5, 6] -> [[0, 2], [5, 6]]: compact, and quick to test a date against."""
-    runs: list[list[int]] = []
-    for index in sorted(set(indices)):
-        if runs and runs[-1][1] == index - 1:
+def value_runs(values: list) -> list[list]:
+    """["a", "a", None, "b"] -> [[0, 1, "a"], [3, 3, "b"]]: a value per date as runs of equal values
+    (``[first, last, value]``, None left out): compact, and quick to test a date against."""
+    runs: list[list] = []
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        if runs and runs[-1][2] == value and runs[-1][1] == index - 1:
             runs[-1][1] = index
         else:
-            runs.append([index, index])
+            runs.append([index, index, value])
     return runs
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    """[0, 1, 2, 5, 6] -> [[0, 2], [5, 6]]: the dates (indices) on which something is drawn."""
+    present: list = [None] * (max(indices, default=-1) + 1)
+    for index in indices:
+        present[index] = True
+    return [[first, last] for first, last, _ in value_runs(present)]

@@ -122,3 +122,25 @@ def test_language_toggle_on_a_story_page(browser, story_pages):  # noqa: F811
         assert page.errors == []
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=lambda size: f"{size[0]}x{size[1]}")
+def test_each_step_draws_its_entities_and_brings_them_on_screen(browser, story_pages, size):  # noqa: F811
+    stories, pages = story_pages
+    for name, story in stories.items():
+        page = Page(browser, pages[name])
+        try:
+            page.page.set_viewport_size({"width": size[0], "height": size[1]})
+            for index, step in enumerate(story.steps):
+                page.evaluate("(i) => ecosystem.story.go(i)", index)
+                # what a step highlights is drawn at the step's date
+                assert set(step.highlight) <= set(page.evaluate("ecosystem.visibleNodes()")), (name, index)
+                on_screen = {label["id"] for label in page.evaluate("ecosystem.labels()")}
+                if size == (1920, 1080):
+                    assert set(step.highlight) <= on_screen, (name, index)
+                else:  # a figure larger than the screen: centred on the step's entities, at a readable size
+                    assert step.highlight[0] in on_screen, (name, index)
+                    assert len(set(step.highlight) & on_screen) * 2 >= len(step.highlight), (name, index)
+            assert page.errors == []
+        finally:
+            page.close()

@@ -114,3 +114,23 @@ def test_bad_files_are_clear_errors(tmp_path, invoke, content, message):
     result = invoke("import", "bods", path, "-o", tmp_path / "out")
     assert result.exit_code == 1 and message in result.output
     assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_interests_no_type_can_hold_are_counted_each_time(tmp_path):
+    """A person holds nothing in a person: each such interest is counted as left out, in every
+    statement (the mapping of one shape of interests is worked out once, the count is not)."""
+    statements = [
+        {"statementId": f"s{n}", "statementDate": "2020-01-01", "recordId": f"p{n}", "recordType": "person",
+         "recordDetails": {"personType": "knownPerson", "names": [{"fullName": f"Person {n}"}]}} for n in (1, 2)]
+    statements += [
+        {"statementId": f"r{n}", "statementDate": "2020-01-01", "recordId": f"rel{n}", "recordType": "relationship",
+         "recordDetails": {"subject": "p1", "interestedParty": "p2",
+                           "interests": [{"type": "shareholding", "share": {"exact": 10}}, {"type": "boardMember"}]}}
+        for n in range(3)]
+    path = tmp_path / "people.jsonl"
+    path.write_text("\n".join(json.dumps(s) for s in statements) + "\n", encoding="utf-8")
+    from ecosystem.importers.bods import convert
+
+    records, result = convert(path)
+    assert result.skipped == {"interests no relation type can hold between their parties": 6}
+    assert not [r for r in records if r["record"] == "relation"]

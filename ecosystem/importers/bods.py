@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import json
 import re
 from dataclasses import dataclass, field
@@ -109,22 +110,24 @@ def iter_statements(path):
             return
         if first not in (b"{", b""):
             raise BodsImportError(f"{path}: not JSON (it starts with {first!r}); expected BODS statements")
-        number = 0
+        loads = orjson.loads
         for number, line in enumerate(stream, 1):
-            if number == 1:
-                line = line.removeprefix(b"\xef\xbb\xbf")
-            if not line.strip():
-                continue
             try:
-                item = orjson.loads(line)
-            except orjson.JSONDecodeError as error:
-                if number == 1:  # one pretty-printed object, not JSON lines
-                    stream.seek(0)
-                    yield from _whole(path, stream.read())
-                    return
-                raise BodsImportError(f"{path}, line {number}: not JSON ({_reason(error)}); "
-                                      "each line of a JSON lines file is one statement") from None
-            if not isinstance(item, dict):
+                item = loads(line)
+            except orjson.JSONDecodeError as error:  # a blank line, a byte-order mark, or not JSON
+                text = line.removeprefix(b"\xef\xbb\xbf") if number == 1 else line
+                if not text.strip():
+                    continue
+                try:
+                    item = loads(text)
+                except orjson.JSONDecodeError:
+                    if number == 1:  # one pretty-printed object, not JSON lines
+                        stream.seek(0)
+                        yield from _whole(path, stream.read())
+                        return
+                    raise BodsImportError(f"{path}, line {number}: not JSON ({_reason(error)}); "
+                                          "each line of a JSON lines file is one statement") from None
+            if type(item) is not dict:
                 raise BodsImportError(f"{path}, line {number}: a statement is a JSON object, not {type(item).__name__}")
             yield number, item
 
@@ -163,8 +166,11 @@ def _require_bods_04(path, statements) -> None:
 # small conversions
 
 
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
 def _slug(text: str, prefix: str = "bods") -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")[:80]
+    slug = _NOT_ID.sub("_", str(text).lower()).strip("_")[:80]
     if not slug or not slug[0].isalnum():
         slug = f"{prefix}_{hashlib.sha1(str(text).encode()).hexdigest()[:10]}"
     return slug
@@ -185,7 +191,7 @@ class _Ids:
 
 
 def _share(share) -> dict | None:
-    """A BODS share as our share dict (strict bounds kept)."""
+    """A BODS share as our share dict (strict bounds kept); one dict for every equal share: copy it to change it."""
     if type(share) is not dict:
         return None
     try:
@@ -197,7 +203,7 @@ def _share(share) -> dict | None:
         found = _new_share(share)
         if key is not None and len(_SHARES) < 100_000:
             _SHARES[key] = found
-    return dict(found) if found else None
+    return found or None
 
 
 _SHARES: dict = {}  # registers repeat a few share bands many times
@@ -230,10 +236,16 @@ def _day(value) -> str | None:
     """A BODS date (or date-time) as our partial date, None when it is not one."""
     if type(value) is not str:
         return None
-    day = value[:10]
-    if _FULL_DAY.fullmatch(day):
-        return day
-    return _other_day(day)
+    found = _DAYS.get(value)  # a register repeats its dates many times
+    if found is None:
+        day = value[:10]
+        found = day if _FULL_DAY.fullmatch(day) else (_other_day(day) or "")
+        if len(_DAYS) < 100_000:
+            _DAYS[value] = found
+    return found or None
+
+
+_DAYS: dict[str, str] = {}  # a BODS date -> our date ("" when it is not one)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -284,9 +296,13 @@ class _RelationshipStatement:
     statement_id: str
     subject: object
     party: object
-    interests: list
     component: bool
     components: list
+    # per interest (at least one: an unknown interest when none is given), what the conversion reads of it,
+    # read once (the interest objects are not kept): see _read_interests
+    shape: tuple = ()
+    days: tuple = ()
+    shares: tuple = ()
 
 
 class _Converter:
@@ -309,7 +325,8 @@ class _Converter:
         self.entity_defaults = {(t.bods.record, t.bods.type): t.id for t in types if t.bods is not None and t.bods.default}
         self.interest_defaults = {interest: t for t in vocabulary.relation_types.values() if t.bods_default
                                   for interest in t.bods}
-        self.type_choices: dict[tuple, object] = {}
+        self.plans: dict[tuple, tuple] = {}
+        self.entity_choices: dict[tuple, str | None] = {}
         self.by_label: dict[str, list] = {}
         for t in vocabulary.relation_types.values():
             self.by_label.setdefault(t.label.lower(), []).append(t)
@@ -327,8 +344,8 @@ class _Converter:
         record_id = statement.get("recordId")
         record_type = statement.get("recordType")
         publication = statement.get("publicationDetails")
-        if type(publication) is dict and publication.get("publicationDate") not in self.publication_seen:
-            self.publication_seen.add(publication.get("publicationDate"))  # one publication: many statements
+        if type(publication) is dict and str(publication.get("publicationDate")) not in self.publication_seen:
+            self.publication_seen.add(str(publication.get("publicationDate")))  # one publication: many statements
             day = _day(publication.get("publicationDate"))
             if day:
                 self.publication_dates.add(day)
@@ -342,26 +359,39 @@ class _Converter:
         order = (date or "", number)
         status = str(statement.get("recordStatus") or "new")
         statement_id = str(statement.get("statementId") or f"{record_id}#{number}")
-        details = statement.get("recordDetails") if isinstance(statement.get("recordDetails"), dict) else {}
+        details = statement.get("recordDetails")
+        if type(details) is not dict:
+            details = {}
         if record_type == "relationship":
-            interests = [i for i in details.get("interests") or () if isinstance(i, dict)]
-            components = [c for c in details.get("componentRecords") or () if isinstance(c, str)]
+            interests = [i for i in details.get("interests") or () if type(i) is dict] or [{"type": UNKNOWN_INTEREST}]
+            components = [c for c in details.get("componentRecords") or () if type(c) is str]
             self.relationship_statements.setdefault(record_id, []).append(_RelationshipStatement(
                 order, status, date, statement_id, details.get("subject"), details.get("interestedParty"),
-                interests, bool(details.get("isComponent")), components))
+                bool(details.get("isComponent")), components, *_read_interests(interests)))
         else:
-            keep = {key: details[key] for key in _ENTITY_KEYS if key in details}
+            keep = {key: value for key, value in details.items() if key in _ENTITY_KEYS}
             self.entity_statements.setdefault(record_id, []).append(
                 _EntityStatement(order, record_type, status, date, statement_id, keep))
 
     # --- entities ------------------------------------------------------------------------------
 
     def entity_type(self, record_type: str, details: dict) -> str | None:
-        candidates = [t for t in self.vocabulary.entity_types.values() if t.bods is not None and t.bods.record == record_type]
         if record_type == "person":
             wanted = details.get("personType") or "knownPerson"
             return self.entity_defaults.get(("person", wanted)) or self.entity_defaults.get(("person", "knownPerson"))
         kind = details.get("entityType") if isinstance(details.get("entityType"), dict) else {}
+        try:
+            key = (kind.get("type"), kind.get("subtype"), kind.get("details"))
+            return self.entity_choices[key]
+        except KeyError:
+            found = self.entity_choices[key] = self._entity_type(kind)
+            return found
+        except TypeError:  # an unhashable value where a string belongs
+            return self._entity_type(kind)
+
+    def _entity_type(self, kind: dict) -> str | None:
+        """The entity type of a BODS entityType (chosen once per distinct entityType)."""
+        candidates = [t for t in self.vocabulary.entity_types.values() if t.bods is not None and t.bods.record == "entity"]
         named = str(kind.get("details") or "").strip().lower()
         for t in candidates:  # our export writes the type's label in the details
             if named and named in (t.label.lower(), t.id) and t.bods.type == kind.get("type"):
@@ -383,7 +413,8 @@ class _Converter:
         if type_id is None:
             self.result.skip(f"{latest.record_type} records with no entity type in the vocabulary")
             return
-        for identifier in _identifiers(details):  # one identifier, one entity: the data it is added to has it
+        identifiers = _identifiers(details)
+        for identifier in identifiers:  # one identifier, one entity: the data it is added to has it
             known = self.known_identifiers.get(identifier_key(identifier))
             if known is not None:
                 self.by_record[record_id] = known
@@ -414,7 +445,6 @@ class _Converter:
         aliases = [text for text in others if text != chinese]
         if aliases:
             entity["aliases"] = aliases
-        identifiers = _identifiers(details)
         if identifiers:
             entity["identifiers"] = identifiers
         entity["record_id"] = record_id
@@ -492,28 +522,42 @@ class _Converter:
         self.result.skip("relationships without both parties")
         return None
 
-    def relation_types(self, interests: list[dict], from_type: str, to_type: str) -> list[tuple[str, list[dict]]]:
-        """(relation type, the interests it carries) for one relationship's interests."""
+    def plan(self, shape: tuple, from_type: str, to_type: str) -> tuple[list[tuple], int]:
+        """How one statement's interests become relations, given their shape (:func:`_read_interests`) and
+        the types of the two parties: ([(indirect, beneficial, relation type, interest positions, kinds)],
+        how many interests no relation type can hold). Worked out once per shape and pair of types."""
+        key = (shape, from_type, to_type)
+        found = self.plans.get(key)
+        if found is not None:
+            return found
         types = self.vocabulary.relation_types
 
         def usable(t):
             return t.bods and t.allows_from(from_type) and t.allows_to(to_type)
 
-        kinds = tuple(i.get("type") or UNKNOWN_INTEREST for i in interests)
-        wording = tuple(str(i["details"]).split(";")[0].strip().lower() for i in interests if i.get("details"))
-        key = (kinds, wording, from_type, to_type)
-        chosen = self.type_choices.get(key)
-        if chosen is None:  # the same interests between the same types of party are mapped once
-            chosen = self.type_choices[key] = self._choose(kinds, set(wording), usable)
-        if isinstance(chosen, str):
-            return [(chosen, interests)]
-        groups: dict[str, list[dict]] = {}
-        for interest, type_id in zip(interests, chosen):
-            if type_id is None:
-                self.result.skip("interests no relation type can hold between their parties")
-                continue
-            groups.setdefault(type_id, []).append(interest)
-        return list(groups.items())
+        # interests that differ in how they are held are kept apart
+        split: dict[tuple, list[int]] = {}
+        for position, (_, indirect, beneficial, _) in enumerate(shape):
+            split.setdefault((indirect, beneficial), []).append(position)
+        pieces, refused = [], 0
+        for (indirect, beneficial), positions in split.items():
+            kinds = tuple(shape[p][0] for p in positions)
+            wording = {shape[p][3] for p in positions if shape[p][3] is not None}
+            chosen = self._choose(kinds, wording, usable)
+            if isinstance(chosen, str):
+                groups = {chosen: positions}
+            else:
+                groups = {}
+                for position, type_id in zip(positions, chosen):
+                    if type_id is None:
+                        refused += 1
+                        continue
+                    groups.setdefault(type_id, []).append(position)
+            for type_id, carried in groups.items():
+                pieces.append((indirect, beneficial, type_id, tuple(carried),
+                               frozenset((shape[p][0], shape[p][1]) for p in carried), types[type_id].shares))
+        found = self.plans[key] = (pieces, refused)
+        return found
 
     def _choose(self, kinds: tuple, wording: set, usable):
         """One type for all the interests (str), or one type (or None) per interest (tuple)."""
@@ -536,11 +580,16 @@ class _Converter:
 
     def add_relationship(self, record_id: str, statements: list[_RelationshipStatement]) -> None:
         """Every statement of one relationship record, each interest in force until the record's next statement."""
+        base = record_id[len("relationship-"):] if record_id.startswith("relationship-") else record_id
+        base = base if ID_PATTERN.match(base) else _slug(base)
+        if len(statements) == 1:  # most records: one statement, in force from its interests' start
+            statement = statements[0]
+            self.relations_of_record[record_id] = [] if statement.status == "closed" else \
+                self.relationship_statement(record_id, base, statement, _begins(statements, 0), None)
+            return
         statements.sort(key=lambda s: s.order)
         begins = [_begins(statements, position) for position in range(len(statements))]
         active = [position for position, s in enumerate(statements) if s.status != "closed"]
-        base = record_id[len("relationship-"):] if record_id.startswith("relationship-") else record_id
-        base = base if ID_PATTERN.match(base) else _slug(base)
         made: list[str] = []
         for number, position in enumerate(active, 1):
             statement = statements[position]
@@ -559,28 +608,20 @@ class _Converter:
         if holder == held:
             self.result.skip("relationships of a record with itself")
             return []
-        interests = statement.interests or [{"type": UNKNOWN_INTEREST}]
-        # interests that differ in how they are held are kept apart
-        split: dict[tuple, list[dict]] = {}
-        for interest in interests:
-            key = (interest.get("directOrIndirect") == "indirect", interest.get("beneficialOwnershipOrControl") is True)
-            split.setdefault(key, []).append(interest)
-        pieces = []
-        for (indirect, beneficial), carried_all in split.items():
-            for type_id, carried in self.relation_types(carried_all, self.type_of(holder), self.type_of(held)):
-                pieces.append((indirect, beneficial, type_id, carried))
+        pieces, refused = self.plan(statement.shape, self.type_of(holder), self.type_of(held))
+        for _ in range(refused):
+            self.result.skip("interests no relation type can hold between their parties")
+        days = statement.days
         made = []
-        for indirect, beneficial, type_id, carried in pieces:
-            definition = self.vocabulary.relation_types[type_id]
+        for indirect, beneficial, type_id, carried, kinds, shares in pieces:
             wanted = base if len(pieces) == 1 else f"{base}__{type_id}{'__indirect' if indirect else ''}"
             relation = {"id": self.relation_ids.take(wanted), "type": type_id, "from": holder, "to": held}
-            if definition.shares:
-                self.shares(relation, carried)
-            kinds = {_kind(i) for i in carried}
-            ends = [_day(i.get("endDate")) for i in carried]
+            if shares:
+                self.shares(relation, statement, carried)
             known = [begins[kind] for kind in kinds if begins.get(kind)]
             start = max(known) if known else None  # never before a restated interest
-            end = max(ends) if ends and all(ends) else None
+            ends = [days[p][1] for p in carried]
+            end = max(ends) if all(ends) else None
             if superseded is not None:
                 next_begins, next_date = superseded
                 cut = [next_begins.get(kind) or next_date for kind in kinds]
@@ -604,21 +645,26 @@ class _Converter:
             if statement.components:
                 relation["components"] = list(statement.components)  # made our ids by link_components
             relation["record_id"] = record_id
-            relation["sources"] = self.cite(statement.statement_id)
+            relation["sources"] = [f"{self.source_id} statement {statement.statement_id}"]
             self.relations.append(relation)
             made.append(relation["id"])
         return made
 
-    def shares(self, relation: dict, carried: list[dict]) -> None:
+    def shares(self, relation: dict, statement: _RelationshipStatement, carried: tuple[int, ...]) -> None:
+        """The equity and votes of the interests at positions ``carried`` of ``statement``."""
         equity = votes = None
-        approximate = any(APPROXIMATE in str(i.get("details") or "") for i in carried)
-        for interest in carried:
-            share = _share(interest.get("share"))
+        approximate = None  # whether the details call the shares approximate: asked only of an exact share
+        for position in carried:
+            share = statement.shares[position][0]
             if share is None:
                 continue
-            if "value" in share and approximate:
-                share["approximate"] = True
-            if interest.get("type") == "votingRights":
+            share = dict(share)
+            if "value" in share:
+                if approximate is None:
+                    approximate = any(statement.shares[p][1] for p in carried)
+                if approximate:
+                    share["approximate"] = True
+            if statement.shape[position][0] == "votingRights":
                 votes = share
             elif equity is None:
                 equity = share
@@ -645,13 +691,24 @@ class _Converter:
                 del relation["components"]
 
 
-def _kind(interest: dict) -> tuple:
-    """An interest's type and whether it is held through others: what one statement restates of another."""
-    return (interest.get("type") or UNKNOWN_INTEREST, interest.get("directOrIndirect") == "indirect")
+def _read_interests(interests: list[dict]) -> tuple[tuple, tuple, tuple]:
+    """(shape, days, shares) of a statement's interests, per interest: (type, held through others, declared
+    beneficial, the first clause of its details folded, or None); (start, end) as our dates; (the share as
+    our share dict or None, whether the details call it approximate)."""
+    shape, days, shares = [], [], []
+    for interest in interests:
+        details = interest.get("details")
+        shape.append((interest.get("type") or UNKNOWN_INTEREST, interest.get("directOrIndirect") == "indirect",
+                      interest.get("beneficialOwnershipOrControl") is True,
+                      str(details).split(";")[0].strip().lower() if details else None))
+        days.append((_day(interest.get("startDate")), _day(interest.get("endDate"))))
+        shares.append((_share(interest.get("share")), APPROXIMATE in str(details) if details else False))
+    return tuple(shape), tuple(days), tuple(shares)
 
 
 def _begins(statements: list[_RelationshipStatement], position: int) -> dict[tuple, str | None]:
-    """When each interest type of one statement begins to count.
+    """When each interest of one statement begins to count, by kind (its type, and whether it is held
+    through others: what one statement restates of another).
 
     A first statement: from its interests' start. A later one: from an interest's start when that follows
     the statement before it, else (a restatement of a held interest) from its own date; an interest type
@@ -660,11 +717,11 @@ def _begins(statements: list[_RelationshipStatement], position: int) -> dict[tup
     statement = statements[position]
     found: dict[tuple, str | None] = {}
     previous = statements[position - 1] if position else None
-    previous_kinds = {_kind(i) for i in previous.interests} if previous else set()
-    for interest in statement.interests or [{"type": UNKNOWN_INTEREST}]:
-        kind = _kind(interest)
-        start, end = _day(interest.get("startDate")), _day(interest.get("endDate"))
-        if statement.status == "closed":
+    previous_kinds = {(kind[0], kind[1]) for kind in previous.shape} if previous else set()
+    closed = statement.status == "closed"
+    for (interest_type, indirect, _, _), (start, end) in zip(statement.shape, statement.days):
+        kind = (interest_type, indirect)
+        if closed:
             begin = end or statement.date
         elif previous is None:
             begin = start
@@ -679,9 +736,9 @@ def _begins(statements: list[_RelationshipStatement], position: int) -> dict[tup
     return found
 
 
-_ENTITY_KEYS = ("isComponent", "entityType", "personType", "name", "alternateNames", "names", "identifiers",
-                "jurisdiction", "foundingDate", "dissolutionDate", "birthDate", "deathDate",
-                "unspecifiedPersonDetails", "unspecifiedEntityDetails")
+_ENTITY_KEYS = frozenset(("isComponent", "entityType", "personType", "name", "alternateNames", "names", "identifiers",
+                          "jurisdiction", "foundingDate", "dissolutionDate", "birthDate", "deathDate",
+                          "unspecifiedPersonDetails", "unspecifiedEntityDetails"))
 
 
 def _names(record_type: str, details: dict) -> list[str]:
@@ -764,8 +821,9 @@ def _convert(path, vocabulary, existing=None) -> tuple[list[dict], ImportResult]
     if converter.publication_dates:
         source["date"] = max(converter.publication_dates)
     source["note"] = f"Imported from BODS 0.4 ({result.statements} statements); locators are statement ids."
-    entities = sorted(converter.entities.values(), key=lambda e: e["id"])
-    relations = sorted(converter.relations, key=lambda r: r["id"])
+    by_id = operator.itemgetter("id")
+    entities = sorted(converter.entities.values(), key=by_id)
+    relations = sorted(converter.relations, key=by_id)
     result.entities, result.relations = len(entities), len(relations)
     records = [{"record": "source", **source}]
     records += [{"record": "entity", **entity} for entity in entities]

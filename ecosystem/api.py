@@ -325,11 +325,14 @@ class Ecosystem:
 
     def controlled(self, entity_id: str, *, as_of=None, **rules) -> "Controlled":
         """Everything ``entity_id`` controls, directly or through others, with how and the chain."""
+        from .control.verdicts import basis
+
         entity_id = self.resolve(entity_id)
         analysis = self._analysis_of(entity_id, as_of, rules, below=True)
         items = analysis.controlled_by(entity_id)
         return Controlled({"entity": analysis.summary(entity_id), "as_of": analysis.when,
                            "verdict": analysis.verdict(entity_id), "controlled": items,
+                           "basis": basis(*(item["chain"] for item in items)),
                            "rules": analysis.rules.to_dict()})
 
     def owners(self, entity_id: str, *, as_of=None, **rules) -> "Owners":

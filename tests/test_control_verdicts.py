@@ -157,6 +157,15 @@ def test_controlled_flags_stale_steps(invoke):
     [item] = document["controlled"]
     assert item["id"] == "quiet" and item["stale"] and item["last_observed"] == "2000"
     assert "controls (last observed 2000)" in cli(invoke, "verdicts", "controlled", "q", "--as-of", "2020").output
+    # like every answer, it names the observations it rests on
+    assert document["basis"] == [{"relation": "q_owns_quiet_2000", "as_of": "2000", "age_years": 20.0, "stale": True}]
+    assert "q_owns_quiet_2000: observed 2000" in cli(invoke, "verdicts", "controlled", "q", "--as-of", "2020").output
+
+
+def test_explain_names_the_observations_it_rests_on(invoke):
+    document = cli_json(invoke, "verdicts", "explain", "q", "quiet", "--as-of", "2020")
+    assert document["basis"] == [{"relation": "q_owns_quiet_2000", "as_of": "2000", "age_years": 20.0, "stale": True}]
+    assert "q_owns_quiet_2000: observed 2000" in cli(invoke, "verdicts", "explain", "q", "quiet", "--as-of", "2020").output
 
 
 def test_timeline_and_diff_show_supersessions(invoke):

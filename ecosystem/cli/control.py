@@ -95,6 +95,7 @@ def controlled(
     for item in items:
         out.print(f"  {_who(item)}: {item['status']}{_stale(item)} via {' → '.join(item['via'])}")
         _print_chain(out, item["chain"], indent=4)
+    _print_basis(out, result["basis"], result["rules"])
     _print_notes(out, [], result["rules"])
 
 

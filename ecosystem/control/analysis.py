@@ -73,7 +73,7 @@ class ControlAnalysis:
         interest = economic.economic_interest(self, entity_id)
         found = next((h["interest"] for h in interest["holders"] if h["id"] == controller_id), None)
         unknown = [b for b in interest["behind"] if b["id"] == controller_id and b["interest"] is None]
-        result["economic_basis"] = interest["basis"]
+        result["economic_basis"] = basis([self.edge(h.edge) for h in economic.holdings_between(self, entity_id, controller_id)])
         if unknown and not found:
             result["economic_interest"] = None
             result["reasons"].append("its economic interest: " + "; ".join(b["share"] for b in unknown))

@@ -55,9 +55,8 @@ def economic_interest(analysis, entity_id) -> dict:
             "approximate": needs_high}
 
 
-def uncertain_steps(analysis, entity_id, holder) -> list[str]:
-    """The equity relations between ``holder`` and ``entity_id`` whose share is a range or not recorded
-    (why an interest is a range), as ``"from type to (share)"`` texts."""
+def holdings_between(analysis, entity_id, holder) -> list:
+    """The equity holdings on the way from ``holder`` down to ``entity_id`` (what its interest rests on)."""
     holdings_of = analysis.holdings.economic_holdings
     held = {}  # holder -> its holdings on the way up from the entity
     seen, queue = {entity_id}, [entity_id]
@@ -70,13 +69,22 @@ def uncertain_steps(analysis, entity_id, holder) -> list[str]:
     found, reached, queue = [], {holder}, [holder]
     while queue:
         for h in held.get(queue.pop(), ()):
-            if h.low != h.high:
-                data = analysis.holdings.current.edges[h.edge]
-                share = share_text(data.get("equity")) if data.get("equity") else "share not recorded"
-                found.append(f"{h.edge[0]} {data['type']} {h.edge[1]} ({share})")
+            found.append(h)
             if h.target not in reached:
                 reached.add(h.target)
                 queue.append(h.target)
+    return found
+
+
+def uncertain_steps(analysis, entity_id, holder) -> list[str]:
+    """The equity relations between ``holder`` and ``entity_id`` whose share is a range or not recorded
+    (why an interest is a range), as ``"from type to (share)"`` texts."""
+    found = []
+    for h in holdings_between(analysis, entity_id, holder):
+        if h.low != h.high:
+            data = analysis.holdings.current.edges[h.edge]
+            share = share_text(data.get("equity")) if data.get("equity") else "share not recorded"
+            found.append(f"{h.edge[0]} {data['type']} {h.edge[1]} ({share})")
     return sorted(set(found))
 
 

@@ -18,10 +18,15 @@ Nothing here reads or writes files.
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from . import dates
 from .loader import Dataset
+
+# networkx is imported where a graph is made: the time model here (relation_spans, supersession)
+# is also what the loader's checks read, and a first load need not import networkx
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
@@ -40,6 +45,8 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
 
 
 def _build_graph(dataset: Dataset) -> nx.MultiDiGraph:
+    import networkx as nx
+
     vocabulary = dataset.vocabulary
     graph = nx.MultiDiGraph()
     graph.graph.update(
@@ -189,6 +196,8 @@ def snapshot(graph: nx.MultiDiGraph, as_of) -> nx.MultiDiGraph:
     data (the index's answer to one question) gives the right answer as long as it holds every
     relation of the same holder, target and type as the relations it holds.
     """
+    import networkx as nx
+
     when = dates.normalise(as_of)
     day = dates.first_day(when)
     spans = relation_spans(graph)
@@ -213,6 +222,8 @@ def entity_exists(attributes: dict, when) -> bool:
 
 def subgraph(graph: nx.MultiDiGraph, nodes=None, relation_types=None, categories=None) -> nx.MultiDiGraph:
     """A copy restricted to ``nodes`` and to edges of the given relation types or categories."""
+    import networkx as nx
+
     keep = set(graph) if nodes is None else set(nodes) & set(graph)
     result = nx.MultiDiGraph()
     result.graph.update(graph.graph)

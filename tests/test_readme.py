@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-WRITES_FILES = {"render", "export", "import", "build"}
+WRITES_FILES = {"render", "export", "import", "build", "analyse"}
 
 
 def tour():

@@ -271,3 +271,4 @@ from . import control  # noqa: E402,F401
 from . import export  # noqa: E402,F401
 from . import sql  # noqa: E402,F401
 from . import registers  # noqa: E402,F401
+from . import analyse  # noqa: E402,F401

@@ -101,6 +101,8 @@ def relation_rows(graph) -> list[dict]:
                    in_force_end_day=_day(end), superseded_by=superseded_by)
         row["supersedes"] = list(data.get("supersedes") or [])
         row["inferred"] = bool(data.get("inferred", False))
+        # a register's look-through figure: listed, never a step of a chain of control
+        row["indirect"] = bool(data.get("indirect", False))
         record = {k: value for k, value in data.items() if k != "category"}
         record.update({"from": str(u), "to": str(v)})
         row["record"] = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
@@ -148,7 +150,7 @@ def schemas():
                                 ("in_force_start", text), ("in_force_start_day", day),
                                 ("in_force_end", text), ("in_force_end_day", day), ("superseded_by", text),
                                 ("supersedes", pa.list_(text)),
-                                ("inferred", flag), ("record", text)]),
+                                ("inferred", flag), ("indirect", flag), ("record", text)]),
         "citations": pa.schema([("record", text), ("id", text), ("source", text), ("locator", text)]),
         "sources": pa.schema([("id", text), ("kind", text), ("title", text), ("date", text), ("url", text),
                               ("record", text)]),

@@ -1,0 +1,84 @@
+"""Control of every entity at one date, as records: the output of ``ecosystem analyse``.
+
+One record per entity: ``id``, ``as_of``, ``verdict``, ``direct`` (controllers with ``id``,
+``status``, ``rule``) and ``ultimate`` (controllers with ``id``, ``status``, ``group``), lists sorted.
+The embedded engine (networkx, :mod:`ecosystem.control`) and the Spark engine
+(:mod:`ecosystem.spark_engine`) write the same records, as Parquet and JSON lines.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import control, dates
+
+
+def networkx_records(graph, as_of_dates, rules=None) -> list[dict]:
+    """The records computed by the embedded engine, for each date (sorted by date, then id)."""
+    records = []
+    for when in sorted({dates.normalise(d) for d in as_of_dates}, key=dates.sort_key):
+        analysis = control.analyse(graph, when, rules)
+        low, high = analysis._control
+        for node in sorted(graph.nodes):
+            ultimate = [{"id": item["id"], "status": item["status"], "group": list(item["group"])}
+                        for item in analysis.ultimate_ids(node)]
+            direct = [{"id": controller,
+                       "status": control.CONTROLS if controller in low.get(node, {}) else control.MAY_CONTROL,
+                       "rule": (low.get(node, {}).get(controller) or high[node][controller])[0]}
+                      for controller in set(high.get(node, {})) | set(low.get(node, {}))]
+            records.append({"id": node, "as_of": when, "verdict": analysis.verdict(node),
+                            "direct": sorted(direct, key=_order), "ultimate": sorted(ultimate, key=_order)})
+    return records
+
+
+def spark_records(graph, as_of_dates, rules=None, *, output, parquet=None, master="local[*]", remote=None,
+                  partitions=8) -> list[dict]:
+    """The same records computed by the Spark engine from the Parquet tables (exported first when
+    ``parquet`` is not given, into ``output``/parquet)."""
+    from . import spark_engine
+    from .exporters import export
+
+    if parquet is not None and not (Path(parquet) / "relations.parquet").exists():
+        from .errors import QueryError
+
+        raise QueryError(f"{parquet}: no relations.parquet here; write one with: ecosystem export parquet -o {parquet}")
+    spark = spark_engine.session(master, remote, partitions)  # first: a missing pyspark or Java is named at once
+    try:
+        if parquet is None:
+            parquet = Path(output) / "parquet"
+            export(graph, "parquet", parquet)
+        entities, relations = spark_engine.read_tables(spark, parquet)
+        return spark_engine.to_records(spark_engine.analyse(spark, entities, relations, as_of_dates, rules))
+    finally:
+        if not remote:
+            spark.stop()
+
+
+def _order(item):
+    return tuple(str(item[key]) for key in sorted(item))
+
+
+def write_records(records: list[dict], folder) -> list[Path]:
+    """``control.jsonl`` and ``control.parquet`` (Parquet when pyarrow is there) in ``folder``."""
+    from .exporters._common import atomic_path, prepare_directory
+
+    directory = prepare_directory(folder)
+    paths = []
+    with atomic_path(directory / "control.jsonl") as stream:
+        for record in records:
+            stream.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+    paths.append(directory / "control.jsonl")
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        return paths
+    controller = pa.struct([("id", pa.string()), ("status", pa.string()), ("rule", pa.string())])
+    ultimate = pa.struct([("id", pa.string()), ("status", pa.string()), ("group", pa.list_(pa.string()))])
+    schema = pa.schema([("id", pa.string()), ("as_of", pa.string()), ("verdict", pa.string()),
+                        ("direct", pa.list_(controller)), ("ultimate", pa.list_(ultimate))])
+    with atomic_path(directory / "control.parquet", "wb") as stream:
+        pq.write_table(pa.Table.from_pylist(records, schema=schema), stream, compression="zstd")
+    paths.append(directory / "control.parquet")
+    return paths

@@ -1,0 +1,650 @@
+"""The control rules on Apache Spark: every entity's controllers at given dates, from the Parquet tables.
+
+The same rules as the embedded engine (:mod:`ecosystem.control`, ``docs/CONTROL.md``), written as
+DataFrame joins with no Python function per row, so that they run on a laptop (``local[*]``) and on
+a cluster alike. Every date asked and both runs (low ends of shares: "controls"; high ends: "may
+control") go through the same joins at once, keyed by ``run`` (date index * 2 + 0 for low, 1 for
+high): the number of Spark jobs does not grow with the number of dates.
+
+What is read: the relations in force at each date (the span ``export parquet`` wrote for each
+relation, supersession applied: one definition, :func:`ecosystem.graph.relation_spans`) between
+entities that exist then, with each type's roles from the vocabulary.
+
+The order of evaluation is the embedded engine's. A target's controllers depend on what controls its
+holders, so a target is evaluated once everything that can influence it (its holders, direct
+controllers, contract parties, fellow concert parties) is settled:
+
+1. forward: each round settles the targets whose influencers are all settled (one join against the
+   settled set), computes their controllers, and extends the ancestor closure by one join: a settled
+   node's ancestors are itself plus its controllers' ancestors, already settled. This is exact and
+   incremental: the closure is never recomputed.
+2. cycles: what never settles lies in or below a cycle of influence (cross-holdings, concert
+   parties). The part that is not merely below a cycle (found by trimming nodes that influence
+   nothing unsettled) is run to a fixed point in which control edges are only ever added, the low
+   run first, then the high run seeded with the low run's result, as the embedded engine does.
+3. forward again for what lies below the cycles.
+
+Each round checks for progress with one small action over every date and run; the state is
+checkpointed every few rounds to cut the lineage; small tables are broadcast.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import dates
+from .control import ControlRules
+from .errors import EcosystemError
+
+EPSILON = 1e-9  # as ecosystem.control.rules
+EXCLUDED_BOUND_STEP = 1e-7  # as ecosystem.models: an excluded bound ("more than 50%")
+BUNDLE_ROLES = ("power", "option", "channel")
+DIRECT_RULES = {"board": "board", "general_partner": "general partner", "contract": "contract",
+                "statute": "statute", "stated": "stated"}
+DISPERSED_PATTERN = r"\b(public (float|shareholders?|investors?)|free float|float)\b"
+MAX_ROUNDS = 10_000
+# settings for small data (tests, a laptop's dataset): each query's set-up, not its data, is the cost
+SMALL_DATA = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+              "spark.sql.adaptive.enabled": "false", "spark.sql.shuffle.partitions": "1"}
+CHECKPOINT_EVERY = 4
+LOW, HIGH = 0, 1
+
+
+class SparkUnavailable(EcosystemError):
+    """pyspark or a Java runtime is missing, or Spark did not start; the message names the fix."""
+
+
+def session(master: str = "local[*]", remote: str | None = None, partitions: int | None = None):
+    """A Spark session: local mode on this machine (bound to 127.0.0.1), or a Spark Connect server."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise SparkUnavailable("the Spark engine needs pyspark: pip install 'ecosystem[spark]'") from None
+    if remote:
+        return SparkSession.builder.remote(remote).getOrCreate()
+    import shutil
+
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        raise SparkUnavailable("the Spark engine needs a Java runtime (17 or later): "
+                               "apt-get install openjdk-17-jre-headless, or set JAVA_HOME")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = (SparkSession.builder.master(master).appName("ecosystem")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", str(partitions or 8))
+               .config("spark.default.parallelism", str(partitions or 8))
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.driver.memory", os.environ.get("ECOSYSTEM_SPARK_DRIVER_MEMORY", "2g")))
+    if master.startswith("local"):
+        # small pages: many small broadcast tables at once must not each claim a large page
+        builder = builder.config("spark.buffer.pageSize", "2m")
+        builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+    try:
+        spark = builder.getOrCreate()
+    except Exception as error:  # the JVM did not start: name what to check
+        raise SparkUnavailable(f"Spark did not start ({str(error).splitlines()[0] if str(error) else type(error).__name__}); "
+                               "check that Java 17 or later runs (java -version) and JAVA_HOME") from None
+    spark.sparkContext.setLogLevel(os.environ.get("ECOSYSTEM_SPARK_LOG_LEVEL", "ERROR"))
+    return spark
+
+
+def read_tables(spark, folder):
+    """(entities, relations) DataFrames of a folder written by ``ecosystem export parquet``."""
+    folder = Path(folder)
+    return (spark.read.parquet(str(folder / "entities.parquet")),
+            spark.read.parquet(str(folder / "relations.parquet")))
+
+
+def _ckpt(frame):
+    """``frame`` computed once, written as Parquet and read back: a leaf for the plans built on it.
+
+    Written out rather than checkpointed in memory: a checkpoint keeps the optimizer's size
+    estimate of the plan it cut, and a join's estimate is the product of its inputs', so over many
+    rounds the estimates grow past any number (their arithmetic alone then takes minutes). Files
+    read back carry their real size. The folder is ``ECOSYSTEM_SPARK_SCRATCH``, else the Spark
+    context's checkpoint folder (on a cluster: shared storage), else a temporary folder removed when
+    the process ends.
+    """
+    spark = frame.sparkSession
+    path = f"{_scratch(spark)}/{next(_COUNTER)}"
+    frame.write.mode("overwrite").parquet(path)
+    return spark.read.parquet(path)
+
+
+_COUNTER = __import__("itertools").count()
+_SCRATCH = {}
+
+
+def _scratch(spark) -> str:
+    key = id(spark)
+    if key not in _SCRATCH:
+        folder = os.environ.get("ECOSYSTEM_SPARK_SCRATCH")
+        if not folder:
+            try:
+                folder = spark.sparkContext.getCheckpointDir()
+            except Exception:  # Spark Connect has no SparkContext: ECOSYSTEM_SPARK_SCRATCH names the folder
+                folder = None
+        if folder:
+            folder = f"{folder.rstrip('/')}/ecosystem-{os.getpid()}-{key}"
+        else:
+            import atexit
+            import shutil
+            import tempfile
+
+            folder = tempfile.mkdtemp(prefix="ecosystem-spark-")
+            atexit.register(shutil.rmtree, folder, True)
+        _SCRATCH[key] = folder
+    return _SCRATCH[key]
+
+
+def _trace(*words):
+    if os.environ.get("ECOSYSTEM_SPARK_TRACE"):
+        import sys
+        import time
+
+        print(f"[spark {time.strftime('%H:%M:%S')}]", *words, file=sys.stderr, flush=True)
+
+
+def analyse(spark, entities, relations, as_of_dates, rules: ControlRules | None = None) -> dict:
+    """DataFrames ``direct``, ``ultimate`` and ``verdicts`` (keyed by ``as_of``) for every entity at each date."""
+    from pyspark.sql import functions as F
+
+    rules = rules or ControlRules()
+    # the iterated plans union frames that share columns: constraint inference costs time and, in
+    # some Spark versions, fails on them; the rules need none of it
+    spark.conf.set("spark.sql.constraintPropagation.enabled", "false")
+    asked = sorted({dates.normalise(d) for d in as_of_dates}, key=dates.sort_key)
+    runs = spark.createDataFrame([(i, d, dates.first_day(d)) for i, d in enumerate(asked)],
+                                 "d int, as_of string, day date")
+    modes = spark.createDataFrame([(LOW,), (HIGH,)], "m int")
+
+    exists = ((F.col("start_day").isNull() | (F.col("start_day") <= F.col("day")))
+              & (F.col("end_day").isNull() | (F.col("end_day") > F.col("day"))))
+    present = entities.crossJoin(F.broadcast(runs)).where(exists).select("d", "id", "type", "name")
+    dispersed = present.where(
+        (F.col("type") == "user_group")
+        | F.lower(F.concat_ws(" ", F.regexp_replace("id", "_", " "), F.coalesce("name", F.lit(""))))
+        .rlike(DISPERSED_PATTERN)).select("d", F.col("id").alias("holder"), F.lit(True).alias("dispersed"))
+
+    _trace("start")
+    in_force = _ckpt(_in_force(relations, runs, present))
+    prepared = _prepare(in_force, dispersed, modes, rules)
+    _trace("prepared")
+    table, up = _solve(prepared, rules)
+    _trace("solved")
+    low = table.where(F.col("run") % 2 == LOW)
+    high = table.where(F.col("run") % 2 == HIGH)
+    certain = low.select("run", "target", "controller", F.lit("controls").alias("status"), "rule")
+    possible = (high.withColumn("run", F.col("run") - 1)
+                .join(low.select("run", "target", "controller"), ["run", "target", "controller"], "left_anti")
+                .select("run", "target", "controller", F.lit("may control").alias("status"), "rule"))
+    direct = certain.unionByName(possible).withColumn("d", (F.col("run") / 2).cast("int"))
+    ultimate = _ultimate(up, prepared["groups"])
+    verdicts = _verdicts(entities, runs, in_force, ultimate)
+    dated = F.broadcast(runs.select("d", "as_of"))
+    return {"direct": direct.join(dated, "d").drop("d", "run"),
+            "ultimate": ultimate.join(dated, "d").drop("d"),
+            "verdicts": verdicts}
+
+
+# ------------------------------------------------------------------------------------------------
+# preparation
+
+
+def _in_force(relations, runs, present):
+    """Relations in force at each date (``d``) between entities that exist then (indirect ones too)."""
+    from pyspark.sql import functions as F
+
+    ids = present.select("d", "id")
+    start, end = F.col("in_force_start_day"), F.col("in_force_end_day")
+    columns = ["from", "to", "type", "control_role", "bundle_role", "concert", "in_force_start_day",
+               "in_force_end_day"] + [f"{p}_{s}" for p in ("equity", "votes") for s in ("low", "high", "approximate")]
+    indirect = F.col("indirect") if "indirect" in relations.columns else F.lit(False)
+    return (relations.where(F.col("from") != F.col("to")).select(*columns, indirect.alias("indirect"))
+            .crossJoin(F.broadcast(runs.select("d", "day")))
+            .where((start.isNull() | (start <= F.col("day"))) & (end.isNull() | (end > F.col("day"))))
+            .join(ids.withColumnRenamed("id", "from"), ["d", "from"])
+            .join(ids.withColumnRenamed("id", "to"), ["d", "to"])
+            .drop("day"))
+
+
+def _prepare(in_force, dispersed, modes, rules) -> dict:
+    """What the rules read, as in :class:`ecosystem.control.holdings.Holdings`.
+
+    ``holdings`` (run, target, holder, value, dispersed), ``totals`` (run, target, total), ``direct``
+    (run, target, controller, rule), ``parts`` (run, target, part, holder), ``groups`` (d, member,
+    group, members), ``influence`` (d, src, dst), ``nodes`` (d, node) and ``evaluate`` (d, node).
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    margin = float(rules.approximate_margin)
+    votes_known = F.col("votes_low").isNotNull()
+    low = F.when(votes_known, F.col("votes_low")).otherwise(F.col("equity_low"))
+    high = F.when(votes_known, F.col("votes_high")).otherwise(F.col("equity_high"))
+    approximate = F.when(votes_known, F.col("votes_approximate")).otherwise(F.col("equity_approximate"))
+    if margin:  # an approximate value v counts as the range v ± margin
+        exact = approximate & (low == high)
+        low, high = (F.when(exact, F.greatest(F.lit(0.0), low - margin)).otherwise(low),
+                     F.when(exact, F.least(F.lit(100.0), high + margin)).otherwise(high))
+    kinds = [k for k in DIRECT_RULES if k != "board" or rules.count_board]
+    relations = in_force.where(~F.col("indirect") & ((F.col("control_role") != "board") | F.lit(rules.count_board)))
+    shares = relations.select(
+        "d", F.col("to").alias("target"), F.col("from").alias("holder"),
+        F.col("control_role").alias("role"), "bundle_role", "concert",
+        F.coalesce(low, F.lit(0.0)).alias("low"), F.coalesce(high, F.lit(100.0)).alias("high"),
+        (votes_known | F.col("equity_low").isNotNull()).alias("has_share"))
+    held = F.col("role").isin("equity", "votes")
+    registered = (shares.where(held).select("d", "target", "holder", "low", "high", F.lit("owns").alias("kind"))
+                  .unionByName(shares.where(F.col("role") == "influence").select(
+                      "d", "target", "holder", F.lit(0.0).alias("low"), F.lit(100.0).alias("high"),
+                      F.lit("influence").alias("kind"))))
+
+    # a nominee's votes count for its principal(s); with several, whose block is whose is unknown
+    nominees = shares.where(F.col("role") == "nominee").select(
+        "d", F.col("holder").alias("nominee"), F.col("target").alias("principal")).distinct()
+    nominees = nominees.join(nominees.groupBy("d", "nominee").agg(F.count("*").alias("principals")),
+                             ["d", "nominee"])
+    remapped = F.col("principal").isNotNull()
+    registered = (registered.join(F.broadcast(nominees.withColumnRenamed("nominee", "holder")), ["d", "holder"], "left")
+                  .select("d", "target", F.coalesce("principal", "holder").alias("holder"),
+                          F.when(F.col("principals") > 1, F.lit(0.0)).otherwise(F.col("low")).alias("low"),
+                          "high", F.when(remapped, F.lit("owns")).otherwise(F.col("kind")).alias("kind")))
+
+    # contract parts (every bundle role, evidence too, as the embedded engine's parts and influence)
+    not_held = ~F.col("role").isin("equity", "votes")
+    all_parts = shares.where(F.col("bundle_role").isNotNull() & not_held).select(
+        "d", "target", F.col("bundle_role").alias("part"), "holder")
+    parts = all_parts.where(F.col("part").isin(*BUNDLE_ROLES)).distinct()
+    complete = (parts.groupBy("d", "target").agg(F.countDistinct("part").alias("parts"))
+                .select("d", "target", (F.col("parts") == len(BUNDLE_ROLES)).alias("complete")))
+    proxies = shares.where((F.col("bundle_role") == "power") & not_held)
+    with_share = proxies.where("has_share").select("d", "target", "holder", "low", "high",
+                                                   F.lit("proxy").alias("kind"))
+    bare = (proxies.where(~F.col("has_share")).select("d", "target", "holder")
+            .join(complete, ["d", "target"], "left").fillna(False, ["complete"]))
+    bare_targets = bare.groupBy("d", "target").agg(F.max(F.col("complete").cast("int")).alias("complete"))
+    # a bare proxy covers the whole register: the registered owners' votes move to it
+    owner = F.col("kind") == "owns"
+    moved = (registered.join(bare_targets, ["d", "target"], "left")
+             .select("d", "target", "holder",
+                     F.when(owner & F.col("complete").isNotNull(), F.lit(0.0)).otherwise(F.col("low")).alias("low"),
+                     F.when(owner & (F.col("complete") == 1), F.lit(0.0)).otherwise(F.col("high")).alias("high"),
+                     "kind"))
+    # outside a complete bundle, control by a bare proxy is possible, not certain
+    bare_votes = bare.where(~F.col("complete")).select("d", "target", "holder", F.lit(0.0).alias("low"),
+                                                       F.lit(100.0).alias("high"), F.lit("bare proxy").alias("kind"))
+    holdings = moved.unionByName(with_share).unionByName(bare_votes)
+
+    # an uncertain owner's share is at most 100 minus what the other owners certainly hold
+    by_target = Window.partitionBy("d", "target")
+    uncertain = F.max((F.col("low") != F.col("high")).cast("int")).over(by_target) == 1
+    owners_low = F.sum(F.when(owner, F.col("low")).otherwise(0.0)).over(by_target)
+    tightened = F.greatest(F.col("low"), F.least(F.col("high"), 100.0 - (owners_low - F.col("low"))))
+    holdings = _ckpt(holdings.withColumn(
+        "high", F.when(uncertain & owner & (F.col("high") > F.col("low")), tightened).otherwise(F.col("high")))
+        .join(F.broadcast(dispersed), ["d", "holder"], "left").fillna(False, ["dispersed"]))
+
+    rule_of = F.create_map(*[x for k in kinds for x in (F.lit(k), F.lit(DIRECT_RULES[k]))])
+    direct = (shares.where(F.col("role").isin(*kinds))
+              .select("d", "target", F.col("holder").alias("controller"), rule_of[F.col("role")].alias("rule"),
+                      F.array_position(F.array(*[F.lit(k) for k in kinds]), F.col("role")).alias("order"))
+              .groupBy("d", "target", "controller").agg(F.min(F.struct("order", "rule")).alias("first"))
+              .select("d", "target", "controller", F.col("first.rule").alias("rule")))
+
+    concert_pairs = shares.where(F.col("concert") & ~F.col("role").isin(
+        "equity", "votes", "influence", "nominee", *DIRECT_RULES)).select(
+        "d", F.col("holder").alias("a"), F.col("target").alias("b"))
+    groups = _concert_groups(concert_pairs)
+
+    # what influences a target's evaluation: holders, direct controllers, contract parties, fellow parties
+    influence = (holdings.select("d", F.col("holder").alias("src"), F.col("target").alias("dst"))
+                 .unionByName(direct.select("d", F.col("controller").alias("src"), F.col("target").alias("dst")))
+                 .unionByName(all_parts.select("d", F.col("holder").alias("src"), F.col("target").alias("dst")))
+                 .unionByName(groups.select("d", F.col("member").alias("src"), F.col("first").alias("dst")))
+                 .unionByName(groups.select("d", F.col("first").alias("src"), F.col("member").alias("dst")))
+                 .where(F.col("src") != F.col("dst")).distinct())
+    influence = _ckpt(influence)
+    nodes = _ckpt(influence.select("d", F.col("src").alias("node"))
+                  .unionByName(influence.select("d", F.col("dst").alias("node"))).distinct())
+    evaluate = _ckpt(holdings.select("d", F.col("target").alias("node"))
+                     .unionByName(all_parts.select("d", F.col("target").alias("node"))).distinct())
+
+    by_mode = F.col("d") * 2 + F.col("m")
+    holdings = _ckpt(holdings.crossJoin(F.broadcast(modes)).select(
+        by_mode.alias("run"), "target", "holder",
+        F.when(F.col("m") == LOW, F.col("low")).otherwise(F.col("high")).alias("value"), "dispersed"))
+    return {
+        "has_groups": not groups.isEmpty(), "has_parts": not parts.isEmpty(),
+        "holdings": holdings,
+        "totals": _ckpt(holdings.groupBy("run", "target").agg(F.sum("value").alias("total"))),
+        "direct": _ckpt(direct.crossJoin(F.broadcast(modes)).select(by_mode.alias("run"), "target", "controller", "rule")),
+        "parts": _ckpt(parts.crossJoin(F.broadcast(modes)).select(by_mode.alias("run"), "target", "part", "holder")),
+        "groups": groups,
+        "group_runs": _ckpt(groups.crossJoin(F.broadcast(modes)).select(by_mode.alias("run"), "member", "group")),
+        "influence": influence, "nodes": nodes, "evaluate": evaluate, "modes": modes,
+    }
+
+
+def _concert_groups(pairs):
+    """(d, member, group, members, first): each connected set of parties acting in concert is one group.
+
+    Labels spread along the pairs (smallest id wins) until no label changes: as many rounds as the
+    longest chain of parties, one small action each.
+    """
+    from pyspark.sql import functions as F
+
+    edges = _ckpt(pairs.unionByName(pairs.select("d", F.col("b").alias("a"), F.col("a").alias("b"))).distinct())
+    labels = _ckpt(edges.select("d", F.col("a").alias("node")).distinct().withColumn("label", F.col("node")))
+    for _ in range(MAX_ROUNDS):
+        proposed = _ckpt(edges.join(labels.withColumnRenamed("node", "b"), ["d", "b"])
+                         .select("d", F.col("a").alias("node"), "label").unionByName(labels)
+                         .groupBy("d", "node").agg(F.min("label").alias("label")))
+        changed = proposed.join(labels.withColumnRenamed("label", "old"), ["d", "node"]).where("label != old")
+        labels, done = proposed, changed.isEmpty()
+        if done:
+            break
+    members = labels.groupBy("d", "label").agg(F.array_sort(F.collect_list("node")).alias("members"))
+    return _ckpt(labels.join(members, ["d", "label"])
+                 .select("d", F.col("node").alias("member"),
+                         F.concat(F.lit("concert::"), F.concat_ws("+", "members")).alias("group"), "members",
+                         F.col("members")[0].alias("first")))
+
+
+# ------------------------------------------------------------------------------------------------
+# the fixed point
+
+
+class _State:
+    """The solver's growing tables: ``done`` (d, node), ``table`` (run, target, controller, rule),
+    ``up`` (run, node, ancestor: the reflexive closure of control among settled nodes)."""
+
+    def __init__(self, prepared):
+        from pyspark.sql import functions as F
+
+        self.p = prepared
+        self.done = _ckpt(prepared["nodes"].limit(0))
+        self.table = prepared["direct"]
+        groups = prepared["group_runs"].select("run", F.col("group").alias("node")).distinct()
+        self.up = _ckpt(groups.withColumn("ancestor", F.col("node")))
+        self.rounds = 0
+
+    def checkpoint(self, force=False):
+        self.rounds += 1
+        if force or self.rounds % CHECKPOINT_EVERY == 0:
+            self.done, self.table, self.up = _ckpt(self.done), _ckpt(self.table), _ckpt(self.up)
+
+
+def _solve(p, rules):
+    """(table, up): control edges of every run, and the reflexive ancestor closure of control."""
+    from pyspark.sql import functions as F
+
+    state = _State(p)
+    threshold = float(rules.control_threshold)
+    _forward(state, threshold)
+    remaining = _ckpt(p["nodes"].join(state.done, ["d", "node"], "left_anti"))
+    if not remaining.isEmpty():
+        core = _core(remaining, p["influence"])
+        _cycles(state, core, threshold)
+        _forward(state, threshold)
+    state.checkpoint(force=True)
+    return state.table, state.up
+
+
+def _modes(frame, p):
+    """(d, node) rows as (run, node) rows of both runs."""
+    from pyspark.sql import functions as F
+
+    return frame.crossJoin(F.broadcast(p["modes"])).select((F.col("d") * 2 + F.col("m")).alias("run"), "node")
+
+
+def _forward(state, threshold):
+    """Settle, round by round, every node whose influencers are all settled."""
+    from pyspark.sql import functions as F
+
+    p = state.p
+    for _ in range(MAX_ROUNDS):
+        blocked = (p["influence"].join(state.done.withColumnRenamed("node", "src"), ["d", "src"], "left_anti")
+                   .select("d", F.col("dst").alias("node")))
+        newly = _ckpt(p["nodes"].join(state.done, ["d", "node"], "left_anti").join(blocked, ["d", "node"], "left_anti"))
+        if newly.isEmpty():
+            return
+        _trace("forward round", state.rounds)
+        targets = _modes(newly.join(p["evaluate"], ["d", "node"]), p).withColumnRenamed("node", "target")
+        found = _ckpt(_evaluate(p, state.table, state.up, targets, threshold)
+                      .join(state.table, ["run", "target", "controller"], "left_anti"))
+        state.table = state.table.unionByName(found)
+        settled = _modes(newly, p)
+        state.up = state.up.unionByName(_ckpt(_closure_step(settled, state.table, state.up)))
+        state.done = state.done.unionByName(newly)
+        state.checkpoint()
+
+
+def _closure_step(nodes, table, up):
+    """(run, node, ancestor) for ``nodes``: itself, and its controllers' ancestors in ``up``."""
+    from pyspark.sql import functions as F
+
+    parents = table.join(nodes.withColumnRenamed("node", "target"), ["run", "target"]).select(
+        "run", F.col("target").alias("node"), "controller")
+    through = parents.join(up.withColumnRenamed("node", "controller"), ["run", "controller"]).select(
+        "run", "node", "ancestor")
+    return nodes.withColumn("ancestor", F.col("node")).unionByName(through).distinct()
+
+
+def _core(remaining, influence):
+    """The unsettled nodes that influence another unsettled node, repeatedly: cycles and what joins them."""
+    from pyspark.sql import functions as F
+
+    core = remaining
+    for _ in range(MAX_ROUNDS):
+        inside = (influence.join(core.withColumnRenamed("node", "src"), ["d", "src"])
+                  .join(core.withColumnRenamed("node", "dst"), ["d", "dst"]))
+        sinks = _ckpt(core.join(inside.select("d", F.col("src").alias("node")), ["d", "node"], "left_anti"))
+        _trace("trim")
+        if sinks.isEmpty():
+            return core
+        core = _ckpt(core.join(sinks, ["d", "node"], "left_anti"))
+    return core
+
+
+def _cycles(state, core, threshold):
+    """Run the core to a fixed point, edges only added: the low run, then the high run seeded with it."""
+    from pyspark.sql import functions as F
+
+    p = state.p
+    settled_up = state.up
+    for mode in (LOW, HIGH):
+        nodes = core.select((F.col("d") * 2 + mode).alias("run"), "node")
+        targets = (core.join(p["evaluate"], ["d", "node"])
+                   .select((F.col("d") * 2 + mode).alias("run"), F.col("node").alias("target")))
+        if mode == HIGH:  # the high run starts from the low run's control inside the cycles
+            seeded = (state.table.where(F.col("run") % 2 == LOW).join(
+                core.select((F.col("d") * 2).alias("run"), F.col("node").alias("target")), ["run", "target"])
+                .withColumn("run", F.col("run") + 1))
+            state.table = _ckpt(state.table.unionByName(
+                seeded.join(state.table, ["run", "target", "controller"], "left_anti")))
+        up = _ckpt(nodes.withColumn("ancestor", F.col("node")))
+        for _ in range(MAX_ROUNDS):
+            up = _cycle_closure(nodes, state.table, settled_up, up)
+            found = _evaluate(p, state.table, _ckpt(settled_up.unionByName(up)), targets, threshold)
+            new = _ckpt(found.join(state.table, ["run", "target", "controller"], "left_anti"))
+            _trace("cycle round, run", mode)
+            if new.isEmpty():
+                break
+            state.table = _ckpt(state.table.unionByName(new))
+        state.up = state.up.unionByName(_cycle_closure(nodes, state.table, settled_up, up))
+    state.done = state.done.unionByName(core)
+    state.checkpoint(force=True)
+
+
+def _cycle_closure(nodes, table, settled_up, up):
+    """The closure of control for the cycle's ``nodes``, grown from ``up`` until it stops growing."""
+    size = up.count()
+    for _ in range(MAX_ROUNDS):
+        grown = _ckpt(_closure_step(nodes, table, settled_up.unionByName(up)).unionByName(up).distinct())
+        grown_size = grown.count()
+        up = grown
+        if grown_size == size:
+            break
+        size = grown_size
+    return up
+
+
+def _evaluate(p, table, up, targets, threshold):
+    """Controllers (run, target, controller, rule) of ``targets`` (run, target) by votes and by bundle."""
+    from pyspark.sql import functions as F
+
+    keys = ["run", "target"]
+    holdings = _ckpt(p["holdings"].join(targets, keys).join(p["totals"], keys))
+    # ancestors for pooling: everything above in control, and the concert groups of each
+    pool_up = up
+    if p["has_groups"]:
+        pool_up = _ckpt(up.unionByName(up.join(p["group_runs"].withColumnRenamed("member", "ancestor"),
+                                               ["run", "ancestor"])
+                                       .select("run", "node", F.col("group").alias("ancestor"))).distinct())
+    over = F.col("total") > threshold + EPSILON
+    by_votes = None
+    if threshold >= 50:  # one holder above the threshold: nobody else can gather a majority of what is left
+        single = (holdings.where(over & (F.col("total") <= 100 + EPSILON) & (F.col("value") > threshold + EPSILON)
+                                 & ~F.col("dispersed"))
+                  .select("run", "target", F.col("holder").alias("controller")).distinct())
+        holdings = holdings.join(single.select(*keys), keys, "left_anti")
+        by_votes = single
+    pooled = (holdings.where((F.col("value") > 0) & ~F.col("dispersed"))
+              .join(pool_up.withColumnRenamed("node", "holder"), ["run", "holder"])
+              .where(over & (F.col("ancestor") != F.col("target")))
+              .groupBy("run", "target", F.col("ancestor").alias("controller")).agg(F.sum("value").alias("pooled"))
+              .where(F.col("pooled") > threshold + EPSILON)
+              .select("run", "target", "controller"))
+    pooled = _minimal(pooled, table, up, p["group_runs"] if p["has_groups"] else None)
+    by_votes = pooled if by_votes is None else by_votes.unionByName(pooled)
+    found = by_votes.select("run", "target", "controller", F.lit("votes").alias("rule"), F.lit(1).alias("order"))
+    if not p["has_parts"]:
+        return found.select("run", "target", "controller", "rule")
+
+    # a contract bundle: whoever stands behind (is, or is above) a holder of every part
+    parts = p["parts"].join(targets, keys)  # small: the targets' contract parts
+    reach = (parts.join(pool_up.withColumnRenamed("node", "holder"), ["run", "holder"])
+             .select("run", "target", "part", F.col("ancestor").alias("controller")).distinct())
+    common = (reach.groupBy("run", "target", "controller").agg(F.countDistinct("part").alias("n"))
+              .where((F.col("n") == len(BUNDLE_ROLES)) & (F.col("controller") != F.col("target")))
+              .select("run", "target", "controller"))
+    by_bundle = _minimal(common, table, up, p["group_runs"] if p["has_groups"] else None)
+    found = (found.unionByName(by_bundle.select("run", "target", "controller", F.lit("contract bundle").alias("rule"),
+                                           F.lit(2).alias("order"))))
+    # the first rule found is the one reported, as in the embedded engine: direct, votes, bundle
+    return (found.groupBy("run", "target", "controller").agg(F.min(F.struct("order", "rule")).alias("first"))
+            .select("run", "target", "controller", F.col("first.rule").alias("rule")))
+
+
+def _minimal(candidates, table, up, group_runs):
+    """The candidates that control no other candidate of the same target (control is then through it)."""
+    from pyspark.sql import functions as F
+
+    keys = ["run", "target", "controller"]
+    # a parent of a candidate controls through it, unless the candidate is above the parent (a cycle)
+    parents = table.select("run", F.col("target").alias("controller"), F.col("controller").alias("parent"))
+    above = (candidates.join(parents, ["run", "controller"])
+             .join(up.select("run", F.col("node").alias("parent"), F.col("ancestor").alias("controller")),
+                   ["run", "parent", "controller"], "left_anti")
+             .select("run", "target", F.col("parent").alias("controller")))
+    if group_runs is not None:  # a concert group is not a candidate where one of its members is one alone
+        above = above.unionByName(candidates.join(group_runs.withColumnRenamed("member", "controller"),
+                                                  ["run", "controller"])
+                                  .select("run", "target", F.col("group").alias("controller")))
+    return candidates.join(above, keys, "left_anti")
+
+
+# ------------------------------------------------------------------------------------------------
+# answers
+
+
+def _ultimate(up, groups):
+    """(d, target, controller, status, group): the controllers with nobody above them.
+
+    A root is an ancestor whose every ancestor is also below it: nobody is above it, or it sits in
+    a closed control cycle (whose members are then listed together, in ``group``). A concert group
+    is listed as its members, jointly. The low run gives "controls"; the high run adds "may control".
+    """
+    from pyspark.sql import functions as F
+
+    strict = up.where(F.col("node") != F.col("ancestor"))
+    back = strict.select("run", F.col("ancestor").alias("node"), F.col("node").alias("ancestor"))
+    outside = strict.join(back, ["run", "node", "ancestor"], "left_anti").select("run", "node").distinct()
+    cycle = (strict.join(back, ["run", "node", "ancestor"])
+             .groupBy("run", "node").agg(F.collect_set("ancestor").alias("others")))
+    roots = (up.select("run", F.col("ancestor").alias("node")).distinct()
+             .join(outside, ["run", "node"], "left_anti")
+             .join(cycle, ["run", "node"], "left")
+             .select("run", F.col("node").alias("ancestor"),
+                     F.when(F.col("others").isNull(), F.array().cast("array<string>"))
+                     .otherwise(F.array_sort(F.array_union(F.array(F.col("node")), F.col("others")))).alias("group")))
+    found = (up.join(roots, ["run", "ancestor"])
+             .where((F.col("node") != F.col("ancestor")) | (F.size("group") > 0))
+             .select("run", F.col("node").alias("target"), F.col("ancestor").alias("controller"), "group"))
+    found = found.withColumn("d", (F.col("run") / 2).cast("int"))
+    plain = found.where(~F.col("controller").startswith("concert::"))
+    joint = (found.where(F.col("controller").startswith("concert::"))
+             .join(groups.select("d", F.col("group").alias("controller"), "member", "members"), ["d", "controller"])
+             .select("run", "target", F.col("member").alias("controller"), F.col("members").alias("group"), "d"))
+    ranked = plain.unionByName(joint).withColumn("rank", F.col("run") % 2)
+    # a controller found in the low run is certain; the high run only adds who may control
+    return (ranked.groupBy("d", "target", "controller").agg(F.min(F.struct("rank", "group")).alias("best"))
+            .select("d", "target", "controller",
+                    F.when(F.col("best.rank") == LOW, F.lit("controls")).otherwise(F.lit("may control")).alias("status"),
+                    F.col("best.group").alias("group")))
+
+
+def _verdicts(entities, runs, in_force, ultimate):
+    """(as_of, id, verdict), with the values of :mod:`ecosystem.control.verdicts`."""
+    from pyspark.sql import functions as F
+
+    confers = ((~F.col("control_role").isin("none", "nominee")) | F.col("bundle_role").isNotNull())
+    pointed = in_force.where(confers).select("d", F.col("to").alias("id")).distinct() \
+        .withColumn("held", F.lit(True))
+    # members of one concert group or control cycle are one controlling party
+    party = F.when(F.size("group") > 0, F.concat_ws("+", "group")).otherwise(F.col("controller"))
+    summary = ultimate.groupBy("d", F.col("target").alias("id")).agg(
+        F.countDistinct(F.when(F.col("status") == "controls", party)).alias("certain"),
+        F.count("*").alias("any"))
+    return (entities.select("id", "start_day", "end_day").crossJoin(F.broadcast(runs))
+            .join(pointed, ["d", "id"], "left").join(summary, ["d", "id"], "left")
+            .select("as_of", "id",
+                    F.when(F.col("start_day") > F.col("day"), F.lit("not yet founded"))
+                    .when(F.col("end_day") <= F.col("day"), F.lit("dissolved"))
+                    .when(F.col("certain") > 1, F.lit("contested"))
+                    .when(F.col("certain") == 1, F.lit("controlled"))
+                    .when(F.col("any") > 0, F.lit("may be controlled"))
+                    .when(F.col("held").isNull(), F.lit("unknown"))
+                    .otherwise(F.lit("no controlling party")).alias("verdict")))
+
+
+def records_frame(result: dict):
+    """One row per entity and date: id, as_of, verdict, direct, ultimate (the records' shape), sorted."""
+    from pyspark.sql import functions as F
+
+    direct = result["direct"].groupBy("as_of", F.col("target").alias("id")).agg(
+        F.array_sort(F.collect_list(F.struct(F.col("controller").alias("id"), "rule", "status"))).alias("direct"))
+    ultimate = result["ultimate"].groupBy("as_of", F.col("target").alias("id")).agg(
+        F.array_sort(F.collect_list(F.struct("group", F.col("controller").alias("id"), "status"))).alias("ultimate"))
+    empty_direct = F.array().cast("array<struct<id:string,rule:string,status:string>>")
+    empty_ultimate = F.array().cast("array<struct<group:array<string>,id:string,status:string>>")
+    return (result["verdicts"].join(direct, ["as_of", "id"], "left").join(ultimate, ["as_of", "id"], "left")
+            .select("id", "as_of", "verdict", F.coalesce("direct", empty_direct).alias("direct"),
+                    F.coalesce("ultimate", empty_ultimate).alias("ultimate")))
+
+
+def to_records(result: dict) -> list[dict]:
+    """The records of :mod:`ecosystem.analysis`, sorted by date, then id (collected to the driver)."""
+    records = [_record(row) for row in records_frame(result).toLocalIterator()]
+    return sorted(records, key=lambda r: (dates.sort_key(r["as_of"]), r["id"]))
+
+
+def _record(row) -> dict:
+    from .analysis import _order
+
+    direct = [{"id": item["id"], "status": item["status"], "rule": item["rule"]} for item in row["direct"]]
+    ultimate = [{"id": item["id"], "status": item["status"], "group": list(item["group"])} for item in row["ultimate"]]
+    return {"id": row["id"], "as_of": row["as_of"], "verdict": row["verdict"],
+            "direct": sorted(direct, key=_order), "ultimate": sorted(ultimate, key=_order)}

@@ -1,0 +1,119 @@
+"""Generated ownership-and-control graphs for comparing the Spark engine with the embedded one.
+
+``generated_graph(seed, count)`` joins ``count`` small random graphs (ids prefixed ``g<k>_``, so they
+never touch) into one graph that follows the graph contract: Spark then analyses them all in one
+pass. Each small graph mixes what the control rules must get right: chains of holdings with exact,
+approximate, ranged and unknown shares; pooled votes through controlled companies; cross-holdings
+and cycles; complete and incomplete contract bundles and bare voting proxies; nominees; general
+partners, boards and stated control; parties acting in concert; a public float; observations of one
+holding superseded by later ones; entities founded or dissolved within the dates asked.
+"""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+
+DATES = ("2012", "2016-06", "2021-03-15")
+
+
+def _share(rng: random.Random):
+    kind = rng.random()
+    if kind < 0.55:
+        return {"value": float(rng.choice([10, 20, 25, 30, 33, 40, 45, 50, 51, 60, 70, 80, 100]))}
+    if kind < 0.7:
+        return {"value": float(rng.choice([20, 30, 49, 52])), "approximate": True}
+    if kind < 0.85:
+        low = rng.choice([0, 10, 20, 40])
+        return {"min": float(low), "max": float(min(100, low + rng.choice([10, 30, 60])))}
+    return None  # unknown
+
+
+def _small(rng: random.Random, prefix: str, graph: nx.MultiDiGraph) -> None:
+    companies = [f"{prefix}c{i}" for i in range(rng.randint(3, 7))]
+    people = [f"{prefix}p{i}" for i in range(rng.randint(1, 3))]
+    for node in companies:
+        data = {"id": node, "name": node.replace("_", " "), "type": "company"}
+        if rng.random() < 0.15:
+            data["start"] = rng.choice(["2014", "2018-07"])
+        if rng.random() < 0.1:
+            data["end"] = rng.choice(["2015", "2020-01"])
+        graph.add_node(node, **data)
+    for node in people:
+        graph.add_node(node, id=node, name=node.replace("_", " "), type="person")
+    if rng.random() < 0.3:
+        float_id = f"{prefix}public_float"
+        graph.add_node(float_id, id=float_id, name="public float", type="user_group")
+        people.append(float_id)
+    holders = companies + people
+    count = 0
+
+    def add(u, v, kind, **data):
+        nonlocal count
+        count += 1
+        key = f"{prefix}r{count}"
+        graph.add_edge(u, v, key=key, type=kind, id=key, sources=[{"source": "generated"}],
+                       **{k: value for k, value in data.items() if value is not None})
+
+    for target in companies:
+        for holder in rng.sample(holders, k=min(len(holders), rng.randint(0, 3))):
+            if holder == target:
+                continue
+            dates = {}
+            roll = rng.random()
+            if roll < 0.25:
+                dates = {"as_of": rng.choice(["2011", "2014-05"])}
+            elif roll < 0.4:
+                dates = {"start": "2013", "end": rng.choice(["2017", "2022"])}
+            add(holder, target, "owns", equity=_share(rng), **dates)
+            if roll < 0.25 and rng.random() < 0.6:  # a later observation supersedes the first
+                add(holder, target, "owns", equity=_share(rng), as_of=rng.choice(["2015-09", "2019"]))
+    if rng.random() < 0.5:  # pooled votes: one controller of two holders
+        top, left, right, target = rng.sample(companies + people[:1], k=4) if len(companies) >= 4 else (None,) * 4
+        if top is not None:
+            add(top, left, "owns", equity={"value": 100.0})
+            add(top, right, "owns", equity={"value": 80.0})
+            add(left, target, "owns", equity={"value": 20.0})
+            add(right, target, "owns", equity={"value": 40.0})
+    if rng.random() < 0.3:  # cross-holding
+        a, b = rng.sample(companies, k=2)
+        add(a, b, "owns", equity={"value": 60.0})
+        add(b, a, "owns", equity={"value": 60.0})
+    if rng.random() < 0.4:  # a contract bundle, complete or not
+        wfoe, vie = rng.sample(companies, k=2)
+        parts = ["voting_proxy", "exclusive_option", "exclusive_services", "equity_pledge"]
+        for part in rng.sample(parts, k=rng.randint(1, 4)):
+            add(wfoe, vie, part)
+    if rng.random() < 0.2:
+        add(rng.choice(holders), rng.choice(companies), "voting_proxy", votes={"value": 30.0})
+    if rng.random() < 0.25:
+        nominee, principal, target = rng.choice(people), rng.choice(companies), rng.choice(companies)
+        add(nominee, principal, "holds_as_nominee")
+        add(nominee, target, "owns", equity={"value": 55.0})
+    for kind, chance in (("general_partner_of", 0.15), ("appoints_board", 0.15), ("controls", 0.15)):
+        if rng.random() < chance:
+            add(rng.choice(holders), rng.choice(companies), kind, start=rng.choice([None, "2015"]))
+    if rng.random() < 0.3 and len(people) >= 2:
+        a, b = rng.sample(people, k=2)
+        add(a, b, "acts_in_concert_with")
+        target = rng.choice(companies)
+        add(a, target, "owns", equity={"value": 30.0})
+        add(b, target, "owns", equity={"value": 25.0})
+
+
+def generated_graph(seed: int, count: int) -> nx.MultiDiGraph:
+    from ecosystem.vocabulary import bundled_vocabulary
+
+    rng = random.Random(seed)
+    graph = nx.MultiDiGraph()
+    vocabulary = bundled_vocabulary()
+    graph.graph.update(name="generated", vocabulary=vocabulary, sources={}, views={}, latest_date="2021")
+    for k in range(count):
+        _small(rng, f"g{k}_", graph)
+    categories = {t: d.category for t, d in vocabulary.relation_types.items()}
+    for _, _, data in graph.edges(data=True):
+        data["category"] = categories[data["type"]]
+    for node in list(graph):
+        graph.nodes[node].setdefault("id", node)
+    return graph

@@ -31,17 +31,10 @@ if TYPE_CHECKING:
 
 def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     """The whole dataset as a graph (every relation, whatever its dates)."""
-    import gc
+    from .collector import paused
 
-    enabled = gc.isenabled()
-    gc.disable()  # a graph is millions of small dicts and no cycles: the collector only costs time
-    try:
+    with paused():  # a graph is millions of small dicts and no cycles: the collector only costs time
         return _build_graph(dataset)
-    finally:
-        gc.freeze()  # with unfreeze: the graph's objects move to the oldest generation at once, so
-        gc.unfreeze()  # the next young collection does not walk them all (see loader._gc_paused)
-        if enabled:
-            gc.enable()
 
 
 def _build_graph(dataset: Dataset) -> nx.MultiDiGraph:

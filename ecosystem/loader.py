@@ -11,8 +11,6 @@ The result is a :class:`Dataset` of plain JSON-ready dictionaries (``dataset``).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -51,7 +49,9 @@ def read_dataset(data_dir, *, progress: Progress | None = None) -> Dataset:
 
 
 def _read(files: DataFiles, contents, progress) -> Dataset:
-    with _gc_paused():
+    from .collector import paused
+
+    with paused():
         return _read_files(files, contents, progress)
 
 
@@ -110,27 +110,6 @@ def _ticker(progress: Progress | None, total: int):
         progress(stage, done, total)
 
     return tick
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector while loading.
-
-    Loading makes millions of small containers and no reference cycles worth collecting; the
-    collector's repeated passes over them cost more than the rest of the load. Collection
-    resumes afterwards, and the objects that survive (the dataset) are moved to the oldest
-    generation (``gc.freeze()`` then ``gc.unfreeze()``, in constant time), so the first young
-    collection does not walk them all only to find them alive. They stay collectable.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
 
 
 def cache_dir() -> Path:

@@ -30,16 +30,11 @@ class ControlAnalysis:
         self.graph = graph
         self.rules = rules or ControlRules()
         self.when = resolve_date(graph, as_of)
-        import gc
+        from ..collector import paused
 
-        enabled = gc.isenabled()
-        gc.disable()  # many small acyclic objects: collection passes over a big graph cost more than the work
-        try:
+        with paused():  # many small acyclic objects: collection passes over a big graph cost more than the work
             self.holdings = Holdings(graph, self.when, self.rules)
             self.solver = Solver(self.holdings)
-        finally:
-            if enabled:
-                gc.enable()
         self.witnesses = Witnesses(self.holdings, self.solver)
         self.nodes = self.holdings.nodes
         self.dispersed = self.holdings.dispersed

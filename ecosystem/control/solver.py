@@ -362,11 +362,9 @@ class Solver:
 
     def ultimate_map(self) -> dict[str, list[tuple[str, str]]]:
         """Ultimate controllers of every entity at once: id -> [(controller id, status)], sorted."""
-        import gc
+        from ..collector import paused
 
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with paused():
             low, high = self._ultimate_index(LOW), self._ultimate_index(HIGH)
             table_low, table_high = self._control
             memo = {}
@@ -385,9 +383,6 @@ class Solver:
                     found = memo[key] = [(item["id"], item["status"]) for item in self.ultimate_ids(node)]
                 result[node] = found
             return result
-        finally:
-            if enabled:
-                gc.enable()
 
     def descendants(self, entity_id, mode):
         children = defaultdict(list)

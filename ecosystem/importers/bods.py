@@ -771,9 +771,9 @@ def convert(path, *, vocabulary=None, existing=None) -> tuple[list[dict], Import
     ``existing``: a dataset the records will join (``--into``): its ids are not reused, an entity
     with one of its identifiers (scheme and id) is that entity, a jurisdiction of the same name is reused.
     """
-    from ..loader import _gc_paused  # many small containers, no cycles: as the loader reads
+    from ..collector import paused  # many small containers, no cycles: as the loader reads
 
-    with _gc_paused():
+    with paused():
         return _convert(path, vocabulary, existing)
 
 

@@ -570,19 +570,12 @@ class Index:
         return self._dataset
 
     def _records(self, table: str) -> dict[str, dict]:
-        import gc
+        from ..collector import paused
 
         loads = self._loads
-        enabled = gc.isenabled()
-        gc.disable()  # many small acyclic dicts: collection passes cost more than the reading
-        try:
+        with paused():  # many small acyclic dicts: collection passes cost more than the reading
             rows = self.connection.execute(f"SELECT id, record FROM {table} ORDER BY position")  # noqa: S608
             return {record_id: loads(record) for record_id, record in rows}
-        finally:
-            gc.freeze()
-            gc.unfreeze()
-            if enabled:
-                gc.enable()
 
     # -- one entity ------------------------------------------------------------------------------
 

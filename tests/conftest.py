@@ -11,11 +11,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BUNDLED = ROOT / "data"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# In CI the property tests draw the same examples every run (a failure there is reproducible, never a
+# flake); on a developer's machine they draw new ones each time, to keep finding cases.
+settings.register_profile("ci", derandomize=True, database=None)
+if IN_CI:
+    settings.load_profile("ci")
 # The GraphML, GEXF and BODS schemas: the shared copy beside the repository where there is one,
 # else the copy kept in tests/schemas (same files, with their licences).
 SCHEMAS = next((p for p in (ROOT.parent / "shared" / "schemas", Path(__file__).resolve().parent / "schemas")

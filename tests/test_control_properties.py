@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ecosystem.control import CONTROLS, MAY_CONTROL, analyse
@@ -178,13 +178,17 @@ def test_every_reported_share_stays_within_0_and_100(graph_spec):
 
 @SETTINGS
 @given(ownership(exact=False))
+@example((4, [(2, 0, 11.0, 51.0), (0, 2, 51.0, 51.0), (1, 2, 0.0, 0.0), (2, 3, 51.0, 51.0)]))  # ultimate only in a possible cycle
 def test_controllers_and_controlled_agree(graph_spec):
     analysis = analyse(build(*graph_spec))
     below = {node: {item["id"]: item["status"] for item in analysis.controlled_by(node)} for node in analysis.nodes}
     for node in analysis.nodes:
         for item in analysis.ultimate_controllers(node):
+            # an ultimate controller's status says whether it is ultimate with the low ends (controls) or only
+            # with the high ends (may control): one that certainly controls, but is ultimate only if an uncertain
+            # cycle closes above it, is listed as may control
             if item["id"] != node:
-                assert below[item["id"]].get(node) == item["status"]
+                assert below[item["id"]].get(node) in ({CONTROLS} if item["status"] == CONTROLS else {CONTROLS, MAY_CONTROL})
         for item in analysis.direct_controllers(node):  # a direct step may be weaker than control through others
             assert below[item["id"]].get(node) in ({CONTROLS} if item["status"] == CONTROLS else {CONTROLS, MAY_CONTROL})
     for controller, targets in below.items():  # and back: what X controls names X among its controllers

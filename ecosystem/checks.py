@@ -30,9 +30,11 @@ def check_views_and_stories(report: Report, views_file: Path | None, views: dict
     and `build` read is checked with everything else (rules: views.views_problems, stories.stories_problems)."""
     known_entities = dataset.entities.keys() | report.invalid_ids  # invalid records are reported once
     if views_file is not None:
+        from .same_as import merged_ids
         from .views import views_problems
 
-        for path, view_name, message, hint in views_problems(views, dataset.vocabulary, known_entities):
+        merged = merged_ids(dataset.entities.items())
+        for path, view_name, message, hint in views_problems(views, dataset.vocabulary, known_entities, merged):
             report.add(views_file, path, view_name, message, hint, line=None if path else 1)
     if stories_file is None:
         return

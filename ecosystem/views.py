@@ -174,15 +174,16 @@ def parse_views(document, source: str = VIEWS_FILE) -> dict[str, View]:
     return views
 
 
-def views_problems(document, vocabulary, entity_ids) -> list[tuple[tuple, str | None, str, str]]:
+def views_problems(document, vocabulary, entity_ids, merged=None) -> list[tuple[tuple, str | None, str, str]]:
     """Every problem of a views.yaml document, as ``(path in the document, view name, message, fix)``.
 
     What ``ecosystem validate`` reports (the loader locates each path's line): malformed entries,
     and names of entities, entity types, relation types and categories that do not exist.
-    ``entity_ids`` is any container of the dataset's entity ids.
+    ``entity_ids`` is any container of the dataset's entity ids; ``merged`` maps ids merged away by
+    same_as to the id kept (named in the fix).
     """
     _, problems, checkable = _parse_views(document)
-    known = _KnownNames(vocabulary, entity_ids)
+    known = _KnownNames(vocabulary, entity_ids, merged)
     for name, view in checkable.items():
         unknown: list[tuple] = []
         check_view(known, view, unknown)
@@ -196,12 +197,22 @@ def views_problems(document, vocabulary, entity_ids) -> list[tuple[tuple, str | 
     return problems
 
 
+def _kept_id(graph, entity_id: str) -> str | None:
+    """The id kept for ``entity_id`` when a same_as relation merged it into another entity, else None."""
+    if isinstance(graph, _KnownNames):
+        return graph.merged.get(entity_id)
+    from .registers import entity_for_merged
+
+    return entity_for_merged(graph, entity_id)
+
+
 class _KnownNames:
     """What :func:`check_view` reads of a graph, for checking views before there is one."""
 
-    def __init__(self, vocabulary, entity_ids):
+    def __init__(self, vocabulary, entity_ids, merged=None):
         self.graph = {"vocabulary": vocabulary}
         self.nodes = entity_ids
+        self.merged = merged or {}
 
     def __contains__(self, entity_id) -> bool:
         return entity_id in self.nodes
@@ -342,7 +353,10 @@ def check_view(graph: nx.MultiDiGraph, view: View, problems: list | None = None)
 
     for entity in view.named_ids():
         if entity not in graph:
-            unknown("entity", entity, graph.nodes, "correct the id; `ecosystem search NAME` finds it")
+            kept = _kept_id(graph, entity)
+            unknown("entity", entity, graph.nodes,
+                    f"{entity!r} is one entity with {kept!r} by a same_as relation, which keeps the id {kept!r}: "
+                    f"name {kept!r}" if kept else "correct the id; `ecosystem search NAME` finds it")
     for clause in view.include:
         for value in clause.types:
             if value not in vocabulary.entity_types:

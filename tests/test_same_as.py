@@ -183,3 +183,17 @@ def test_two_registers_share_their_jurisdictions_by_iso_code(tmp_path):
     assert entry["because"][0]["identifier"] == {"scheme": "ISO-3166", "id": "GB"}
     companies = [e for e in joined.entities.values() if e.get("jurisdiction")]
     assert companies and all(e["jurisdiction"] == places[0]["id"] for e in companies)
+
+
+def test_a_view_naming_a_merged_id_is_told_the_id_kept(folders, invoke):
+    curated, register = folders
+    (register / "same.yaml").write_text(SAME, encoding="utf-8")
+    (curated / "views.yaml").write_text("views:\n  holding:\n    title: Holding\n    include:\n      - {ids: [gb_holdco]}\n",
+                                        encoding="utf-8")
+    data = ["--data", curated, "--data", register]
+    checked = invoke(*data, "validate")
+    assert checked.exit_code == 1
+    assert "gb_holdco" in checked.output and "name 'holdco'" in checked.output
+    drawn = invoke(*data, "render", "holding", "-o", str(curated.parent / "holding.html"))
+    assert drawn.exit_code == 1 and "name 'holdco'" in drawn.output
+    assert "Traceback" not in drawn.output, drawn.output

@@ -10,7 +10,7 @@ Parquet tables of ``export parquet``, then, each in a fresh process, at one date
 * the Spark engine in ``local[2]``: the same records from the Parquet tables.
 
 Prints the time of each (the analysis only: the graph or the tables are ready), the peak memory of
-the Python process (``ru_maxrss``) and of Spark's JVM (``VmHWM``), Spark's time over the embedded
+the Python process and of Spark's JVM (``VmHWM`` of each), Spark's time over the embedded
 engine's, and, between the sizes, how Spark's time grows against the size (target: 300,000 to
 1,000,000 entities multiplies it by at most 1.2x the size ratio). Give ``uptime`` with the figures:
 the machine may be shared. Not a test.
@@ -66,6 +66,11 @@ def build_graph(n: int, seed: int = 0):
 
 
 def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: ru_maxrss would include what the parent held
+    when it started this process)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

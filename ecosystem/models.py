@@ -119,8 +119,12 @@ class Share(Record):
 
     @property
     def high(self) -> float:
-        """What is possible: the highest the share can be."""
-        return self.value if self.value is not None else (self.max if self.max is not None else 100.0)
+        """What is possible: the highest the share can be (an excluded maximum: just below it)."""
+        if self.value is not None:
+            return self.value
+        if self.max is None:
+            return 100.0
+        return self.max - EXCLUDED_BOUND_STEP if self.exclusive_max else self.max
 
     @property
     def exact(self) -> bool:

@@ -71,3 +71,15 @@ def test_in_force_span_applies_supersession(tmp_path, pyarrow_parquet):
     for key, row in rows.items():
         if key not in spans:
             assert (row["in_force_start"], row["in_force_end"]) == (row["start"] or row["as_of"], row["end"])
+
+
+def test_excluded_bounds_are_the_control_rules_bounds():
+    """A share's low and high ends (what the Parquet tables and the Spark engine read) are the ones the
+    embedded engine counts: "more than 50%" just above 50, "less than 25%" just below 25."""
+    from ecosystem.control.rules import bounds
+    from ecosystem.models import Share
+
+    for share in ({"min": 50, "exclusive_min": True}, {"max": 25, "exclusive_max": True},
+                  {"min": 10, "max": 25, "exclusive_min": True, "exclusive_max": True}, {"min": 10}, {"value": 30}):
+        model = Share.model_validate(share)
+        assert (model.low, model.high) == bounds(share)[:2], share

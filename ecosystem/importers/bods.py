@@ -84,6 +84,16 @@ class ImportResult:
 # reading
 
 
+def _write_records(records, target: Path) -> None:
+    """An importer's records as JSON lines in ``target``, written whole or not at all."""
+    from ..exporters._common import atomic_path, prepare_directory
+
+    prepare_directory(target.parent)
+    with atomic_path(target, newline="\n") as stream:
+        for record in records:
+            stream.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
 def _open_input(path: Path, error_class):
     """``path`` opened for reading in binary, or ``error_class`` saying why it cannot be."""
     try:
@@ -837,8 +847,6 @@ def import_bods(path, directory, *, vocabulary=None, force: bool = False, into: 
     ``into``: ``directory`` is a data folder that already holds data; the records go into
     ``directory/<file name>.jsonl`` beside it, joined to it (see :func:`convert`'s ``existing``).
     """
-    from ..exporters._common import atomic_path, prepare_directory
-
     path, directory = Path(path), Path(directory)
     existing = None
     target = directory / OUTPUT_FILE
@@ -856,9 +864,6 @@ def import_bods(path, directory, *, vocabulary=None, force: bool = False, into: 
     if target.exists() and not force:
         raise BodsImportError(f"{directory} already holds {OUTPUT_FILE}; choose an empty folder or pass --force")
     records, result = convert(path, vocabulary=vocabulary, existing=existing)
-    prepare_directory(directory)
-    with atomic_path(target, newline="\n") as stream:
-        for record in records:
-            stream.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+    _write_records(records, target)
     result.paths.append(target)
     return result

@@ -22,14 +22,13 @@ snake_case form. Each record cites the file as a ``dataset`` source, with the Ft
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 
 import orjson
 
 from ..errors import EcosystemError
-from .bods import ID_PATTERN, ImportResult, _Ids, _bundled_vocabulary, _open_input, _reason
+from .bods import ID_PATTERN, ImportResult, _Ids, _bundled_vocabulary, _open_input, _reason, _write_records
 
 OUTPUT_FILE = "records.jsonl"
 # an FtM schema -> our entity type, when the entity's classification names none
@@ -265,16 +264,12 @@ def convert(path, *, vocabulary=None) -> tuple[list[dict], ImportResult]:
 
 def import_ftm(path, directory, *, vocabulary=None, force: bool = False) -> ImportResult:
     """Convert the FtM file ``path`` into ``directory/records.jsonl`` (JSON lines, one record a line)."""
-    from ..exporters._common import atomic_path, prepare_directory
 
     path, directory = Path(path), Path(directory)
     target = directory / OUTPUT_FILE
     if target.exists() and not force:
         raise FtmImportError(f"{directory} already holds {OUTPUT_FILE}; choose an empty folder or pass --force")
     records, result = convert(path, vocabulary=vocabulary)
-    prepare_directory(directory)
-    with atomic_path(target, newline="\n") as stream:
-        for record in records:
-            stream.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+    _write_records(records, target)
     result.paths.append(target)
     return result

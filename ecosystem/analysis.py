@@ -19,7 +19,7 @@ def networkx_records(graph, as_of_dates, rules=None) -> list[dict]:
     records = []
     for when in sorted({dates.normalise(d) for d in as_of_dates}, key=dates.sort_key):
         analysis = control.analyse(graph, when, rules)
-        low, high = analysis._control
+        low, high = analysis.solver.control
         for node in sorted(graph.nodes):
             ultimate = [{"id": item["id"], "status": item["status"], "group": list(item["group"])}
                         for item in analysis.ultimate_ids(node)]

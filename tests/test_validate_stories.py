@@ -117,3 +117,79 @@ def test_parse_stories_raises_one_data_error_listing_every_problem():
         parse_stories({"stories": {"a": {"steps": []}, "b": {"title": "b", "steps": [{"titel": "x"}]}}})
     assert {problem.id for problem in caught.value.problems} == {"a", "b"}
     assert len(caught.value.problems) >= 3
+
+
+# ---------------------------------------------------------------------------------------------
+# a story drawn: every step its own view
+
+
+TWO_VIEWS = """stories:
+  tour:
+    title: A tour
+    steps:
+      - title: The structure
+        caption: The holding company and its WFOEs.
+        sources: ["case §3.2"]
+        view: vie-structure
+        highlight: [holdco, wfoe]
+      - title: The ecosystem
+        caption: The platforms and who uses them.
+        sources: ["case §3.4"]
+        view: ecosystem
+        highlight: [pay, consumers]
+      - title: The structure again
+        caption: The VIE.
+        sources: ["case §3.2"]
+        view: vie-structure
+        highlight: [vie]
+"""
+
+
+def test_a_story_page_holds_one_figure_per_view_and_each_step_names_its_own(invoke, tmp_path):
+    from ecosystem.graph import load_graph
+    from ecosystem.render.story import story_document
+    from ecosystem.views import build_view
+
+    folder = with_stories(tmp_path, TWO_VIEWS)
+    page = tmp_path / "tour.html"
+    result = invoke("--data", folder, "render", "--story", "tour", "-o", page)
+    assert result.exit_code == 0, result.output
+    graph = load_graph(folder, use_cache=False)
+    document = story_document(graph, load_stories(folder)["tour"])
+    assert [figure["view"] for figure in document["figures"]] == ["vie-structure", "ecosystem"]
+    assert [step["figure"] for step in document["story"]["steps"]] == [0, 1, 0]
+    assert [step["view"] for step in document["story"]["steps"]] == ["vie-structure", "ecosystem", "vie-structure"]
+    for figure in document["figures"]:  # each figure draws (at some date) everything its view draws
+        assert set(build_view(graph, figure["view"]).graph) <= {node["id"] for node in figure["nodes"]}
+    assert {node["id"] for node in document["figures"][1]["nodes"]} != {node["id"] for node in document["figures"][0]["nodes"]}
+    text = page.read_text(encoding="utf-8")
+    assert text.count('"view":"ecosystem"') >= 2
+
+
+def test_a_step_date_is_on_its_figures_slider(tmp_path):
+    from ecosystem.graph import load_graph
+    from ecosystem.render.story import story_document
+
+    folder = with_stories(tmp_path, TWO_VIEWS.replace("view: ecosystem\n", "view: ecosystem\n        date: 2016-03-15\n"))
+    document = story_document(load_graph(folder, use_cache=False), load_stories(folder)["tour"])
+    assert "2016-03-15" in document["figures"][1]["time"]["dates"]
+    assert "2016-03-15" not in document["figures"][0]["time"]["dates"]
+
+
+@pytest.mark.parametrize("command", ["render", "build"])
+def test_a_step_highlighting_what_its_view_does_not_draw_is_named_with_its_line(invoke, tmp_path, command):
+    # 'founder' exists, but the ecosystem view leaves people out
+    text = TWO_VIEWS.replace("highlight: [pay, consumers]", "highlight: [pay, founder]")
+    folder = with_stories(tmp_path, text)
+    assert invoke("--data", folder, "validate").exit_code == 0  # the ids all exist
+    args = (["render", "--story", "tour", "-o", tmp_path / "tour.html"] if command == "render"
+            else ["build", "-o", tmp_path / "out", "--no-data-formats", "--quiet"])
+    result = invoke("--data", folder, *args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    line = next(number for number, row in enumerate(text.splitlines(), 1) if "[pay, founder]" in row)
+    output = " ".join(result.output.split())
+    assert f"stories.yaml:{line}" in output and "[tour]" in output
+    assert "step 2 highlights 'founder', which view 'ecosystem' does not draw" in output
+    assert "ecosystem render ecosystem --as-of" in output  # the fix
+    assert not (tmp_path / "tour.html").exists() and not (tmp_path / "out").exists()

@@ -34,19 +34,20 @@ def build(
     moment, DIR holds the previous build or the new one, whole (MANIFEST.md lists each file's
     SHA-256). What a killed run left beside it is removed by the next run.
     """
-    from ..stories import load_stories
+    from ..stories import load_stories, stories_file
 
     written = build_all(session(ctx).graph(), output, figures=figures, data=data, progress=not quiet,
-                        stories=load_stories(session(ctx).data) if figures else None)
+                        stories=load_stories(session(ctx).data) if figures else None,
+                        stories_source=stories_file(session(ctx).data))
     console().print(f"wrote {len(written)} files into {output}")
 
 
 def build_all(graph, output: Path, *, figures: bool = True, data: bool = True, progress: bool = False,
-              stories=None) -> list[Path]:
+              stories=None, stories_source=None) -> list[Path]:
     """Write figures/ (views and ``stories``), data/ and MANIFEST.md into ``output``, replacing the folder whole in one step.
 
     A part not rebuilt (``figures=False`` or ``data=False``) is kept from the folder's previous
-    build. If anything fails, ``output`` is left exactly as it was.
+    build. ``stories_source``: the story file, named with its lines in a story's problems. If anything fails, ``output`` is left exactly as it was.
     """
     from ..atomic import link_copy, replaced_folder
 
@@ -60,7 +61,8 @@ def build_all(graph, output: Path, *, figures: bool = True, data: bool = True, p
                 for suffix in FIGURE_SUFFIXES:
                     tasks.append((f"figures/{name}{suffix}", _figure(graph, name, staging / "figures" / f"{name}{suffix}")))
             for name, story in sorted((stories or {}).items()):
-                tasks.append((f"figures/story-{name}.html", _story(graph, story, staging / "figures" / f"story-{name}.html")))
+                tasks.append((f"figures/story-{name}.html", _story(graph, story, staging / "figures" / f"story-{name}.html",
+                                                                       stories_source)))
         if data:
             tasks.append(("data/", _data(graph, staging / "data")))
         with progress_bar(progress) as bar:
@@ -86,7 +88,7 @@ def _figure(graph, name: str, path: Path):
     return run
 
 
-def _story(graph, story, path: Path):
+def _story(graph, story, path: Path, source=None):
     def run():
         from ..errors import DataError
         from ..render.story import render_story
@@ -96,7 +98,7 @@ def _story(graph, story, path: Path):
         if problems:
             raise DataError(problems)
         path.parent.mkdir(parents=True, exist_ok=True)
-        render_story(graph, story, path)
+        render_story(graph, story, path, source=source)
     return run
 
 

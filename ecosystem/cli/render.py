@@ -76,7 +76,7 @@ def _render_story(ctx, story_id: str, output: Path):
 
     from ..errors import DataError, QueryError
     from ..render.story import render_story
-    from ..stories import check_stories, load_stories
+    from ..stories import check_stories, load_stories, stories_file
 
     data = session(ctx)
     stories = load_stories(data.data)
@@ -88,4 +88,4 @@ def _render_story(ctx, story_id: str, output: Path):
     problems = check_stories(graph, {story_id: stories[story_id]})
     if problems:
         raise DataError(problems)
-    return render_story(graph, stories[story_id], output)
+    return render_story(graph, stories[story_id], output, source=stories_file(data.data))

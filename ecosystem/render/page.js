@@ -1,28 +1,33 @@
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("view-data").textContent);
-  var G = data.graphviz;  // the Graphviz picture, drawn as it is; null: vis-network lays out
-  var FONT = data.font || "Helvetica, Arial, sans-serif";
+  // the page's data: one figure (a view), or a story's figures (one per view its steps use) and its steps
+  var page = JSON.parse(document.getElementById("view-data").textContent);
+  var S = page.story || null;
+  var figures = (page.figures || [page]).map(function (d) { return { data: d, positions: null }; });
+  var FONT = page.font || figures[0].data.font || "Helvetica, Arial, sans-serif";
   var container = document.getElementById("network");
   var tip = document.getElementById("tooltip");
   var status = document.getElementById("status");
   var sharesBox = document.getElementById("shares");
   var langButton = document.getElementById("lang");
-  var hasShares = data.edges.some(function (e) { return e.shareLabel; });
-  sharesBox.disabled = !hasShares;
+  var legend = document.getElementById("legend");
+  var timeline = document.getElementById("timeline"), slider = document.getElementById("date");
+  var dateLabel = document.getElementById("date-label"), playButton = document.getElementById("play");
+  var verdictBox = document.getElementById("verdict");
+  var shapeClass = { box: "box", ellipse: "round", dot: "round", circle: "round", diamond: "diamond",
+                     triangle: "triangle", triangleDown: "triangleDown", hexagon: "hexagon", star: "star",
+                     square: "square", database: "box" };
 
-  var T = data.time;  // the date slider's data, or null
-  var state = { hiddenTypes: {}, hiddenCategories: {}, lang: "en", highlight: null, shares: true,
-                date: T ? T.dates[T.start] : (data.asOf || null), dateIndex: T ? T.start : null };
+  // the figure drawn: its data, its Graphviz picture (drawn as it is; null: vis-network lays out),
+  // its date slider's data (or null), and lookups; all replaced together by useFigure
+  var data, G, T, byId, edgeById, sampled, searchIndex;
+  var state = { hiddenTypes: {}, hiddenCategories: {}, lang: "en", highlight: null, near: {}, shares: true,
+                date: null, dateIndex: null, figure: null };
   function during(runs, index) {
     if (!runs) return false;
     for (var i = 0; i < runs.length; i++) if (runs[i][0] <= index && index <= runs[i][1]) return true;
     return false;
   }
-  var byId = {}, edgeById = {}, lineOf = {};
-  data.nodes.forEach(function (n) { byId[n.id] = n; });
-  data.edges.forEach(function (e) { edgeById[e.id] = e; });
-  if (G) G.lines.forEach(function (line) { line.edges.forEach(function (key) { lineOf[key] = line; }); });
 
   var ALIGN = { l: "left", c: "center", r: "right" };
   // the left edge of a text of width w drawn at x with Graphviz's alignment
@@ -158,12 +163,6 @@
     return rows;
   }
 
-  if (G) {
-    data.options.nodes = Object.assign({}, data.options.nodes, { ctxRenderer: renderNode });
-    // a group's shape would win over the node's: every node of the Graphviz picture is drawn by renderNode
-    Object.keys(data.options.groups).forEach(function (type) { data.options.groups[type].shape = "custom"; });
-  }
-
   // ---------------------------------------------------------------- the network
   // what vis-network is given for an entity or a relation in the present state (date, filters,
   // language, highlight, share labels), and a key that changes whenever any of that does.
@@ -184,23 +183,74 @@
                      color: { color: edgeStyle(e).color, opacity: near ? 1 : 0.08 } } };
   }
   var pushed = { nodes: {}, edges: {} };  // id -> the key of the look last given to vis-network
-  var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    var look = nodeLook(n, !G), item = Object.assign({ label: n.label, group: n.group }, look.item);
-    pushed.nodes[n.id] = look.key;
-    if (n.x !== undefined) { item.x = n.x; item.y = n.y; item.shape = "custom"; }
-    if (n.level !== undefined) item.level = n.level;
-    return item;
-  }));
-  // with the Graphviz picture the lines are drawn from it; vis-network keeps only the nodes
-  var edges = new vis.DataSet(G ? [] : data.edges.map(function (e) {
-    var look = edgeLook(e, true), lines = edgeStyle(e);
-    var item = { from: e.from, to: e.to, dashes: lines.dashes, width: lines.width };
-    if (e.arrows) item.arrows = e.arrows;
-    pushed.edges[e.id] = look.key;
-    return Object.assign(item, look.item);
-  }));
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  var api = window.ecosystem = { network: network, nodes: nodes, edges: edges, data: data, state: state };
+  // the figure's entities and relations as vis-network items; a force layout not yet run places
+  // everything of every date (allShown), a laid-out one gets its positions back
+  function dataSets(fig) {
+    pushed = { nodes: {}, edges: {} };
+    var allShown = !G && !fig.positions;
+    var items = new vis.DataSet(data.nodes.map(function (n) {
+      var look = nodeLook(n, allShown), item = Object.assign({ label: n.label, group: n.group }, look.item);
+      pushed.nodes[n.id] = look.key;
+      if (n.x !== undefined) { item.x = n.x; item.y = n.y; item.shape = "custom"; }
+      else if (fig.positions && fig.positions[n.id]) { item.x = fig.positions[n.id].x; item.y = fig.positions[n.id].y; }
+      if (n.level !== undefined) item.level = n.level;
+      return item;
+    }));
+    // with the Graphviz picture the lines are drawn from it; vis-network keeps only the nodes
+    var lines = new vis.DataSet(G ? [] : data.edges.map(function (e) {
+      var look = edgeLook(e, allShown), lines = edgeStyle(e);
+      var item = { from: e.from, to: e.to, dashes: lines.dashes, width: lines.width };
+      if (e.arrows) item.arrows = e.arrows;
+      pushed.edges[e.id] = look.key;
+      return Object.assign(item, look.item);
+    }));
+    return { nodes: items, edges: lines };
+  }
+  // vis-network's options for a figure: a Graphviz picture's nodes are all drawn by renderNode
+  // (a group's shape would win over the node's); a force layout already run is not run again
+  function figureOptions(fig) {
+    var options = JSON.parse(JSON.stringify(fig.data.options));
+    if (fig.data.graphviz) {
+      options.nodes.ctxRenderer = renderNode;
+      Object.keys(options.groups).forEach(function (type) { options.groups[type].shape = "custom"; });
+    }
+    options.interaction.dragNodes = !fig.data.graphviz;
+    if (fig.positions) options.physics = { enabled: false };
+    return options;
+  }
+  // a figure's network: made anew for each figure (its own options and layout), with every handler
+  // the page registers (on) given again
+  var network = null, nodes, edges, handlers = [];
+  var api = window.ecosystem = { state: state };
+  function on(event, handler) { handlers.push([event, handler]); network.on(event, handler); }
+  function useFigure(number) {
+    if (state.figure === number) return false;
+    var fig = figures[number];
+    state.figure = number;
+    data = fig.data; G = data.graphviz; T = data.time;
+    byId = {}; edgeById = {};
+    data.nodes.forEach(function (n) { byId[n.id] = n; });
+    data.edges.forEach(function (e) { edgeById[e.id] = e; });
+    sampled = sampleLines();
+    searchIndex = makeSearchIndex();
+    state.highlight = null; state.near = {}; state.focus = null;
+    state.dateIndex = T ? T.start : null;
+    state.date = T ? T.dates[T.start] : (data.asOf || null);
+    sharesBox.disabled = !data.edges.some(function (e) { return e.shareLabel; });
+    buildLegend();
+    timeline.hidden = !T;
+    if (T) { slider.max = String(T.dates.length - 1); slider.value = String(T.start); dateLabel.textContent = state.date; }
+    document.getElementById("title").textContent = data.title;
+    var sets = dataSets(fig);
+    nodes = sets.nodes; edges = sets.edges;
+    if (network) network.destroy();
+    network = new vis.Network(container, sets, figureOptions(fig));
+    handlers.forEach(function (h) { network.on(h[0], h[1]); });
+    api.network = network; api.nodes = nodes; api.edges = edges; api.data = data;
+    awaitLayout(fig);
+    return true;
+  }
+  useFigure(S ? S.steps[0].figure : 0);
 
   // neighbours by the relations shown (not vis-network's edges, which a Graphviz page does not have)
   function neighbours(id) {
@@ -214,9 +264,10 @@
   }
 
   // ---------------------------------------------------------------- Graphviz lines, clusters, labels
-  var sampled = {};  // line id -> polyline (canvas units), for pointing at a line
-  if (G) {
-    G.lines.forEach(function (line) {
+  // line id -> polyline (canvas units), for pointing at a line
+  function sampleLines() {
+    var found = {};
+    (G ? G.lines : []).forEach(function (line) {
       var pts = [];
       line.draw.forEach(function (op) {
         if (op[0] !== "b" && op[0] !== "B") return;
@@ -228,8 +279,9 @@
           }
         }
       });
-      sampled[line.id] = pts;
+      found[line.id] = pts;
     });
+    return found;
   }
   function lineRows(line) {
     if (!line.label || !state.shares) return [];
@@ -242,7 +294,7 @@
       return g && g.x >= c.x && g.x <= c.x + c.w && g.y >= c.y && g.y <= c.y + c.h && nodeShown(n.id);
     });
   }
-  network.on("beforeDrawing", function (ctx) {
+  on("beforeDrawing", function (ctx) {
     if (!G) return;
     G.clusters.forEach(function (c) {
       if (!clusterShown(c)) return;
@@ -259,7 +311,7 @@
       ctx.restore();
     });
   });
-  network.on("afterDrawing", function (ctx) {
+  on("afterDrawing", function (ctx) {
     if (!G) return;
     G.lines.forEach(function (line) {
       if (!lineShown(line)) return;
@@ -349,15 +401,17 @@
   // the drawing goes to its left, or above it when that leaves more room); where the labels would
   // then be smaller than readable (median 12 px, none under 9), open at a readable zoom centred on
   // the entities in focus: a story step's, else the main entity
+  // the box of the entities in focus (canvas units), and of the first of them
   function focusBox() {
     var ids = (state.focus || []).filter(function (id) { return byId[id] && nodeShown(id); });
     if (!ids.length && data.main && byId[data.main]) ids = [data.main];
     if (!ids.length) return null;
     var box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
-    ids.forEach(function (id) {
+    ids.forEach(function (id, i) {
       var g = G && G.nodes[id];  // (vis-network's bounding box of a custom-drawn node is not its shape's)
       var b = g ? { left: g.x - g.w / 2, top: g.y - g.h / 2, right: g.x + g.w / 2, bottom: g.y + g.h / 2 }
         : network.getBoundingBox(id);
+      if (i === 0) box.first = b;
       box.x0 = Math.min(box.x0, b.left); box.y0 = Math.min(box.y0, b.top);
       box.x1 = Math.max(box.x1, b.right); box.y1 = Math.max(box.y1, b.bottom);
     });
@@ -398,6 +452,12 @@
       var clamp = function (centre, low, high, half) {
         return high - low <= 2 * half ? (low + high) / 2 : Math.max(low + half, Math.min(high - half, centre));
       };
+      // where the focus is larger than the screen, its first entity stays on it
+      var keep = function (centre, low, high, half) {  // low..high (the first entity) within centre ± half
+        return high - low >= 2 * half ? (low + high) / 2 : Math.max(high - half, Math.min(low + half, centre));
+      };
+      p.x = keep(p.x, focus.first.left - pad, focus.first.right + pad, free.w / 2 / scale);
+      p.y = keep(p.y, focus.first.top - pad, focus.first.bottom + pad, free.h / 2 / scale);
       var fx = clamp(p.x, box.x0 - pad, box.x1 + pad, free.w / 2 / scale);
       var fy = clamp(p.y, box.y0 - pad, box.y1 + pad, free.h / 2 / scale);
       cx = fx + (W - free.w) / 2 / scale; cy = fy + (H - free.h) / 2 / scale;
@@ -411,20 +471,30 @@
   }
 
   // ---------------------------------------------------------------- layout done
-  function layoutDone() {
-    if (window.ecosystemLayoutDone) return;
-    network.setOptions({ physics: false });
+  // the first figure's layout done is the page's; a story's figure laid out later by physics
+  // (a force view met at a later step) sets data-layout back to pending until it is placed
+  function layoutDone(fig) {
+    if (fig !== figures[state.figure]) return;  // the reader has moved on to another figure
+    if (!fig.data.graphviz && !fig.positions) {
+      network.setOptions({ physics: false });
+      fig.positions = network.getPositions();  // placed once: a later visit to this figure keeps them
+    }
     refresh();  // what the date shown does not draw was laid out too: hidden now
     fitAll();
+    document.body.setAttribute("data-layout", "done");
+    if (window.ecosystemLayoutDone) return;
     window.ecosystemLayoutDone = true;
     window.ecosystemLayoutMs = performance.now();
-    document.body.setAttribute("data-layout", "done");
     document.dispatchEvent(new Event("layoutdone"));
   }
-  if (data.options.physics && data.options.physics.enabled) {
-    network.once("stabilizationIterationsDone", layoutDone);
-  } else {
-    network.once("afterDrawing", function () { setTimeout(layoutDone, 0); });
+  function awaitLayout(fig) {
+    document.body.setAttribute("data-layout", "pending");
+    var physics = figureOptions(fig).physics;
+    if (physics && physics.enabled !== false) {
+      network.once("stabilizationIterationsDone", function () { layoutDone(fig); });
+    } else {
+      network.once("afterDrawing", function () { setTimeout(function () { layoutDone(fig); }, 0); });
+    }
   }
 
   // ---------------------------------------------------------------- tooltips: plain text only
@@ -439,16 +509,16 @@
   }
   function hideTip() { tip.hidden = true; }
   var overNode = false;
-  network.on("hoverNode", function (p) {
+  on("hoverNode", function (p) {
     overNode = true;
     var v = verdictOf(p.node);
     showTip(byId[p.node].tip + (v ? "\ncontrol" + (state.date ? " on " + state.date : "") + ": " + v : ""), p.pointer.DOM);
   });
-  network.on("hoverEdge", function (p) { showTip(edgeById[p.edge].tip, p.pointer.DOM); });
-  network.on("blurNode", function () { overNode = false; hideTip(); });
-  network.on("blurEdge", hideTip);
-  network.on("dragStart", hideTip);
-  network.on("zoom", hideTip);
+  on("hoverEdge", function (p) { showTip(edgeById[p.edge].tip, p.pointer.DOM); });
+  on("blurNode", function () { overNode = false; hideTip(); });
+  on("blurEdge", hideTip);
+  on("dragStart", hideTip);
+  on("zoom", hideTip);
   // a Graphviz line: pointing at its label or near its curve shows the tooltips of its relations
   function lineAt(dom) {
     var c = network.DOMtoCanvas(dom), reach = 6 / network.getScale(), best = null, bestDistance = Infinity;
@@ -541,17 +611,20 @@
     }
     return rows[a.length][b.length];
   }
-  var index = Object.keys(data.names).sort().map(function (id) {
-    var names = data.names[id].slice(), kinds = names.map(function () { return "name"; });
-    (byId[id] && byId[id].roles || []).forEach(function (role) { names.push(role); kinds.push("role"); });
-    return { id: id, names: names, kinds: kinds, keys: names.map(fold) };
-  });
+  // the names (and roles) of the figure's entities, folded once
+  function makeSearchIndex() {
+    return Object.keys(data.names).sort().map(function (id) {
+      var names = data.names[id].slice(), kinds = names.map(function () { return "name"; });
+      (byId[id] && byId[id].roles || []).forEach(function (role) { names.push(role); kinds.push("role"); });
+      return { id: id, names: names, kinds: kinds, keys: names.map(fold) };
+    });
+  }
   function find(query) {
     var q = fold(query), compact = q.replace(/ /g, "");
     if (!compact) return [];
     var allowed = compact.length >= 8 ? 2 : compact.length >= 4 ? 1 : 0;
     var hits = [];
-    index.forEach(function (entry) {
+    searchIndex.forEach(function (entry) {
       var best = null;
       entry.keys.forEach(function (key, i) {
         var squeezed = key.replace(/ /g, ""), score = null;
@@ -626,19 +699,15 @@
     } else if (event.key === "Escape") { clear(); }
   });
   document.getElementById("clear").addEventListener("click", clear);
-  network.on("click", function (p) { if (p.nodes.length) highlight(p.nodes[0]); });
+  on("click", function (p) { if (p.nodes.length) highlight(p.nodes[0]); });
   document.getElementById("description").addEventListener("click", function () {
     this.classList.toggle("open");
     network.setSize("100%", "100%");
   });
 
   // ---------------------------------------------------------------- legend: click to hide or show
-  var legend = document.getElementById("legend");
-  var legendButtons = {};
+  var legendButtons;  // "type:id" or "category:id" -> its button (buildLegend)
   function heading(text) { var h = document.createElement("h2"); h.textContent = text; legend.appendChild(h); }
-  var shapeClass = { box: "box", ellipse: "round", dot: "round", circle: "round", diamond: "diamond",
-                     triangle: "triangle", triangleDown: "triangleDown", hexagon: "hexagon", star: "star",
-                     square: "square", database: "box" };
   function legendEntry(list, kind, item, mark) {
     var li = document.createElement("li"), button = document.createElement("button"), label = document.createElement("span");
     button.type = "button";
@@ -654,29 +723,39 @@
     li.appendChild(button); list.appendChild(li);
     legendButtons[kind + ":" + item.id] = button;
   }
-  heading("Entities");
-  var list = document.createElement("ul");
-  data.legend.types.forEach(function (t) {
-    var swatch = document.createElement("span");
-    swatch.className = "swatch " + (shapeClass[t.shape] || "box");
-    swatch.style.background = t.color;
-    legendEntry(list, "type", t, swatch);
-  });
-  legend.appendChild(list);
-  if (data.legend.categories.length) {
-    heading("Relations");
-    list = document.createElement("ul");
-    data.legend.categories.forEach(function (c) {
-      var line = document.createElement("span");
-      line.className = "line";
-      line.style.borderTop = Math.max(1, c.width) + "px " + c.line + " " + c.color;
-      legendEntry(list, "category", c, line);
+  // the legend of the figure drawn: its types and categories, each pressed unless hidden
+  function buildLegend() {
+    legend.replaceChildren();
+    legendButtons = {};
+    heading("Entities");
+    var list = document.createElement("ul");
+    data.legend.types.forEach(function (t) {
+      var swatch = document.createElement("span");
+      swatch.className = "swatch " + (shapeClass[t.shape] || "box");
+      swatch.style.background = t.color;
+      legendEntry(list, "type", t, swatch);
     });
     legend.appendChild(list);
+    if (data.legend.categories.length) {
+      heading("Relations");
+      list = document.createElement("ul");
+      data.legend.categories.forEach(function (c) {
+        var line = document.createElement("span");
+        line.className = "line";
+        line.style.borderTop = Math.max(1, c.width) + "px " + c.line + " " + c.color;
+        legendEntry(list, "category", c, line);
+      });
+      legend.appendChild(list);
+    }
+    (data.legend.notes || []).forEach(function (note) {
+      var p = document.createElement("p"); p.textContent = note; legend.appendChild(p);
+    });
+    Object.keys(legendButtons).forEach(function (key) {
+      var kind = key.slice(0, key.indexOf(":")), id = key.slice(key.indexOf(":") + 1);
+      var hidden = (kind === "type" ? state.hiddenTypes : state.hiddenCategories)[id];
+      legendButtons[key].setAttribute("aria-pressed", hidden ? "false" : "true");
+    });
   }
-  (data.legend.notes || []).forEach(function (note) {
-    var p = document.createElement("p"); p.textContent = note; legend.appendChild(p);
-  });
   function setVisible(kind, id, visible) {
     var target = kind === "type" ? state.hiddenTypes : state.hiddenCategories;
     if (visible) delete target[id]; else target[id] = true;
@@ -728,17 +807,14 @@
 
   // a new window size (a projector, full screen) fits the figure again, unless the reader has moved it
   var moved = false, resizing = null;
-  network.on("dragEnd", function () { moved = true; });
-  network.on("zoom", function () { moved = true; });
+  on("dragEnd", function () { moved = true; });
+  on("zoom", function () { moved = true; });
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
     resizing = setTimeout(function () { network.setSize("100%", "100%"); if (!moved) fitAll(); network.redraw(); }, 50);
   });
 
   // ---------------------------------------------------------------- the date slider (with play)
-  var timeline = document.getElementById("timeline"), slider = document.getElementById("date");
-  var dateLabel = document.getElementById("date-label"), playButton = document.getElementById("play");
-  var verdictBox = document.getElementById("verdict");
   function verdictOf(id) {
     var n = byId[id];
     if (!n) return null;
@@ -776,7 +852,7 @@
     clearInterval(playing);
     playing = null;
     playButton.textContent = want ? "⏸" : "▶";
-    if (!want) return false;
+    if (!want || !T) return false;
     if (state.dateIndex >= T.dates.length - 1) setDate(T.dates[0]);
     playing = setInterval(function () {
       if (state.dateIndex >= T.dates.length - 1) { play(false); return; }
@@ -784,24 +860,19 @@
     }, 900);
     return true;
   }
-  if (T) {
-    timeline.hidden = false;
-    slider.max = String(T.dates.length - 1);
-    slider.value = String(T.start);
-    dateLabel.textContent = state.date;
-    slider.addEventListener("input", function () { setDate(T.dates[parseInt(slider.value, 10)]); });
-    playButton.addEventListener("click", function () { play(); });
-    var asked = /(?:^#|&)date=([0-9-]+)/.exec(location.hash);
-    if (asked) setDate(asked[1]);
-  }
+  slider.addEventListener("input", function () { if (T) setDate(T.dates[parseInt(slider.value, 10)]); });
+  playButton.addEventListener("click", function () { if (T) play(); });
+  var asked = /(?:^#|&)date=([0-9-]+)/.exec(location.hash);
+  if (T && asked && !S) setDate(asked[1]);
   showVerdict();
 
   // ---------------------------------------------------------------- a story: steps over the figure
-  var S = data.story, current = 0;
+  var current = 0;
   function goTo(index) {
     var steps = S.steps;
     current = Math.max(0, Math.min(steps.length - 1, index));
     var step = steps[current];
+    if (useFigure(step.figure)) { play(false); moved = false; }  // the step's view, laid out once
     if (T) setDate(step.date || T.dates[T.start]);
     state.highlight = step.highlight.length ? step.highlight[0] : null;
     state.near = {};
@@ -859,6 +930,7 @@
   api.search = function (text) { return find(text).map(function (hit) { return hit.id; }); };
   api.visibleNodes = function () { return data.nodes.filter(function (n) { return nodeShown(n.id); }).map(function (n) { return n.id; }); };
   api.date = function () { return state.date; };
+  api.view = function () { return data.view; };
   api.dates = function () { return T ? T.dates.slice() : []; };
   api.setDate = setDate;
   api.play = play;

@@ -44,24 +44,27 @@ def view_dates(graph: nx.MultiDiGraph, view_graph) -> list[str]:
     return sorted(found)
 
 
-def _thin(days: list[str], keep: str | None) -> list[str]:
+def _thin(days: list[str], keep) -> list[str]:
     if len(days) <= MAX_DATES:
         return days
     step = (len(days) - 1) / (MAX_DATES - 1)
     chosen = {days[round(index * step)] for index in range(MAX_DATES)}
-    if keep:
-        chosen.add(keep)
+    chosen.update(day for day in keep if day)
     return sorted(chosen)
 
 
-def view_timeline(graph: nx.MultiDiGraph, view, as_of=None):
-    """(the union :class:`ViewGraph`, the ``time`` document) for a view of ``graph``."""
+def view_timeline(graph: nx.MultiDiGraph, view, as_of=None, extra_dates=()):
+    """(the union :class:`ViewGraph`, the ``time`` document) for a view of ``graph``.
+
+    ``extra_dates``: dates the slider must hold as they are (a story's step dates), so that the
+    page at each of them draws what :func:`ecosystem.views.build_view` resolves at it."""
     default = build_view(graph, view, as_of)
     if "as_of" in graph.graph:  # already a snapshot: no other dates to show
         return default, None
-    days = view_dates(graph, default)
+    extra = {_full_date(day) for day in extra_dates if day}
+    days = sorted(set(view_dates(graph, default)) | extra)
     shown = _full_date(default.as_of) if default.as_of else None
-    days = _thin(days, shown)
+    days = _thin(days, extra | {shown})
     if len(days) < 2:
         return default, None
     union = nx.MultiDiGraph()

@@ -131,7 +131,7 @@ def owners(
     else:
         out.print("[bold]Economic interest[/]: no equity holders recorded")
     for item in result.get("declared_interests") or []:
-        share = f" {_interval(item['interest'])}" if item.get("interest") else ""
+        share = f" {'~' if item.get('approximate') else ''}{_interval(item['interest'])}" if item.get("interest") else ""
         out.print(f"  declared interest through others (look-through): {_who(item)}{share} "
                   f"({item['relation_type']})  [dim]\\[{_e(_cites(item['relation']))}][/]")
     _print_declared(out, result.get("declared_beneficial_owners") or [])

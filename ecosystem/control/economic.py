@@ -44,14 +44,16 @@ def economic_interest(analysis, entity_id) -> dict:
     contractual = [analysis.edge(edge) for t in channel_types for _, edge in part_types.get(t, ())]
     from ..query import existence
 
+    declared = declared_interests(analysis, entity_id)
     return {"entity": analysis.summary(entity_id), "as_of": analysis.when,
             "existence": existence(analysis.graph.nodes[entity_id], analysis.when), "holders": holders,
             "closed_cycle": low["closed_cycle"] or high["closed_cycle"],
-            "declared_interests": declared_interests(analysis, entity_id),
+            "declared_interests": declared,
             "declared_beneficial_owners": declared_beneficial_owners(analysis, entity_id),
             "contractual_channels": contractual,
             "behind": behind_holders(analysis, entity_id, holders),
-            "basis": basis([analysis.edge(edge) for edge in _upstream_edges(holdings_of, entity_id)]),
+            "basis": basis([analysis.edge(edge) for edge in _upstream_edges(holdings_of, entity_id)],
+                           [item["relation"] for item in declared]),
             "approximate": needs_high}
 
 

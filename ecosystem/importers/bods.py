@@ -177,10 +177,22 @@ def _require_bods_04(path, statements) -> None:
 
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
+_UNDERSCORES = re.compile(r"_{2,}")
+
+
+_NOT_ID_ASCII = {code: "_" for code in range(128) if chr(code) not in "abcdefghijklmnopqrstuvwxyz0123456789"}
 
 
 def _slug(text: str, prefix: str = "bods") -> str:
-    slug = _NOT_ID.sub("_", str(text).lower()).strip("_")[:80]
+    text = str(text)
+    lowered = text.lower()
+    if lowered.isascii():  # most ids: each character that is not [a-z0-9] made "_", then runs of "_" made one
+        slug = lowered.translate(_NOT_ID_ASCII)
+        if "__" in slug:
+            slug = _UNDERSCORES.sub("_", slug)
+        slug = slug.strip("_")[:80]
+    else:
+        slug = _NOT_ID.sub("_", lowered).strip("_")[:80]
     if not slug or not slug[0].isalnum():
         slug = f"{prefix}_{hashlib.sha1(str(text).encode()).hexdigest()[:10]}"
     return slug
@@ -200,23 +212,32 @@ class _Ids:
         return candidate
 
 
+class _Cache(dict):
+    """A lookup table filled on first use: ``table[key]`` is ``compute(key)``, worked out once per key
+    while fewer than ``limit`` keys are kept (a register repeats its dates and share bands many times)."""
+
+    def __init__(self, compute, limit: int = 100_000):
+        super().__init__()
+        self.compute, self.limit = compute, limit
+
+    def __missing__(self, key):
+        found = self.compute(key)
+        if len(self) < self.limit:
+            self[key] = found
+        return found
+
+
 def _share(share) -> dict | None:
     """A BODS share as our share dict (strict bounds kept); one dict for every equal share: copy it to change it."""
     if type(share) is not dict:
         return None
     try:
-        key = tuple(share.items())
-        found = _SHARES.get(key)
+        return _SHARES[tuple(share.items())]
     except TypeError:  # an unhashable value: converted (and refused) below
-        key = found = None
-    if found is None:
-        found = _new_share(share)
-        if key is not None and len(_SHARES) < 100_000:
-            _SHARES[key] = found
-    return found or None
+        return _new_share(share) or None
 
 
-_SHARES: dict = {}  # registers repeat a few share bands many times
+_SHARES = _Cache(lambda items: _new_share(dict(items)) or None)
 
 
 def _new_share(share: dict) -> dict | None:
@@ -244,18 +265,15 @@ _FULL_DAY = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])")  
 
 def _day(value) -> str | None:
     """A BODS date (or date-time) as our partial date, None when it is not one."""
-    if type(value) is not str:
-        return None
-    found = _DAYS.get(value)  # a register repeats its dates many times
-    if found is None:
-        day = value[:10]
-        found = day if _FULL_DAY.fullmatch(day) else (_other_day(day) or "")
-        if len(_DAYS) < 100_000:
-            _DAYS[value] = found
-    return found or None
+    return _DAYS[value] if type(value) is str else None
 
 
-_DAYS: dict[str, str] = {}  # a BODS date -> our date ("" when it is not one)
+def _new_day(value: str) -> str | None:
+    day = value[:10]
+    return day if _FULL_DAY.fullmatch(day) else _other_day(day)
+
+
+_DAYS = _Cache(_new_day)  # a BODS date -> our date (None when it is not one)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -288,7 +306,7 @@ def _identifiers(details: dict) -> list[dict]:
 # the conversion
 
 
-@dataclass
+@dataclass(slots=True)
 class _EntityStatement:
     order: tuple
     record_type: str
@@ -298,7 +316,7 @@ class _EntityStatement:
     details: dict
 
 
-@dataclass
+@dataclass(slots=True)
 class _RelationshipStatement:
     order: tuple
     status: str
@@ -307,12 +325,18 @@ class _RelationshipStatement:
     subject: object
     party: object
     component: bool
-    components: list
-    # per interest (at least one: an unknown interest when none is given), what the conversion reads of it,
-    # read once (the interest objects are not kept): see _read_interests
+    components: list | tuple
+    # the interests (at least one: an unknown interest when none is given), read once (the interest objects
+    # are not kept; see _read_interests): their shape (one tuple for every statement of that shape), then per
+    # interest its start, its end, its share, and (None when none does) whether its details call it approximate
     shape: tuple = ()
-    days: tuple = ()
+    starts: tuple = ()
+    ends: tuple = ()
     shares: tuple = ()
+    approximate: tuple | None = None
+
+
+_BY_ORDER = operator.attrgetter("order")
 
 
 class _Converter:
@@ -324,10 +348,11 @@ class _Converter:
         self.relation_ids = _Ids()
         self.known_identifiers: dict[tuple, str] = {}  # of the data imported into (--into)
         self.known_places: dict[str, str] = {}
-        self.known_types: dict[str, str] = {}
+        self.types: dict[str, str] = {}  # entity id -> type, of the records made and of the data imported into
         self.entities: dict[str, dict] = {}
         self.by_record: dict[str, str] = {}
         self.relations: list[dict] = []
+        self.with_components: list[dict] = []
         self.relations_of_record: dict[str, list[str]] = {}
         self.entity_statements: dict[str, list[_EntityStatement]] = {}
         self.relationship_statements: dict[str, list[_RelationshipStatement]] = {}
@@ -336,6 +361,7 @@ class _Converter:
         self.interest_defaults = {interest: t for t in vocabulary.relation_types.values() if t.bods_default
                                   for interest in t.bods}
         self.plans: dict[tuple, tuple] = {}
+        self.shapes: dict[tuple, tuple] = {}
         self.entity_choices: dict[tuple, str | None] = {}
         self.by_label: dict[str, list] = {}
         for t in vocabulary.relation_types.values():
@@ -373,11 +399,11 @@ class _Converter:
         if type(details) is not dict:
             details = {}
         if record_type == "relationship":
-            interests = [i for i in details.get("interests") or () if type(i) is dict] or [{"type": UNKNOWN_INTEREST}]
-            components = [c for c in details.get("componentRecords") or () if type(c) is str]
+            components = details.get("componentRecords")
+            components = [c for c in components if type(c) is str] if components else ()
             self.relationship_statements.setdefault(record_id, []).append(_RelationshipStatement(
                 order, status, date, statement_id, details.get("subject"), details.get("interestedParty"),
-                bool(details.get("isComponent")), components, *_read_interests(interests)))
+                bool(details.get("isComponent")), components, *_read_interests(details.get("interests"), self.shapes)))
         else:
             keep = {key: value for key, value in details.items() if key in _ENTITY_KEYS}
             self.entity_statements.setdefault(record_id, []).append(
@@ -415,8 +441,11 @@ class _Converter:
         return found
 
     def add_entity(self, record_id: str, statements: list[_EntityStatement]) -> None:
-        statements.sort(key=lambda s: s.order)
-        described = [s for s in statements if s.status != "closed" and s.details] or statements
+        if len(statements) > 1:
+            statements.sort(key=_BY_ORDER)
+            described = [s for s in statements if s.status != "closed" and s.details] or statements
+        else:  # most records: one statement
+            described = statements
         latest = described[-1]
         details = latest.details
         type_id = self.entity_type(latest.record_type, details)
@@ -424,19 +453,21 @@ class _Converter:
             self.result.skip(f"{latest.record_type} records with no entity type in the vocabulary")
             return
         identifiers = _identifiers(details)
-        for identifier in identifiers:  # one identifier, one entity: the data it is added to has it
-            known = self.known_identifiers.get(identifier_key(identifier))
+        for identifier in identifiers if self.known_identifiers else ():  # one identifier, one entity: the data
+            known = self.known_identifiers.get(identifier_key(identifier))  # it is added to has it
             if known is not None:
                 self.by_record[record_id] = known
                 self.result.skip("entities already in the data (same identifier)")
                 return
-        names: list[str] = []
-        for statement in described:  # older names first, the latest last
-            for text in _names(statement.record_type, statement.details):
-                if text in names:
-                    names.remove(text)
-                names.append(text)
         current = _names(latest.record_type, details)
+        names: list[str] = current
+        if len(described) > 1:
+            names = []
+            for statement in described:  # older names first, the latest last
+                for text in _names(statement.record_type, statement.details):
+                    if text in names:
+                        names.remove(text)
+                    names.append(text)
         name = current[0] if current else None
         unspecified = details.get("unspecifiedPersonDetails") or details.get("unspecifiedEntityDetails")
         reason = None
@@ -446,15 +477,16 @@ class _Converter:
             label = self.vocabulary.entity_types[type_id].label
             what = (unspecified or {}).get("description") if isinstance(unspecified, dict) else None
             name = f"{label} ({what or reason or record_id})"
-        entity = {"id": self.ids.take(_slug(record_id) if not ID_PATTERN.match(record_id) else record_id),
+        entity = {"record": "entity", "id": self.ids.take(_slug(record_id) if not ID_PATTERN.match(record_id) else record_id),
                   "name": name, "type": type_id}
-        others = [text for text in names if text != name]
-        chinese = next((text for text in others if _CJK.search(text)), None)
-        if chinese:
-            entity["names"] = {"zh": chinese}
-        aliases = [text for text in others if text != chinese]
-        if aliases:
-            entity["aliases"] = aliases
+        others = [text for text in names if text != name] if names and names != [name] else None
+        if others:
+            chinese = next((text for text in others if _CJK.search(text)), None)
+            if chinese:
+                entity["names"] = {"zh": chinese}
+            aliases = [text for text in others if text != chinese]
+            if aliases:
+                entity["aliases"] = aliases
         if identifiers:
             entity["identifiers"] = identifiers
         entity["record_id"] = record_id
@@ -477,11 +509,8 @@ class _Converter:
             entity["end"] = end
         entity["sources"] = self.cite(latest.statement_id)
         self.entities[entity["id"]] = entity
+        self.types[entity["id"]] = type_id
         self.by_record[record_id] = entity["id"]
-
-    def type_of(self, entity_id: str) -> str:
-        entity = self.entities.get(entity_id)
-        return entity["type"] if entity is not None else self.known_types[entity_id]
 
     def resolve_jurisdictions(self) -> None:
         place_type = self.entity_defaults.get(("entity", "state"))
@@ -493,12 +522,13 @@ class _Converter:
                 continue
             name = str(place.get("name") or place.get("code"))
             if name.lower() not in by_name:
-                new = {"id": self.ids.take(_slug(name)), "name": name, "type": place_type}
+                new = {"record": "entity", "id": self.ids.take(_slug(name)), "name": name, "type": place_type}
                 code = place.get("code")
                 if isinstance(code, str) and code.strip():  # ISO 3166: what makes two registers' places one
                     new["identifiers"] = [{"scheme": JURISDICTION_SCHEME, "id": code.strip().upper()}]
                 new["sources"] = entity["sources"]
                 self.entities[new["id"]] = new
+                self.types[new["id"]] = place_type
                 by_name[name.lower()] = new["id"]
             if by_name[name.lower()] != entity["id"]:
                 entity["jurisdiction"] = by_name[name.lower()]
@@ -519,7 +549,7 @@ class _Converter:
             reason = value.get("reason") if isinstance(value.get("reason"), str) else None
             description = value.get("description") if isinstance(value.get("description"), str) else None
             wording = "interested party" if role == "interestedParty" else "subject"
-            entity = {"id": self.ids.take(_slug(f"unspecified_{wording}_{record_id}")),
+            entity = {"record": "entity", "id": self.ids.take(_slug(f"unspecified_{wording}_{record_id}")),
                       "name": f"Unspecified {wording} ({description or reason or 'no reason given'})",
                       "type": unknown_type, "record_id": f"{record_id}/{role}"}
             if reason:
@@ -528,14 +558,16 @@ class _Converter:
                 entity["description"] = description
             entity["sources"] = self.cite(statement.statement_id)
             self.entities[entity["id"]] = entity
+            self.types[entity["id"]] = unknown_type
             return entity["id"]
         self.result.skip("relationships without both parties")
         return None
 
     def plan(self, shape: tuple, from_type: str, to_type: str) -> tuple[list[tuple], int]:
         """How one statement's interests become relations, given their shape (:func:`_read_interests`) and
-        the types of the two parties: ([(indirect, beneficial, relation type, interest positions, kinds)],
-        how many interests no relation type can hold). Worked out once per shape and pair of types."""
+        the types of the two parties: ([(indirect, beneficial, relation type, interest positions, kinds, ...)],
+        how many interests no relation type can hold), with what each relation reads of them. Worked out
+        once per shape and pair of types."""
         key = (shape, from_type, to_type)
         found = self.plans.get(key)
         if found is not None:
@@ -564,9 +596,17 @@ class _Converter:
                         continue
                     groups.setdefault(type_id, []).append(position)
             for type_id, carried in groups.items():
-                pieces.append((indirect, beneficial, type_id, tuple(carried),
-                               frozenset((shape[p][0], shape[p][1]) for p in carried), types[type_id].shares))
-        found = self.plans[key] = (pieces, refused)
+                kinds = frozenset((shape[p][0], shape[p][1]) for p in carried)
+                # per kind, every interest of the statement of that kind: when the kind begins to count
+                of_kind = tuple(tuple(p for p, i in enumerate(shape) if (i[0], i[1]) == kind) for kind in kinds)
+                equity_at = tuple(p for p in carried if shape[p][0] != "votingRights")
+                votes_at = tuple(p for p in carried if shape[p][0] == "votingRights")
+                pieces.append([indirect, beneficial, type_id, tuple(carried), kinds, of_kind,
+                               types[type_id].shares, equity_at, votes_at, ""])
+        if len(pieces) > 1:  # one relation per piece: each piece's id says what it carries
+            for piece in pieces:
+                piece[-1] = f"__{piece[2]}{'__indirect' if piece[0] else ''}"
+        found = self.plans[key] = ([tuple(piece) for piece in pieces], refused)
         return found
 
     def _choose(self, kinds: tuple, wording: set, usable):
@@ -597,7 +637,7 @@ class _Converter:
             self.relations_of_record[record_id] = [] if statement.status == "closed" else \
                 self.relationship_statement(record_id, base, statement, _begins(statements, 0), None)
             return
-        statements.sort(key=lambda s: s.order)
+        statements.sort(key=_BY_ORDER)
         begins = [_begins(statements, position) for position in range(len(statements))]
         active = [position for position, s in enumerate(statements) if s.status != "closed"]
         made: list[str] = []
@@ -605,33 +645,57 @@ class _Converter:
             statement = statements[position]
             following = None
             if position + 1 < len(statements):
-                following = (begins[position + 1], statements[position + 1].date)
+                following = (_by_kind(statements[position + 1], begins[position + 1]), statements[position + 1].date)
             wanted = base if position == active[-1] else f"{base}__{number}"
             made += self.relationship_statement(record_id, wanted, statement, begins[position], following)
         self.relations_of_record[record_id] = made
 
     def relationship_statement(self, record_id, base, statement, begins, superseded) -> list[str]:
-        holder = self.party(statement.party, record_id, statement, "interestedParty")
-        held = self.party(statement.subject, record_id, statement, "subject") if holder else None
-        if holder is None or held is None:
-            return []
+        """The relations of one statement. ``begins``: when each interest begins to count (:func:`_begins`);
+        ``superseded``: (when each kind of interest of the next statement begins, its date), or None."""
+        by_record = self.by_record
+        party = statement.party
+        holder = by_record.get(party) if type(party) is str else None
+        if holder is None:
+            holder = self.party(party, record_id, statement, "interestedParty")
+            if holder is None:
+                return []
+        subject = statement.subject
+        held = by_record.get(subject) if type(subject) is str else None
+        if held is None:
+            held = self.party(subject, record_id, statement, "subject")
+            if held is None:
+                return []
         if holder == held:
             self.result.skip("relationships of a record with itself")
             return []
-        pieces, refused = self.plan(statement.shape, self.type_of(holder), self.type_of(held))
+        pieces, refused = self.plan(statement.shape, self.types[holder], self.types[held])
         for _ in range(refused):
             self.result.skip("interests no relation type can hold between their parties")
-        days = statement.days
+        ends = statement.ends
         made = []
-        for indirect, beneficial, type_id, carried, kinds, shares in pieces:
-            wanted = base if len(pieces) == 1 else f"{base}__{type_id}{'__indirect' if indirect else ''}"
-            relation = {"id": self.relation_ids.take(wanted), "type": type_id, "from": holder, "to": held}
+        for indirect, beneficial, type_id, carried, kinds, of_kind, shares, equity_at, votes_at, suffix in pieces:
+            relation = {"record": "relation", "id": self.relation_ids.take(base + suffix if suffix else base),
+                        "type": type_id, "from": holder, "to": held}
             if shares:
-                self.shares(relation, statement, carried)
-            known = [begins[kind] for kind in kinds if begins.get(kind)]
-            start = max(known) if known else None  # never before a restated interest
-            ends = [days[p][1] for p in carried]
-            end = max(ends) if all(ends) else None
+                self.shares(relation, statement, carried, equity_at, votes_at)
+            start = None  # the latest of the kinds' beginnings: never before a restated interest
+            for positions in of_kind:
+                begin = None  # a kind begins with its first interest
+                for position in positions:
+                    day = begins[position]
+                    if day and (begin is None or day < begin):
+                        begin = day
+                if begin and (start is None or begin > start):
+                    start = begin
+            end = None  # the last end, when every interest has one
+            for position in carried:
+                day = ends[position]
+                if not day:
+                    end = None
+                    break
+                if end is None or day > end:
+                    end = day
             if superseded is not None:
                 next_begins, next_date = superseded
                 cut = [next_begins.get(kind) or next_date for kind in kinds]
@@ -654,43 +718,46 @@ class _Converter:
                 relation["component"] = True
             if statement.components:
                 relation["components"] = list(statement.components)  # made our ids by link_components
+                self.with_components.append(relation)
             relation["record_id"] = record_id
             relation["sources"] = [f"{self.source_id} statement {statement.statement_id}"]
             self.relations.append(relation)
             made.append(relation["id"])
         return made
 
-    def shares(self, relation: dict, statement: _RelationshipStatement, carried: tuple[int, ...]) -> None:
-        """The equity and votes of the interests at positions ``carried`` of ``statement``."""
+    @staticmethod
+    def shares(relation: dict, statement: _RelationshipStatement, carried: tuple[int, ...],
+               equity_at: tuple[int, ...], votes_at: tuple[int, ...]) -> None:
+        """The equity (the first share of an interest at ``equity_at``) and the votes (the last share of a
+        voting interest at ``votes_at``) of the interests at positions ``carried`` of ``statement``; an exact
+        share is approximate when the details of one of these interests say so."""
+        shares = statement.shares
         equity = votes = None
-        approximate = None  # whether the details call the shares approximate: asked only of an exact share
-        for position in carried:
-            share = statement.shares[position][0]
-            if share is None:
-                continue
-            share = dict(share)
-            if "value" in share:
-                if approximate is None:
-                    approximate = any(statement.shares[p][1] for p in carried)
-                if approximate:
-                    share["approximate"] = True
-            if statement.shape[position][0] == "votingRights":
-                votes = share
-            elif equity is None:
-                equity = share
+        for position in equity_at:
+            if shares[position] is not None:
+                equity = shares[position]
+                break
+        for position in votes_at:
+            if shares[position] is not None:
+                votes = shares[position]
+        approximate = statement.approximate is not None and any(statement.approximate[p] for p in carried)
         if equity is not None:
+            equity = dict(equity)
+            if approximate and "value" in equity:
+                equity["approximate"] = True
             relation["equity"] = equity
-        if votes is not None and votes != equity:
-            relation["votes"] = votes
+        if votes is not None:
+            votes = dict(votes)
+            if approximate and "value" in votes:
+                votes["approximate"] = True
+            if votes != equity:
+                relation["votes"] = votes
 
     def link_components(self) -> None:
         """``components`` name record ids in the file; make them our ids (entities and relations)."""
-        for relation in self.relations:
-            records = relation.get("components")
-            if not records:
-                continue
+        for relation in self.with_components:
             ours = []
-            for record in records:
+            for record in relation["components"]:
                 if record in self.by_record:
                     ours.append(self.by_record[record])
                 else:
@@ -701,46 +768,80 @@ class _Converter:
                 del relation["components"]
 
 
-def _read_interests(interests: list[dict]) -> tuple[tuple, tuple, tuple]:
-    """(shape, days, shares) of a statement's interests, per interest: (type, held through others, declared
-    beneficial, the first clause of its details folded, or None); (start, end) as our dates; (the share as
-    our share dict or None, whether the details call it approximate)."""
-    shape, days, shares = [], [], []
-    for interest in interests:
+_UNKNOWN_SHAPE = ((UNKNOWN_INTEREST, False, False, None),)
+
+
+def _read_interests(interests, shapes: dict) -> tuple:
+    """What the conversion reads of a statement's interests (the objects that are dicts; an unknown interest
+    when there are none): (shape, starts, ends, shares, approximate).
+
+    The shape: per interest, (type, held through others, declared beneficial, the first clause of its details
+    folded, or None); one tuple for every statement of a shape (``shapes`` keeps them). Then per interest: its
+    start and end as our dates, its share as our share dict or None, and whether its details call it
+    approximate (None when none does)."""
+    shape, starts, ends, shares = [], [], [], []
+    approximate = None
+    for interest in interests or ():
+        if type(interest) is not dict:
+            continue
         details = interest.get("details")
+        wording = None
+        if details:
+            text = str(details)
+            wording = text.split(";")[0].strip().lower()
+            if APPROXIMATE in text:
+                approximate = approximate or [False] * len(shape)
         shape.append((interest.get("type") or UNKNOWN_INTEREST, interest.get("directOrIndirect") == "indirect",
-                      interest.get("beneficialOwnershipOrControl") is True,
-                      str(details).split(";")[0].strip().lower() if details else None))
-        days.append((_day(interest.get("startDate")), _day(interest.get("endDate"))))
-        shares.append((_share(interest.get("share")), APPROXIMATE in str(details) if details else False))
-    return tuple(shape), tuple(days), tuple(shares)
+                      interest.get("beneficialOwnershipOrControl") is True, wording))
+        starts.append(_day(interest.get("startDate")))
+        ends.append(_day(interest.get("endDate")))
+        shares.append(_share(interest.get("share")))
+        if approximate is not None:
+            approximate.append(bool(details) and APPROXIMATE in str(details))
+    if not shape:
+        return _UNKNOWN_SHAPE, (None,), (None,), (None,), None
+    shape = tuple(shape)
+    return (shapes.setdefault(shape, shape), tuple(starts), tuple(ends), tuple(shares),
+            tuple(approximate) if approximate is not None else None)
 
 
-def _begins(statements: list[_RelationshipStatement], position: int) -> dict[tuple, str | None]:
-    """When each interest of one statement begins to count, by kind (its type, and whether it is held
-    through others: what one statement restates of another).
+def _begins(statements: list[_RelationshipStatement], position: int) -> tuple:
+    """When each interest of one statement begins to count (in the order of its interests).
 
     A first statement: from its interests' start. A later one: from an interest's start when that follows
-    the statement before it, else (a restatement of a held interest) from its own date; an interest type
-    new in this statement from its own start. A closing statement: from its interests' end, else its date.
+    the statement before it, else (a restatement of a held interest of the same kind: its type, and whether
+    it is held through others) from its own date; an interest of a kind new in this statement from its own
+    start. A closing statement: from its interests' end, else its date. A kind of interest begins with its
+    first interest (:func:`_by_kind`).
     """
     statement = statements[position]
-    found: dict[tuple, str | None] = {}
+    closed = statement.status == "closed"
+    if not position and not closed:
+        return statement.starts
     previous = statements[position - 1] if position else None
     previous_kinds = {(kind[0], kind[1]) for kind in previous.shape} if previous else set()
-    closed = statement.status == "closed"
-    for (interest_type, indirect, _, _), (start, end) in zip(statement.shape, statement.days):
-        kind = (interest_type, indirect)
+    found = []
+    for (interest_type, indirect, _, _), start, end in zip(statement.shape, statement.starts, statement.ends):
         if closed:
             begin = end or statement.date
         elif previous is None:
             begin = start
         elif start and previous.date and start > previous.date:
             begin = start
-        elif kind in previous_kinds:
+        elif (interest_type, indirect) in previous_kinds:
             begin = statement.date
         else:
             begin = start or statement.date
+        found.append(begin)
+    return tuple(found)
+
+
+def _by_kind(statement: _RelationshipStatement, begins: tuple) -> dict[tuple, str | None]:
+    """When each kind of interest of ``statement`` begins to count: with its first interest (``begins``:
+    :func:`_begins`)."""
+    found: dict[tuple, str | None] = {}
+    for (interest_type, indirect, _, _), begin in zip(statement.shape, begins):
+        kind = (interest_type, indirect)
         if kind not in found or (begin and (found[kind] is None or begin < found[kind])):
             found[kind] = begin
     return found
@@ -797,7 +898,7 @@ def _convert(path, vocabulary, existing=None) -> tuple[list[dict], ImportResult]
         converter.ids.used.update(existing.entities)
         converter.relation_ids.used.update(existing.relations)
         for entity_id, entity in existing.entities.items():
-            converter.known_types[entity_id] = entity["type"]
+            converter.types[entity_id] = entity["type"]
             for identifier in entity.get("identifiers") or ():
                 if identifier.get("id"):
                     converter.known_identifiers.setdefault(identifier_key(identifier), entity_id)
@@ -835,10 +936,7 @@ def _convert(path, vocabulary, existing=None) -> tuple[list[dict], ImportResult]
     entities = sorted(converter.entities.values(), key=by_id)
     relations = sorted(converter.relations, key=by_id)
     result.entities, result.relations = len(entities), len(relations)
-    records = [{"record": "source", **source}]
-    records += [{"record": "entity", **entity} for entity in entities]
-    records += [{"record": "relation", **relation} for relation in relations]
-    return records, result
+    return [{"record": "source", **source}, *entities, *relations], result  # made with their "record" key
 
 
 def import_bods(path, directory, *, vocabulary=None, force: bool = False, into: bool = False) -> ImportResult:

@@ -15,6 +15,12 @@ Each pair is then weighed by what else agrees or disagrees: the jurisdiction (by
 the start (founding or birth) date. Only records of one kind are paired (people with people,
 organisations with organisations); unknown and anonymous parties, and records of one file (a
 register's namesakes are distinct people), are never paired, nor records listed as ``distinct_from``.
+
+A common name (or id) that more than :data:`CROWD` records share is a crowd of namesakes: the name
+alone says nothing about which of them a record is, so inside a crowd only records that also have the
+same start (birth or founding date, to the shorter precision) are paired. Each crowd that spans two
+files or more is reported (:func:`search`), with its size and how many pairs it gave, so no name is
+left out unsaid.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ NAME_KINDS = {
 }
 IDENTIFIER_WEIGHT = 0.3
 ALONE_IDENTIFIER = 0.5  # an id in common and no name in common
+CROWD = 50  # more records than this sharing one name (or id): the name alone is no evidence
 
 
 def name_keys(entity: dict, person: bool) -> dict[str, tuple[str, str]]:
@@ -89,6 +96,14 @@ def name_keys(entity: dict, person: bool) -> dict[str, tuple[str, str]]:
 def candidates(dataset, *, min_score: float = 0.0) -> list[dict]:
     """Pairs of entities that are probably one, best first: ``{"score", "first", "second", "evidence"}``
     (``first``/``second``: entity objects with ``file``; ``evidence``: what agrees and disagrees)."""
+    return search(dataset, min_score=min_score)[0]
+
+
+def search(dataset, *, min_score: float = 0.0) -> tuple[list[dict], list[dict]]:
+    """(pairs, crowds): the pairs of :func:`candidates`, and every crowd of namesakes (more than
+    :data:`CROWD` records of one kind sharing a name or an id, in two files or more), largest first:
+    ``{"kind", "shared", "text", "records", "files", "pairs", "reason"}``, where ``pairs`` counts the
+    pairs of its records that also have the same start (those are proposed, scored as any other)."""
     from .query import fold
 
     vocabulary = dataset.vocabulary
@@ -121,22 +136,46 @@ def candidates(dataset, *, min_score: float = 0.0) -> list[dict]:
         return file_of[entity_id]
 
     pairs: dict[tuple, dict] = {}
+    crowds: dict[tuple, dict] = {}  # one per kind and set of records (a name's keys share their records)
     for (kind, what, key), members in keys.items():
-        if len(members) < 2 or len(members) > 50:  # a name fifty records share names no one in particular
+        if len(members) < 2:
             continue
-        for index, first in enumerate(members):
-            for second in members[index + 1:]:
-                if first == second or origin(first) == origin(second):
-                    continue
-                pair = pairs.setdefault((first, second), {"names": None, "ids": []})
-                if what == "name":
-                    kind_first, name_first = entity_keys[first][key]
-                    kind_second, name_second = entity_keys[second][key]
-                    weakest = min((kind_first, kind_second), key=NAME_KINDS.get)
-                    if pair["names"] is None or NAME_KINDS[weakest] > NAME_KINDS[pair["names"][0]]:
-                        pair["names"] = (weakest, name_first, name_second)
-                else:
-                    pair["ids"].append(key)
+        crowd = None
+        groups = [members]
+        if len(members) > CROWD:
+            files = sorted({origin(member) for member in members})
+            if len(files) < 2:  # namesakes of one file: never paired anyway
+                continue
+            crowd = crowds.get((kind, frozenset(members)))
+            if crowd is None:
+                crowd = crowds[(kind, frozenset(members))] = _crowd(kind, what, key, members, files, entity_keys)
+            by_year = defaultdict(list)  # the same start has the same year
+            for member in members:
+                if entities[member].get("start"):
+                    by_year[entities[member]["start"][:4]].append(member)
+            groups = [group for group in by_year.values() if len(group) > 1]
+        for group in groups:
+            for index, first in enumerate(group):
+                for second in group[index + 1:]:
+                    if first == second or origin(first) == origin(second):
+                        continue
+                    if crowd is not None and not _same_start(entities[first], entities[second]):
+                        continue
+                    pair = pairs.setdefault((first, second), {"names": None, "ids": [], "crowd": None, "plain": False})
+                    if crowd is None:
+                        pair["plain"] = True  # found by a name or id that is not a crowd's
+                    else:
+                        crowd["pairs"].add((first, second))
+                        if pair["crowd"] is None or crowd["records"] > pair["crowd"]["records"]:
+                            pair["crowd"] = crowd
+                    if what == "name":
+                        kind_first, name_first = entity_keys[first][key]
+                        kind_second, name_second = entity_keys[second][key]
+                        weakest = min((kind_first, kind_second), key=NAME_KINDS.get)
+                        if pair["names"] is None or NAME_KINDS[weakest] > NAME_KINDS[pair["names"][0]]:
+                            pair["names"] = (weakest, name_first, name_second)
+                    else:
+                        pair["ids"].append(key)
     found = []
     for (first, second), shared in pairs.items():
         one, other = entities[first], entities[second]
@@ -158,13 +197,45 @@ def candidates(dataset, *, min_score: float = 0.0) -> list[dict]:
         for item in _agreement(dataset, one, other, fold):
             score += item["weight"]
             evidence.append(item)
+        if shared["crowd"] is not None and not shared["plain"]:
+            crowd = shared["crowd"]
+            evidence.append({"kind": "crowd of namesakes", "weight": 0.0,
+                             "text": f"{crowd['records']} records share {crowd['text']}: paired only because the "
+                                     "start is the same"})
         score = round(max(0.0, min(1.0, score)), 2)
         if score < min_score:
             continue
         found.append({"score": score, "first": _summary(dataset, first), "second": _summary(dataset, second),
                       "evidence": evidence})
     found.sort(key=lambda item: (-item["score"], item["first"]["id"], item["second"]["id"]))
-    return found
+    crowds = list(crowds.values())
+    for crowd in crowds:
+        crowd["pairs"] = len(crowd["pairs"])
+        crowd["reason"] = (f"{crowd['records']} records share {crowd['text']}, in {len(crowd['files'])} files: "
+                           f"the {'name' if crowd['shared'] == 'name' else 'id'} alone names no one in particular, so "
+                           f"only records with the same start (birth or founding date) are paired: "
+                           f"{crowd['pairs']} pair{'' if crowd['pairs'] == 1 else 's'} of them")
+    crowds.sort(key=lambda crowd: (-crowd["records"], crowd["kind"], crowd["text"]))
+    return found, crowds
+
+
+def _crowd(kind: str, what: str, key: str, members: list[str], files: list[str], entity_keys: dict) -> dict:
+    if what == "name":
+        shown = sorted({entity_keys[member][key][1] for member in members})
+        others = len(shown) - 1
+        text = f"the name {shown[0]!r}" + (f" (or {others} other spelling{'s' if others > 1 else ''})" if others else "")
+    else:
+        text = f"the identifier id {key}"
+    return {"kind": kind, "shared": what, "text": text, "records": len(members), "files": files, "pairs": set()}
+
+
+def _same_start(one: dict, other: dict) -> bool:
+    """Both records have a start (founding or birth date), the same to the shorter precision."""
+    starts = (one.get("start"), other.get("start"))
+    if not (starts[0] and starts[1]):
+        return False
+    common = min(len(starts[0]), len(starts[1]))
+    return starts[0][:common] == starts[1][:common]
 
 
 def _schemes(entity: dict, wanted: str) -> str:
@@ -190,8 +261,7 @@ def _agreement(dataset, one: dict, other: dict, fold) -> list[dict]:
         found.append({"kind": "related type", "weight": 0.0, "text": f"types {labels[0]} / {labels[1]}"})
     starts = (one.get("start"), other.get("start"))
     if starts[0] and starts[1]:
-        common = min(len(starts[0]), len(starts[1]))
-        if starts[0][:common] == starts[1][:common]:
+        if _same_start(one, other):
             found.append({"kind": "same start", "weight": 0.1, "text": f"same start: {starts[0]} / {starts[1]}"})
         else:
             found.append({"kind": "different start", "weight": -0.3, "text": f"different start: {starts[0]} / {starts[1]}"})
@@ -219,17 +289,18 @@ def _summary(dataset, entity_id: str) -> dict:
     return found
 
 
-def stubs(found: list[dict]) -> str:
+def stubs(found: list[dict], crowds: list[dict] = ()) -> str:
     """The proposals as a YAML file of ``same_as`` relations, every one commented out: loaded as it is,
     the file adds nothing. A person uncomments the ones that are right and cites the source that
-    shows it."""
+    shows it. ``crowds`` (:func:`search`) are listed first, as comments."""
     lines = [
         "# same_as proposals written by `ecosystem merge-candidates`: nothing here is merged.",
         "# To accept a proposal, take the '#' off its record's lines, replace SOURCE and WHERE with the",
         "# source (an id of the data's sources) that shows the two records are one entity and where it",
         "# says so, and keep this file in a data folder. Delete the proposals that are wrong.",
-        "relations:",
     ]
+    lines.extend(f"# Crowd of namesakes: {crowd['reason']}." for crowd in crowds)
+    lines.append("relations:")
     for number, item in enumerate(found, 1):
         first, second = item["first"], item["second"]
         lines.append(f"# {number}. score {item['score']:.2f}: {first['name']} ({first.get('file', '')}) "

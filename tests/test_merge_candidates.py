@@ -133,3 +133,72 @@ def test_no_candidates_between_the_files_of_one_register(tmp_path, invoke):
     import_bods(BODS_EXAMPLES / "joint-ownership.json", tmp_path / "one")
     result = invoke("--data", tmp_path / "one", "merge-candidates")
     assert result.exit_code == 0 and "no merge candidates" in result.stdout
+
+
+def _crowd_register(folder, name, starts):
+    """A register of namesakes: one person record per start (None: no birth date)."""
+    folder.mkdir()
+    records = [{"record": "source", "id": "crowd_reg", "kind": "dataset", "title": "A register of namesakes"}]
+    for number, start in enumerate(starts):
+        record = {"record": "entity", "id": f"namesake_{number}", "name": name, "type": "person",
+                  "record_id": f"P-{number}", "sources": [f"crowd_reg s{number}"]}
+        if start:
+            record["start"] = start
+        records.append(record)
+    (folder / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def test_a_crowd_of_namesakes_pairs_only_records_with_the_same_start(tmp_path, invoke):
+    from ecosystem.candidates import CROWD, search
+
+    curated, register = tmp_path / "curated", tmp_path / "gb"
+    shutil.copytree(FIXTURES / "valid", curated)
+    (curated / "more.yaml").write_text(
+        'entities:\n  - {id: smith, name: John Smith, type: person, start: 1970-05, sources: ["case §1"]}\n',
+        encoding="utf-8")
+    # 60 register records named John Smith: one born in May 1970, three others in 1970 but another month,
+    # the rest in other years or with no birth date
+    starts = ["1970-05-12", "1970-01-03", "1970-11", "1970-06-30"] + [f"{1940 + n % 30}-02" for n in range(40)]
+    starts += [None] * (60 - len(starts))
+    assert len(starts) == 60 > CROWD
+    _crowd_register(register, "SMITH, John", starts)
+    found, crowds = search(Ecosystem([curated, register]).dataset)
+    with_smith = [item for item in found if "smith" in (item["first"]["id"], item["second"]["id"])]
+    assert [{item["first"]["id"], item["second"]["id"]} for item in with_smith] == [{"smith", "namesake_0"}]
+    kinds = [evidence["kind"] for evidence in with_smith[0]["evidence"]]
+    assert "same start" in kinds and "crowd of namesakes" in kinds
+    assert not any(item["first"]["id"].startswith("namesake") and item["second"]["id"].startswith("namesake")
+                   for item in found)  # namesakes of one register: never paired, crowd or not
+    [crowd] = crowds
+    assert crowd["records"] == 61 and crowd["pairs"] == 1 and len(crowd["files"]) == 2
+    assert crowd["kind"] == "person" and "John Smith" in crowd["text"] and "61 records" in crowd["reason"]
+
+    result = invoke("--data", curated, "--data", register, "merge-candidates", "--json", "--min-score", "0")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.stdout)
+    assert {"smith", "namesake_0"} in [{item["first"]["id"], item["second"]["id"]} for item in listed]
+    assert "crowd of namesakes: 61 records share the name" in " ".join(result.stderr.split())
+    stubs = tmp_path / "proposed.yaml"
+    assert invoke("--data", curated, "--data", register, "merge-candidates", "--write", stubs).exit_code == 0
+    assert "# Crowd of namesakes: 61 records share" in stubs.read_text(encoding="utf-8")
+
+
+def test_a_crowd_without_a_shared_start_is_reported_not_paired(tmp_path):
+    from ecosystem.candidates import search
+
+    curated, register = tmp_path / "curated", tmp_path / "gb"
+    shutil.copytree(FIXTURES / "valid", curated)
+    (curated / "more.yaml").write_text(
+        'entities:\n  - {id: smith, name: John Smith, type: person, sources: ["case §1"]}\n', encoding="utf-8")
+    _crowd_register(register, "John Smith", ["1970-05-12"] * 30 + [None] * 30)
+    found, crowds = search(Ecosystem([curated, register]).dataset)
+    assert not any("smith" in (item["first"]["id"], item["second"]["id"]) for item in found)
+    [crowd] = crowds
+    assert crowd["records"] == 61 and crowd["pairs"] == 0 and "0 pairs" in crowd["reason"]
+
+
+def test_a_crowd_inside_one_register_is_not_reported(tmp_path):
+    from ecosystem.candidates import search
+
+    _crowd_register(tmp_path / "gb", "John Smith", ["1970-05-12"] * 60)
+    assert search(Ecosystem([tmp_path / "gb"]).dataset) == ([], [])

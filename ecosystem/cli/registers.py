@@ -38,21 +38,26 @@ def merge_candidates(
 
     Found by an identifier's id under another scheme, then by name (folding case, accents and punctuation;
     without company suffixes such as Ltd or 有限公司; in pinyin; a person's words in another order), then
-    weighed by jurisdiction, type and start date. Nothing is merged: confirm a pair by writing a cited
-    same_as relation (--write FILE starts one for each pair)."""
-    from ..candidates import candidates, stubs
+    weighed by jurisdiction, type and start date. A name (or id) that more than 50 records of two files or
+    more share is a crowd of namesakes: inside it only records with the same start (birth or founding date)
+    are paired, and each crowd is reported on standard error (with --json too). Nothing is merged: confirm
+    a pair by writing a cited same_as relation (--write FILE starts one for each pair)."""
+    from rich.markup import escape
 
-    found = candidates(session(ctx).dataset, min_score=min_score)
+    from ..candidates import search, stubs
+
+    found, crowds = search(session(ctx).dataset, min_score=min_score)
     if limit is not None:
         found = found[:limit]
     if write is not None:
         from ..atomic import write_text
 
-        write_text(write, stubs(found))
+        write_text(write, stubs(found, crowds))
+    for crowd in crowds:
+        console(stderr=True).print(f"crowd of namesakes: {escape(crowd['reason'])}")
     if as_json:
         print_json(found)
         return
-    from rich.markup import escape
     from rich.table import Table
 
     if not found:

@@ -13,7 +13,9 @@ Shares: an exact share is ``{"exact": 33}``, a range ``{"minimum": 20, "maximum"
 approximate figure is written as exact, and the interest's ``details`` (the relation's wording)
 says "approximate share". ``votingRights`` carries ``votes`` when the relation gives it, else
 ``equity``; other interests carry ``equity``. Dates are BODS full dates: a partial date becomes
-its first day (``2014`` -> ``2014-01-01``).
+its first day (``2014`` -> ``2014-01-01``). A relation with no observation date (``as_of``) says so in
+its interests' ``details`` (:data:`~ecosystem.importers.bods.NOT_OBSERVED`): its statement date is its
+sources' date, and the import gives it no ``as_of`` (an undated relation stays in force at every date).
 
 Everything is deterministic: ``recordId`` is our id; ``statementId`` a UUID5 of the record's
 content; ``statementDate`` a relation's observation date (``as_of``) where it has one, else the
@@ -27,7 +29,7 @@ import json
 import uuid
 from pathlib import Path
 
-from ..importers.bods import JURISDICTION_SCHEME
+from ..importers.bods import JURISDICTION_SCHEME, NOT_OBSERVED
 from ._common import ExportResult, citation_text, clean_text, iso_day, share_of, sorted_edges, sorted_nodes, write_text
 
 BODS_VERSION = "0.4"
@@ -194,17 +196,21 @@ def statements(graph, result: ExportResult | None = None) -> list[dict]:
         start, end = iso_day(data.get("start")), iso_day(data.get("end"))
         if start and end and end < start:
             end = None
-        wording = definition.label
+        observed = iso_day(data.get("as_of")) is not None  # else the statement date is the sources' date
         interests = []
         for interest_type in definition.bods:
             source_share = data.get("votes") or data.get("equity") if interest_type == "votingRights" else data.get("equity")
             interest = {"type": interest_type, "directOrIndirect": "indirect" if data.get("indirect") else "direct",
-                        "beneficialOwnershipOrControl": bool(data.get("beneficial")), "details": wording}
+                        "beneficialOwnershipOrControl": bool(data.get("beneficial"))}
+            wording = [definition.label]
             share = _share(source_share)
             if share:
                 interest["share"] = share
                 if share_of(source_share).approximate:
-                    interest["details"] = f"{wording}; {APPROXIMATE}"
+                    wording.append(APPROXIMATE)
+            if not observed:
+                wording.append(NOT_OBSERVED)
+            interest["details"] = "; ".join(wording)
             if start:
                 interest["startDate"] = start
             if end:

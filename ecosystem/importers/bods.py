@@ -51,6 +51,9 @@ from ..same_as import identifier_key
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 APPROXIMATE = "approximate share"
+# an interest's details saying its statement's date is no observation of it (our export of a relation with no
+# as_of: the statement date is its sources' date): the relation gets no as_of back
+NOT_OBSERVED = "statement date not an observation date"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 OUTPUT_FILE = "records.jsonl"
 OUTPUT_FILES = (OUTPUT_FILE,)
@@ -334,6 +337,7 @@ class _RelationshipStatement:
     ends: tuple = ()
     shares: tuple = ()
     approximate: tuple | None = None
+    observed: bool = True  # whether the statement's date is when its interests were observed (the relations' as_of)
 
 
 _BY_ORDER = operator.attrgetter("order")
@@ -708,7 +712,7 @@ class _Converter:
                 relation["start"] = start
             if end:
                 relation["end"] = end
-            if statement.date:
+            if statement.date and statement.observed:
                 relation["as_of"] = statement.date
             if indirect:
                 relation["indirect"] = True
@@ -773,14 +777,16 @@ _UNKNOWN_SHAPE = ((UNKNOWN_INTEREST, False, False, None),)
 
 def _read_interests(interests, shapes: dict) -> tuple:
     """What the conversion reads of a statement's interests (the objects that are dicts; an unknown interest
-    when there are none): (shape, starts, ends, shares, approximate).
+    when there are none): (shape, starts, ends, shares, approximate, observed).
 
     The shape: per interest, (type, held through others, declared beneficial, the first clause of its details
     folded, or None); one tuple for every statement of a shape (``shapes`` keeps them). Then per interest: its
     start and end as our dates, its share as our share dict or None, and whether its details call it
-    approximate (None when none does)."""
+    approximate (None when none does). Observed: False when the details of every interest say that the
+    statement's date is not an observation date (:data:`NOT_OBSERVED`)."""
     shape, starts, ends, shares = [], [], [], []
     approximate = None
+    not_observed = 0
     for interest in interests or ():
         if type(interest) is not dict:
             continue
@@ -791,6 +797,8 @@ def _read_interests(interests, shapes: dict) -> tuple:
             wording = text.split(";")[0].strip().lower()
             if APPROXIMATE in text:
                 approximate = approximate or [False] * len(shape)
+            if NOT_OBSERVED in text:
+                not_observed += 1
         shape.append((interest.get("type") or UNKNOWN_INTEREST, interest.get("directOrIndirect") == "indirect",
                       interest.get("beneficialOwnershipOrControl") is True, wording))
         starts.append(_day(interest.get("startDate")))
@@ -799,10 +807,10 @@ def _read_interests(interests, shapes: dict) -> tuple:
         if approximate is not None:
             approximate.append(bool(details) and APPROXIMATE in str(details))
     if not shape:
-        return _UNKNOWN_SHAPE, (None,), (None,), (None,), None
+        return _UNKNOWN_SHAPE, (None,), (None,), (None,), None, True
     shape = tuple(shape)
     return (shapes.setdefault(shape, shape), tuple(starts), tuple(ends), tuple(shares),
-            tuple(approximate) if approximate is not None else None)
+            tuple(approximate) if approximate is not None else None, not_observed < len(shape))
 
 
 def _begins(statements: list[_RelationshipStatement], position: int) -> tuple:

@@ -155,6 +155,7 @@ class ViewGraph:
     hierarchy: set = field(default_factory=set)  # (u, v, key) edges that define levels
     groups: dict[str, str] = field(default_factory=dict)  # node -> group key
     group_labels: dict[str, str] = field(default_factory=dict)  # group key -> label
+    group_labels_zh: dict[str, str] = field(default_factory=dict)  # group key -> label in Chinese, where known
     roles: dict[str, list[str]] = field(default_factory=dict)  # node -> structural roles (ecosystem.roles)
 
     @property
@@ -428,7 +429,7 @@ def build_view(graph: nx.MultiDiGraph, view: View | str, as_of=None) -> ViewGrap
     levels, hierarchy = hierarchy_levels(result)
     groups, labels = _groups(result, view, graph)
     return ViewGraph(view=view, graph=result, as_of=shown, levels=levels, hierarchy=hierarchy,
-                     groups=groups, group_labels=labels, roles=roles)
+                     groups=groups, group_labels=labels, group_labels_zh=group_labels_zh(labels, graph), roles=roles)
 
 
 def _untold(graph, node, roles: list[str]) -> list[str]:
@@ -676,6 +677,7 @@ def hierarchy_levels(graph: nx.MultiDiGraph) -> tuple[dict[str, int], set]:
 
 
 def _groups(graph: nx.MultiDiGraph, view: View, source: nx.MultiDiGraph) -> tuple[dict[str, str], dict[str, str]]:
+    """(node -> group key, group key -> label) for the view's boxes."""
     groups: dict[str, str] = {}
     labels: dict[str, str] = {}
     if view.group_by == "jurisdiction":
@@ -720,3 +722,16 @@ def _groups(graph: nx.MultiDiGraph, view: View, source: nx.MultiDiGraph) -> tupl
             labels[centre] = graph.nodes[centre]["name"]
     return groups, labels
 
+
+
+def group_labels_zh(labels: dict, source: nx.MultiDiGraph) -> dict[str, str]:
+    """The Chinese label of each group that is an entity with a Chinese name (a jurisdiction, a
+    focus entity); entity-type groups take the type's ``label_zh``."""
+    vocabulary = source.graph.get("vocabulary")
+    found = {}
+    for key in labels:
+        if key in source and (source.nodes[key].get("names") or {}).get("zh"):
+            found[key] = source.nodes[key]["names"]["zh"]
+        elif vocabulary is not None and key in vocabulary.entity_types and vocabulary.entity_types[key].label_zh:
+            found[key] = vocabulary.entity_types[key].label_zh
+    return found

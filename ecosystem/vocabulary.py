@@ -24,6 +24,7 @@ class _Strict(BaseModel):
 
 class Category(_Strict):
     label: str
+    label_zh: str | None = None  # in Chinese (the page's 中文 mode); English where absent
     color: str
     line: Literal["solid", "dashed", "dotted"] = "solid"
     width: float = 1.0
@@ -39,6 +40,7 @@ class BodsEntityMapping(_Strict):
 class EntityType(_Strict):
     id: str
     label: str
+    label_zh: str | None = None
     plural: str
     color: str
     shape: str = "box"
@@ -56,6 +58,7 @@ class FtmMapping(_Strict):
 class RelationType(_Strict):
     id: str
     label: str
+    label_zh: str | None = None  # short, for a line in a figure in Chinese
     inverse: str
     category: str
     directed: bool = True

@@ -275,4 +275,37 @@ def test_chinese_static_figure(invoke, tmp_path, dot):
     assert result.exit_code == 0, result.output
     texts = " ".join(_node_texts(tmp_path / "v.svg").values())
     assert "阿里巴巴集团" in texts and "外商独资企业" in texts and "SoftBank" not in texts
+    # the lines, the boxes and the legend too (a Chinese name split over rows of equal length)
+    import xml.etree.ElementTree as ET
+
+    every = [element.text for element in ET.parse(tmp_path / "v.svg").iter() if element.tag.endswith("text") and element.text]
+    assert any(text.startswith("VIE协议：") for text in every) and not any("VIE contracts" in text for text in every)
+    assert any(text.startswith("境内：") for text in every) and not any(text.startswith("Onshore") for text in every)
+    assert "图例" in every and "Legend" not in every and "开曼群岛" in every
+    assert "阿里巴巴集团" in every and "控股有限公司" in every
     assert invoke("render", "vie-structure", "--lang", "fr", "-o", tmp_path / "w.svg").exit_code == 2
+
+
+def test_chinese_labels_come_from_the_vocabulary_and_wrap_at_their_breaks(bundled_graph):
+    from ecosystem.control.rules import VERDICTS
+    from ecosystem.render import style
+    from ecosystem.render.static import wrap_zh
+
+    vocabulary = bundled_graph.graph["vocabulary"]
+    assert all(definition.label_zh for definition in vocabulary.relation_types.values())
+    assert all(definition.label_zh for definition in vocabulary.entity_types.values())
+    assert all(definition.label_zh for definition in vocabulary.categories.values())
+    assert set(style.VERDICT_ZH) == set(VERDICTS)
+    owns = {"type": "owns", "category": "ownership", "equity": 33, "votes": 50}
+    assert style.edge_label(vocabulary, owns) == "33% / 50% votes"
+    assert style.edge_label(vocabulary, owns, language="zh") == "33% / 表决权 50%"
+    bundle = {"type": "controls_by_contract", "category": "control", "count": 5,
+              "instruments": ["voting_proxy", "exclusive_call_option", "equity_pledge"]}
+    assert style.edge_label(vocabulary, bundle) == "VIE contracts: proxy, option, pledge (×5)"
+    assert style.edge_label(vocabulary, bundle, language="zh") == "VIE协议：表决权委托、购买权、股权质押 (×5)"
+    fined = {"type": "fined", "category": "regulatory"}
+    assert style.relation_phrase(vocabulary, fined, "zh") == vocabulary.relation_types["fined"].label_zh
+    rows = wrap_zh("VIE协议：表决权委托、购买权、股权质押、独家服务、借款", 10).splitlines()
+    assert "".join(rows) == "VIE协议：表决权委托、购买权、股权质押、独家服务、借款" and len(rows) >= 3
+    assert all(row.endswith(("、", "：")) for row in rows[:-1])  # broken after the list's commas
+    assert wrap_zh("持股 ~25%") == "持股 ~25%"

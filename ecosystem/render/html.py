@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..roles import role_tag
 from . import style
-from .static import wrap
+from .static import wrap, wrap_zh
 
 TEMPLATE = Path(__file__).with_name("template.html")
 PAGE_JS = Path(__file__).with_name("page.js")  # the page's own code, inlined
@@ -159,6 +159,10 @@ def page_data(view_graph, layout=None, time=None) -> dict:
             item["days"] = time["edges"].get(key, [])
         if label:
             item["shareLabel"] = wrap(label, 18 if len(label) <= 40 else 30)
+            zh = style.edge_label(vocabulary, data, view_graph.view.share_labels,
+                                  control_phrases=view_graph.view.layout == "hierarchical", language="zh")
+            if zh != label:
+                item["zhLabel"] = wrap_zh(zh)
         if definition is not None and not definition.directed:
             item["arrows"] = {"to": {"enabled": False}}
         edges.append(item)
@@ -183,6 +187,7 @@ def page_data(view_graph, layout=None, time=None) -> dict:
         "graphviz": layout,
         "time": {"dates": time["dates"], "start": time["start"]} if time is not None else None,
         "font": style.FONT,
+        "verdictsZh": style.VERDICT_ZH,
         "options": {**page_options, "groups": groups(graph)},
     }
 

@@ -5,8 +5,9 @@ and labels as the static figure.
 (without the legend table: the page has its own) with ``-Tjson`` and keeps, in points with y
 pointing down, each node's position, size and drawing operations (relative to its centre, so a
 dragged node carries its drawing along), each line's spline, arrowheads and label rows (each row
-tagged with the relation it describes, so the date slider can hide one relation of a line), and
-each cluster box. :func:`label_boxes` lists every text box of a layout, which the tests use to
+tagged with the relation it describes, so the date slider can hide one relation of a line; and the
+label's rows in Chinese, ``zh``), and each cluster box (with its Chinese title, ``zh``, where it
+differs). :func:`label_boxes` lists every text box of a layout, which the tests use to
 prove that no two labels overlap.
 """
 
@@ -75,14 +76,18 @@ def convert(layout: dict, view_graph) -> dict:
         return result
 
     nodes, clusters, names = {}, [], {}
+    titles_zh = static.cluster_titles(view_graph, "zh")
     for item in layout.get("objects", []):
         names[item["_gvid"]] = item["name"]
         if item["name"].startswith("cluster_") and "bb" in item:
             bx0, by0, bx1, by1 = (float(value) for value in item["bb"].split(","))
             left, upper = point(bx0, by1)
-            clusters.append({"label": item.get("label", ""), "x": left, "y": upper,
-                             "w": _num(bx1 - bx0), "h": _num(by1 - by0),
-                             "draw": ops(item.get("_draw_")) + ops(item.get("_ldraw_"))})
+            cluster = {"label": item.get("label", ""), "x": left, "y": upper,
+                       "w": _num(bx1 - bx0), "h": _num(by1 - by0),
+                       "draw": ops(item.get("_draw_")) + ops(item.get("_ldraw_"))}
+            if titles_zh.get(item["name"], cluster["label"]) != cluster["label"]:
+                cluster["zh"] = titles_zh[item["name"]]  # the page's 中文 title, where the box has one
+            clusters.append(cluster)
         elif "pos" in item and item["name"] in view_graph.graph:
             x, y = point(*(float(value) for value in item["pos"].split(",")))
             nodes[item["name"]] = {"x": x, "y": y, "w": _num(float(item["width"]) * 72),
@@ -93,6 +98,8 @@ def convert(layout: dict, view_graph) -> dict:
     bundles = {bundle["id"]: bundle for bundle in static._edge_bundles(view_graph)}
     phrased: set = set()
     labels = {bundle_id: static.bundle_labels(view_graph, bundle, phrased) for bundle_id, bundle in bundles.items()}
+    phrased = set()
+    labels_zh = {bundle_id: static.bundle_labels(view_graph, bundle, phrased, "zh") for bundle_id, bundle in bundles.items()}
     lines = []
     for item in layout.get("edges", []):
         bundle_id = item.get("id")
@@ -100,6 +107,10 @@ def convert(layout: dict, view_graph) -> dict:
             continue
         bundle = bundles[bundle_id]
         rows = _label_rows(ops(item.get("_ldraw_")), labels[bundle_id], item)
+        if rows is not None and labels_zh[bundle_id]:
+            # the label in Chinese: its rows, each with its relation's key (the page centres them
+            # where Graphviz put the English rows)
+            rows["zh"] = [[row, key] for key, text in labels_zh[bundle_id] for row in static.wrap_zh(text).splitlines()]
         lines.append({"id": bundle_id, "from": bundle["u"], "to": bundle["v"],
                       "edges": [key for _, _, key, _ in bundle["edges"]],
                       "draw": ops(item.get("_draw_")) + ops(item.get("_hdraw_")) + ops(item.get("_tdraw_")),

@@ -14,6 +14,14 @@
   var timeline = document.getElementById("timeline"), slider = document.getElementById("date");
   var dateLabel = document.getElementById("date-label"), playButton = document.getElementById("play");
   var verdictBox = document.getElementById("verdict");
+  // the page's own words, in English and Chinese
+  var WORDS = {
+    en: { clear: "Clear", present: "Present", shares: "Share labels", find: "Find: name, alias, 中文, pinyin, role",
+          entities: "Entities", relations: "Relations", toggle: "Click to hide or show" },
+    zh: { clear: "清除", present: "演示", shares: "显示比例", find: "查找：名称、别名、中文、拼音、角色",
+          entities: "实体", relations: "关系", toggle: "点击隐藏或显示" }
+  };
+  function say(word) { return WORDS[state.lang][word]; }
   var shapeClass = { box: "box", ellipse: "round", dot: "round", circle: "round", diamond: "diamond",
                      triangle: "triangle", triangleDown: "triangleDown", hexagon: "hexagon", star: "star",
                      square: "square", database: "box" };
@@ -146,8 +154,11 @@
       if (op[0] === "F") size = op[1];
       else if (op[0] === "c") color = op[1];
       else if (op[0] === "T") rows.push({ x: op[1], y: op[2], align: op[3], width: op[4], text: op[5], size: size,
-                                          color: color, bold: size < 14 });
+                                          color: color });
     });
+    // the role tag is the smaller text under the name (drawn in italics)
+    var largest = Math.max.apply(null, rows.map(function (r) { return r.size; }).concat([0]));
+    rows.forEach(function (r) { r.bold = r.size < largest; });
     if (state.lang === "zh" && n.zh && rows.length) {
       var names = rows.filter(function (r) { return !r.bold; }), tags = rows.filter(function (r) { return r.bold; });
       if (names.length) {
@@ -155,10 +166,13 @@
         var widest = Math.max.apply(null, names.map(function (r) { return r.width; }));
         var first = names[0];
         rows = [{ x: 0, y: (top + bottom) / 2 + first.size * 0.35, align: "c", width: Math.max(widest, g.w - 12),
-                  text: n.zh, size: first.size, color: first.color, bold: false }].concat(tags.map(function (tag) {
-                    return Object.assign({}, tag, n.zhRole ? { text: n.zhRole, x: 0, align: "c", width: g.w - 6 } : {});
-                  }));
+                  text: n.zh, size: first.size, color: first.color, bold: false }].concat(tags);
       }
+    }
+    if (state.lang === "zh" && n.zhRole) {  // the role tag in Chinese, with or without a Chinese name
+      rows = rows.map(function (row) {
+        return row.bold ? Object.assign({}, row, { text: n.zhRole, x: 0, align: "c", width: g.w - 6 }) : row;
+      });
     }
     return rows;
   }
@@ -168,29 +182,31 @@
   // language, highlight, share labels), and a key that changes whenever any of that does.
   // allShown: everything of every date shown, so that a force layout places them all (nothing
   // moves when the slider shows another date); the state is applied once the layout is done
+  // (each look is a few fields; vis-network is given only the fields that changed)
   function nodeLook(n, allShown) {
     var hidden = !allShown && !nodeShown(n.id);
-    if (G) return { key: String(hidden), item: { id: n.id, hidden: hidden } };
-    var label = nodeText(n), opacity = nodeAlpha(n.id);
-    return { key: hidden + "|" + opacity + "|" + label, item: { id: n.id, hidden: hidden, label: label, opacity: opacity } };
+    if (G) return { id: n.id, hidden: hidden };
+    return { id: n.id, hidden: hidden, label: nodeText(n), opacity: nodeAlpha(n.id) };
   }
   function edgeStyle(e) { return data.edgeStyles[e.category || ""]; }  // colour, dashes, width: by category
   function edgeLook(e, allShown) {
     var near = !state.highlight || e.from === state.highlight || e.to === state.highlight;
-    var hidden = !allShown && !edgeActive(e), label = state.shares && e.shareLabel ? e.shareLabel : " ";
-    return { key: hidden + "|" + near + "|" + label,
-             item: { id: e.id, hidden: hidden, label: label,
-                     color: { color: edgeStyle(e).color, opacity: near ? 1 : 0.08 } } };
+    var label = state.shares && e.shareLabel ? (state.lang === "zh" && e.zhLabel ? e.zhLabel : e.shareLabel) : " ";
+    return { id: e.id, hidden: !allShown && !edgeActive(e), label: label, near: near };
   }
-  var pushed = { nodes: {}, edges: {} };  // id -> the key of the look last given to vis-network
+  // what vis-network is given for a changed edge field (its colour carries the dimming)
+  function edgeField(e, field, value) {
+    return field === "near" ? ["color", { color: edgeStyle(e).color, opacity: value ? 1 : 0.08 }] : [field, value];
+  }
+  var pushed = { nodes: {}, edges: {} };  // id -> the look last given to vis-network
   // the figure's entities and relations as vis-network items; a force layout not yet run places
   // everything of every date (allShown), a laid-out one gets its positions back
   function dataSets(fig) {
     pushed = { nodes: {}, edges: {} };
     var allShown = !G && !fig.positions;
     var items = new vis.DataSet(data.nodes.map(function (n) {
-      var look = nodeLook(n, allShown), item = Object.assign({ label: n.label, group: n.group }, look.item);
-      pushed.nodes[n.id] = look.key;
+      var look = nodeLook(n, allShown), item = Object.assign({ label: n.label, group: n.group }, look);
+      pushed.nodes[n.id] = look;
       if (n.x !== undefined) { item.x = n.x; item.y = n.y; item.shape = "custom"; }
       else if (fig.positions && fig.positions[n.id]) { item.x = fig.positions[n.id].x; item.y = fig.positions[n.id].y; }
       if (n.level !== undefined) item.level = n.level;
@@ -199,10 +215,12 @@
     // with the Graphviz picture the lines are drawn from it; vis-network keeps only the nodes
     var lines = new vis.DataSet(G ? [] : data.edges.map(function (e) {
       var look = edgeLook(e, allShown), lines = edgeStyle(e);
-      var item = { from: e.from, to: e.to, dashes: lines.dashes, width: lines.width };
+      var item = { id: e.id, from: e.from, to: e.to, dashes: lines.dashes, width: lines.width, hidden: look.hidden,
+                   label: look.label };
+      item[edgeField(e, "near", look.near)[0]] = edgeField(e, "near", look.near)[1];
       if (e.arrows) item.arrows = e.arrows;
-      pushed.edges[e.id] = look.key;
-      return Object.assign(item, look.item);
+      pushed.edges[e.id] = look;
+      return item;
     }));
     return { nodes: items, edges: lines };
   }
@@ -285,7 +303,34 @@
   }
   function lineRows(line) {
     if (!line.label || !state.shares) return [];
-    return line.label.rows.filter(function (row) { return row[5] === null || edgeActive(edgeById[row[5]]); });
+    var rows = state.lang === "zh" && line.label.zh ? zhRows(line) : line.label.rows;
+    return rows.filter(function (row) { return row[5] === null || edgeActive(edgeById[row[5]]); });
+  }
+  // a line's label in Chinese: its rows centred where Graphviz put the English rows, as far apart
+  function zhRows(line) {
+    if (line.zhRows) return line.zhRows;
+    var en = line.label.rows, size = line.label.size, x0 = Infinity, x1 = -Infinity;
+    en.forEach(function (row) { var left = leftOf(row[0], row[2], row[3]); x0 = Math.min(x0, left); x1 = Math.max(x1, left + row[3]); });
+    var first = en[0][1], last = en[en.length - 1][1];
+    var step = en.length > 1 ? (last - first) / (en.length - 1) : Math.round(size * 1.2);
+    var rows = line.label.zh, middle = (first + last) / 2;
+    line.zhRows = rows.map(function (row, i) {
+      return [(x0 + x1) / 2, middle + (i - (rows.length - 1) / 2) * step, "c", measure(row[0], size), row[0], row[1]];
+    });
+    return line.zhRows;
+  }
+  // the title of a box as drawn: Graphviz's text, or in Chinese the box's own title in its place
+  function clusterTexts(c) {
+    var out = [], size = 14, color = "#000";
+    c.draw.forEach(function (op) {
+      if (op[0] === "F") size = op[1];
+      else if (op[0] === "c") color = op[1];
+      else if (op[0] === "T") out.push({ x: op[1], y: op[2], align: op[3], width: op[4], text: op[5], size: size, color: color });
+    });
+    if (state.lang === "zh" && c.zh && out.length) {
+      out = [Object.assign({}, out[0], { text: c.zh, width: measure(c.zh, out[0].size) })];
+    }
+    return out;
   }
   // a box (a jurisdiction, offshore / onshore) is drawn when it holds an entity the date shows
   function clusterShown(c) {
@@ -300,7 +345,14 @@
       if (!clusterShown(c)) return;
       ctx.save();
       ctx.globalAlpha = state.highlight ? 0.5 : 1;
-      run(ctx, c.draw, 0, 0, true);
+      run(ctx, c.draw, 0, 0, false);
+      clusterTexts(c).forEach(function (t) {
+        ctx.font = t.size + "px " + FONT;
+        ctx.fillStyle = t.color;
+        ctx.textAlign = ALIGN[t.align];
+        ctx.textBaseline = "alphabetic";
+        ctx.fillText(t.text, t.x, t.y, t.width + 1);
+      });
       ctx.restore();
     });
     G.lines.forEach(function (line) {
@@ -362,13 +414,9 @@
       });
       G.clusters.forEach(function (c, index) {
         if (!clusterShown(c)) return;
-        var size = 14;
-        c.draw.forEach(function (op) {
-          if (op[0] === "F") size = op[1];
-          if (op[0] === "T") {
-            var w = Math.min(measure(op[5], size), op[4] + 1);
-            out.push({ id: "cluster:" + index, text: op[5], x: leftOf(op[1], op[3], w), y: op[2] - 0.8 * size, width: w, height: size });
-          }
+        clusterTexts(c).forEach(function (t) {
+          var w = Math.min(measure(t.text, t.size), t.width + 1);
+          out.push({ id: "cluster:" + index, text: t.text, x: leftOf(t.x, t.align, w), y: t.y - 0.8 * t.size, width: w, height: t.size });
         });
       });
     } else {
@@ -561,27 +609,84 @@
   // ---------------------------------------------------------------- redraw after a change of state
   // Only the items whose look changed go to vis-network: a step of the date slider changes a few
   // of 1,500 entities, and every item updated costs vis-network its options, label and indices.
-  function refresh() {
+  // A step of the slider to the next or previous date looks only at the entities and relations
+  // that begin or end there (and the relations of those entities): deltas precomputed per date.
+  function refresh(only) {
     var nodeChanges = [], edgeChanges = [];
-    function collect(store, changes, look) {
-      if (store[look.item.id] === look.key) return;
-      store[look.item.id] = look.key;
-      changes.push(look.item);
+    function collect(store, changes, look, field) {
+      var last = store[look.id], item = null;
+      Object.keys(look).forEach(function (key) {
+        if (key === "id" || (last && last[key] === look[key])) return;
+        item = item || { id: look.id };
+        var given = field ? field(key, look[key]) : [key, look[key]];
+        item[given[0]] = given[1];
+      });
+      store[look.id] = look;
+      if (item) changes.push(item);
     }
-    data.nodes.forEach(function (n) { collect(pushed.nodes, nodeChanges, nodeLook(n)); });
-    if (!G) data.edges.forEach(function (e) { collect(pushed.edges, edgeChanges, edgeLook(e)); });
+    function nodeOf(n) { collect(pushed.nodes, nodeChanges, nodeLook(n)); }
+    function edgeOf(e) {
+      collect(pushed.edges, edgeChanges, edgeLook(e), function (key, value) { return edgeField(e, key, value); });
+    }
+    if (only) {
+      only.nodes.forEach(function (id) { nodeOf(byId[id]); });
+      if (!G) only.edges.forEach(function (id) { edgeOf(edgeById[id]); });
+    } else {
+      data.nodes.forEach(nodeOf);
+      if (!G) data.edges.forEach(edgeOf);
+    }
     // with physics off, vis-network redraws the whole figure at once after each DataSet update
-    // (and schedules one more): held back here (its own _blockRedraw/_allowRedraw events, in the
-    // copy of vis-network the page inlines), so that a change of state costs one drawing
-    var emitter = network.body.emitter;
+    // (and schedules one more), and goes over every item after each (_dataChanged): both held
+    // back here (its own _blockRedraw/_allowRedraw events, in the copy of vis-network the page
+    // inlines), so that a change of state costs one pass and one drawing
+    var emitter = network.body.emitter, emit = emitter.emit, own = Object.prototype.hasOwnProperty.call(emitter, "emit");
+    var held = {};
     emitter.emit("_blockRedraw");
+    emitter.emit = function (name) {
+      if (name === "_dataChanged" || name === "_dataUpdated") { held[name] = true; return emitter; }
+      return emit.apply(emitter, arguments);
+    };
     try {
       if (nodeChanges.length) nodes.update(nodeChanges);
       if (edgeChanges.length) edges.update(edgeChanges);
     } finally {
+      if (own) emitter.emit = emit; else delete emitter.emit;
+      if (held._dataChanged) emitter.emit("_dataChanged"); else if (held._dataUpdated) emitter.emit("_dataUpdated");
       emitter.emit("_allowRedraw");
     }
     network.redraw();
+  }
+  // for each date (index k), the entities and relations drawn at k but not at k - 1 or the other
+  // way round, and the relations of those entities: made once per figure
+  function dateDeltas() {
+    if (data.deltas) return data.deltas;
+    var deltas = T.dates.map(function () { return { nodes: [], edges: [] }; }), touching = {};
+    data.edges.forEach(function (e) {
+      (touching[e.from] = touching[e.from] || []).push(e.id);
+      (touching[e.to] = touching[e.to] || []).push(e.id);
+    });
+    function mark(runs, add) {
+      (runs || []).forEach(function (run) {
+        if (run[0] > 0) add(deltas[run[0]]);
+        if (run[1] + 1 < deltas.length) add(deltas[run[1] + 1]);
+      });
+    }
+    data.nodes.forEach(function (n) {
+      mark(n.days, function (delta) { delta.nodes.push(n.id); delta.edges.push.apply(delta.edges, touching[n.id] || []); });
+    });
+    data.edges.forEach(function (e) { mark(e.days, function (delta) { delta.edges.push(e.id); }); });
+    data.deltas = deltas;
+    return deltas;
+  }
+  // what may look different at date index to than at date index from (null: look at everything)
+  function changedBetween(from, to) {
+    if (from === null || Math.abs(to - from) > 3) return null;
+    var deltas = dateDeltas(), nodesSeen = {}, edgesSeen = {}, found = { nodes: [], edges: [] };
+    for (var k = Math.min(from, to) + 1; k <= Math.max(from, to); k++) {
+      deltas[k].nodes.forEach(function (id) { if (!nodesSeen[id]) { nodesSeen[id] = true; found.nodes.push(id); } });
+      deltas[k].edges.forEach(function (id) { if (!edgesSeen[id]) { edgesSeen[id] = true; found.edges.push(id); } });
+    }
+    return found;
   }
 
   sharesBox.addEventListener("change", function () { state.shares = sharesBox.checked; refresh(); });
@@ -714,8 +819,8 @@
     button.setAttribute("aria-pressed", "true");
     button.dataset.kind = kind;
     button.dataset.id = item.id;
-    button.title = "Click to hide or show";
-    label.textContent = item.label;
+    button.title = say("toggle");
+    label.textContent = state.lang === "zh" && item.zh ? item.zh : item.label;
     button.appendChild(mark); button.appendChild(label);
     button.addEventListener("click", function () {
       setVisible(kind, item.id, button.getAttribute("aria-pressed") !== "true");
@@ -727,7 +832,7 @@
   function buildLegend() {
     legend.replaceChildren();
     legendButtons = {};
-    heading("Entities");
+    heading(say("entities"));
     var list = document.createElement("ul");
     data.legend.types.forEach(function (t) {
       var swatch = document.createElement("span");
@@ -737,7 +842,7 @@
     });
     legend.appendChild(list);
     if (data.legend.categories.length) {
-      heading("Relations");
+      heading(say("relations"));
       list = document.createElement("ul");
       data.legend.categories.forEach(function (c) {
         var line = document.createElement("span");
@@ -747,7 +852,7 @@
       });
       legend.appendChild(list);
     }
-    (data.legend.notes || []).forEach(function (note) {
+    (state.lang === "zh" ? [] : data.legend.notes || []).forEach(function (note) {  // (in Chinese the lines say it all)
       var p = document.createElement("p"); p.textContent = note; legend.appendChild(p);
     });
     Object.keys(legendButtons).forEach(function (key) {
@@ -780,7 +885,13 @@
     state.lang = lang === "zh" ? "zh" : "en";
     document.documentElement.lang = state.lang === "zh" ? "zh-Hans" : "en";
     langButton.textContent = state.lang === "zh" ? "EN" : "中文";
+    document.getElementById("clear").textContent = say("clear");
+    document.getElementById("present").textContent = say("present");
+    sharesBox.nextSibling.textContent = " " + say("shares");
+    document.getElementById("search").placeholder = say("find");
+    buildLegend();
     refresh();
+    showVerdict();
   }
   langButton.addEventListener("click", function () { setLanguage(state.lang === "zh" ? "en" : "zh"); });
   if (data.language === "zh") setLanguage("zh");
@@ -826,7 +937,8 @@
   function showVerdict() {
     var id = state.highlight || data.main;
     var v = id && nodeShown(id) ? verdictOf(id) : null;
-    verdictBox.textContent = v ? nodeText(byId[id]).replace(/\n/g, " ") + ": " + v : "";
+    if (v && state.lang === "zh") v = (data.verdictsZh || {})[v] || v;
+    verdictBox.textContent = v ? nodeText(byId[id]).replace(/\n/g, " ") + (state.lang === "zh" ? "：" : ": ") + v : "";
   }
   // a date (ISO, partial or full): the slider goes to the last change on or before it
   function setDate(iso) {
@@ -834,13 +946,15 @@
     var day = String(iso), index = 0;
     if (day.length === 4) day += "-01-01"; else if (day.length === 7) day += "-01";
     for (var i = 0; i < T.dates.length; i++) if (T.dates[i] <= day) index = i;
+    var before = state.dateIndex;
     state.dateIndex = index;
     state.date = day < T.dates[0] ? T.dates[0] : day;
     slider.value = String(index);
     dateLabel.textContent = state.date;
     document.getElementById("title").textContent = data.titleBase + " (as of " + state.date + ")";
-    if (state.highlight && !nodeShown(state.highlight)) { state.highlight = null; state.near = {}; }
-    refresh();
+    var only = changedBetween(before, index);
+    if (state.highlight && !nodeShown(state.highlight)) { state.highlight = null; state.near = {}; only = null; }
+    refresh(only);
     showVerdict();
     var fragment = "#date=" + state.date;
     if (location.hash !== fragment) history.replaceState(null, "", fragment);

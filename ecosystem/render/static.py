@@ -44,9 +44,43 @@ def _html(text) -> str:
             .replace('"', "&quot;"))
 
 
+def wrap_zh(text: str, width: int = 12) -> str:
+    """A label in Chinese in rows of about ``width`` Chinese characters (a Latin letter or digit
+    counts half), broken at spaces and after 、：，; a run longer than a row is cut."""
+    import re
+
+    limit = 2 * width
+
+    def units(piece: str) -> int:
+        return sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f" else 1
+                   for ch in piece)
+
+    tokens = [token for token in re.split(r"(?<=[、：，])|\s+", text) if token]
+    rows, row = [], ""
+    for token in tokens:
+        glue = "" if not row or row[-1] in "、：，" else " "
+        if row and units(row + glue + token) > limit:
+            rows.append(row)
+            row = ""
+            glue = ""
+        while units(token) > limit:  # a run with no break in it
+            cut = 1
+            while units(token[:cut + 1]) <= limit:
+                cut += 1
+            rows.append(token[:cut])
+            token = token[cut:]
+        row = row + glue + token
+    if row:
+        rows.append(row)
+    return "\n".join(rows) or text
+
+
 def wrap(name: str, width: int = 22) -> str:
     if " " not in name and len(name) > width and any("\u4e00" <= ch <= "\u9fff" for ch in name):
-        return "\n".join(name[i:i + width] for i in range(0, len(name), width))  # Chinese: no spaces to break at
+        # Chinese: no spaces to break at; rows of equal length (阿里巴巴集团 / 控股有限公司, not a last row of one)
+        rows = -(-len(name) // width)
+        size = -(-len(name) // rows)
+        return "\n".join(name[i:i + size] for i in range(0, len(name), size))
     return "\n".join(textwrap.wrap(name, width=width, break_long_words=False)) or name
 
 
@@ -105,6 +139,7 @@ def to_dot(view_graph, legend: bool = True, language: str = "en") -> str:
         (clusters.setdefault(group, []) if group else loose).append(node)
     roles = view_graph.roles
     onshore = divider_jurisdictions(view_graph) if program == "dot" else set()
+    titles = cluster_titles(view_graph, language)
     offshore_groups = [group for group in clusters if group not in onshore] if onshore else []
     # an entity standing for several in different offshore jurisdictions (a collapsed pattern)
     offshore_loose = [node for node in loose if onshore and graph.nodes[node].get("jurisdictions")
@@ -113,17 +148,14 @@ def to_dot(view_graph, legend: bool = True, language: str = "en") -> str:
     if offshore_groups:
         # the offshore / onshore divider: the offshore boxes inside one dashed box, above every
         # onshore entity (invisible edges through one invisible point rank them so)
-        onshore_names = " and ".join(sorted(view_graph.group_labels.get(j, j) for j in onshore))
         lines.append("  subgraph cluster_offshore {")
-        lines.append(f"    label={_quote('Offshore: outside ' + onshore_names)}; labeljust=\"l\"; labelloc=\"b\"; "
+        lines.append(f"    label={_quote(titles['cluster_offshore'])}; labeljust=\"l\"; labelloc=\"b\"; "
                      f"fontsize=\"{FONT_SIZES['cluster']}\"; style=\"dashed,rounded\"; color=\"#7f8c8d\"; "
                      "penwidth=\"2\"; margin=\"18\";")
         lines += [f"    {_node(graph, node, width, roles.get(node), language)}" for node in offshore_loose]
     for number, group in enumerate(sorted(clusters, key=lambda g: (view_graph.group_labels.get(g, g), g))):
         cluster_style = _cluster_style(view, vocabulary)
-        label = view_graph.group_labels.get(group, group)
-        if onshore and group in onshore:
-            label = f"Onshore: {label}"
+        label = titles[f"cluster_{number}"]
         indent = "  " if group in offshore_groups else ""
         lines.append(f"{indent}  subgraph cluster_{number} {{")
         lines.append(f"{indent}    label={_quote(label)}; labelloc=\"t\"; fontsize=\"{FONT_SIZES['cluster']}\"; "
@@ -161,16 +193,42 @@ def to_dot(view_graph, legend: bool = True, language: str = "en") -> str:
     stagger = _stagger(view_graph) if program == "dot" else {}
     phrased: set = set()  # an undirected relation (acts in concert) is named once per entity
     for edge in _edge_bundles(view_graph):
-        lines.append(f"  {_edge(view_graph, edge, bands, stagger, program, phrased)}")
+        lines.append(f"  {_edge(view_graph, edge, bands, stagger, program, phrased, language)}")
     if legend:
         lines.append(f"  Legend [id=\"Legend\", shape=\"plaintext\", style=\"\", margin=\"0\", "
-                     f"fontsize=\"{FONT_SIZES['legend']}\", label=<{_legend_table(view_graph)}>];")
+                     f"fontsize=\"{FONT_SIZES['legend']}\", label=<{_legend_table(view_graph, language)}>];")
     if legend and program == "dot":
         # the legend in the top row when there is one (the bottom row of a banded figure is full)
         lines.append("  { rank=\"min\"; Legend; }" if any(value == 0 for value in bands.values())
                      else "  { rank=\"sink\"; Legend; }")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def cluster_titles(view_graph, language: str = "en") -> dict[str, str]:
+    """The title of each box of the figure, by its Graphviz name (``cluster_N`` in the order of
+    their English titles, ``cluster_offshore`` for the divider's offshore box), in ``language``
+    (Chinese names where the data has them)."""
+    zh = language == "zh"
+
+    def title(group):
+        if zh and group in view_graph.group_labels_zh:
+            return view_graph.group_labels_zh[group]
+        return view_graph.group_labels.get(group, group)
+
+    grouped = set(view_graph.groups.values())
+    onshore = divider_jurisdictions(view_graph) if engine(view_graph.view) == "dot" else set()
+    titles = {}
+    if onshore and grouped - onshore:
+        names = sorted(title(j) for j in onshore)
+        titles["cluster_offshore"] = ("境外：" + "、".join(names) + "以外") if zh else \
+            "Offshore: outside " + " and ".join(names)
+    for number, group in enumerate(sorted(grouped, key=lambda g: (view_graph.group_labels.get(g, g), g))):
+        name = title(group)
+        if group in onshore:
+            name = f"境内：{name}" if zh else f"Onshore: {name}"
+        titles[f"cluster_{number}"] = name
+    return titles
 
 
 def divider_jurisdictions(view_graph) -> set:
@@ -309,16 +367,17 @@ def _edge_bundles(view_graph) -> list[dict]:
     return [bundles[pair] for pair in sorted(bundles)]
 
 
-def bundle_labels(view_graph, bundle, phrased=None) -> list[tuple[str, str]]:
+def bundle_labels(view_graph, bundle, phrased=None, language: str = "en") -> list[tuple[str, str]]:
     """(relation key, text) for each relation of a line that has something to say, each text once.
 
     One labelled relation shows its shares (or how it controls); several are told apart by their
-    phrase: ``owns ~25%`` and ``invested in 0-80%`` on the one line from SoftBank to Alibaba."""
+    phrase: ``owns ~25%`` and ``invested in 0-80%`` on the one line from SoftBank to Alibaba
+    (``持股 ~25%`` and ``投资 0-80%`` in Chinese)."""
     graph = view_graph.graph
     vocabulary = graph.graph["vocabulary"]
     found = []
     for a, b, key, item in bundle["edges"]:
-        label = style.edge_label(vocabulary, item, view_graph.view.share_labels)
+        label = style.edge_label(vocabulary, item, view_graph.view.share_labels, language=language)
         definition = vocabulary.relation_types.get(item["type"])
         directed = definition is None or definition.directed
         if label and not directed and phrased is not None and not style.share_label(item):
@@ -329,7 +388,7 @@ def bundle_labels(view_graph, bundle, phrased=None) -> list[tuple[str, str]]:
             found.append((key, item, label))
     if len({label for _, _, label in found}) > 1:
         found = [(key, item, label if not style.share_label(item) else
-                  f"{_verb(style.relation_phrase(vocabulary, item))} {label}") for key, item, label in found]
+                  f"{_verb(style.relation_phrase(vocabulary, item, language))} {label}") for key, item, label in found]
     result, seen = [], set()
     for key, _, label in found:
         if label not in seen:
@@ -346,17 +405,17 @@ def _verb(phrase: str) -> str:
     return phrase
 
 
-def label_markup(lines: list[str], width: int) -> str:
+def label_markup(lines: list[str], width: int, language: str = "en") -> str:
     """An edge label as a Graphviz HTML-like label: padding around the text keeps two labels that
     Graphviz puts side by side from reading as one."""
     rows = []
     for line in lines:
-        rows += wrap(line, width).splitlines()
+        rows += (wrap_zh(line) if language == "zh" else wrap(line, width)).splitlines()
     return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="4"><TR><TD>'
             + "<BR/>".join(_html(row) for row in rows) + "</TD></TR></TABLE>>")
 
 
-def _edge(view_graph, bundle, bands, stagger, program, phrased=None) -> str:
+def _edge(view_graph, bundle, bands, stagger, program, phrased=None, language: str = "en") -> str:
     graph = view_graph.graph
     vocabulary = graph.graph["vocabulary"]
     u, v = bundle["u"], bundle["v"]
@@ -372,10 +431,10 @@ def _edge(view_graph, bundle, bands, stagger, program, phrased=None) -> str:
         "style": style.DOT_STYLES.get(look["line"], "solid"), "penwidth": f"{look['width']:g}",
         "tooltip": "\n\n".join(style.edge_tooltip(graph, a, b, d) for a, b, _, d in members),
     }
-    labels = [text for _, text in bundle_labels(view_graph, bundle, phrased)]
+    labels = [text for _, text in bundle_labels(view_graph, bundle, phrased, language)]
     if labels:
         text = "; ".join(labels)
-        attributes.update(label=label_markup(labels, 20 if len(text) <= 40 else 30), fontcolor=look["color"])
+        attributes.update(label=label_markup(labels, 20 if len(text) <= 40 else 30, language), fontcolor=look["color"])
         if any(d.get("category") == "ownership" and style.share_label(d) for _, _, _, d in members):
             attributes["fontsize"] = str(FONT_SIZES["share"])  # the stakes are what a reader looks for
     tail, head = u, v
@@ -414,21 +473,31 @@ def _edge(view_graph, bundle, bands, stagger, program, phrased=None) -> str:
 _LINE_TEXT = {"solid": "━━━━", "dashed": "━ ━ ━", "dotted": "• • • • •"}
 
 
-def _legend_table(view_graph) -> str:
+LINE_ZH = {"solid": "实线", "dashed": "虚线", "dotted": "点线"}
+
+
+def _legend_table(view_graph, language: str = "en") -> str:
     """The legend as a table in two columns (entity types beside relation categories), so it is
     wide and low: it sits in a row of the figure and would make that row as tall as itself."""
     graph = view_graph.graph
     entries = style.legend(graph)
+    zh = language == "zh"
+
+    def said(item):
+        return item.get("zh", item["label"]) if zh else item["label"]
+
     types = [f'<TD BGCOLOR="{_html(item["color"])}" WIDTH="28" BORDER="1"> </TD>'
-             f'<TD ALIGN="LEFT">{_html(item["label"])}</TD>' for item in entries["types"]]
+             f'<TD ALIGN="LEFT">{_html(said(item))}</TD>' for item in entries["types"]]
     categories = [f'<TD><FONT COLOR="{_html(item["color"])}">{_LINE_TEXT.get(item["line"], "━━━━")}</FONT></TD>'
-                  f'<TD ALIGN="LEFT">{_html(item["label"])} ({_html(item["line"])})</TD>' for item in entries["categories"]]
+                  f'<TD ALIGN="LEFT">{_html(said(item))} '
+                  f'({_html(LINE_ZH.get(item["line"], item["line"]) if zh else item["line"])})</TD>'
+                  for item in entries["categories"]]
     empty = "<TD></TD><TD></TD>"
-    rows = ['<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Legend</B></TD></TR>']
+    rows = [f'<TR><TD COLSPAN="4" ALIGN="LEFT"><B>{"图例" if zh else "Legend"}</B></TD></TR>']
     for index in range(max(len(types), len(categories))):
         rows.append("<TR>" + (types[index] if index < len(types) else empty)
                     + (categories[index] if index < len(categories) else empty) + "</TR>")
-    for note in style.legend_notes(graph):
+    for note in ([] if zh else style.legend_notes(graph)):  # (in Chinese the lines name the contracts in full)
         text = '<BR ALIGN="LEFT"/>'.join(_html(line) for line in wrap(note, 64).splitlines())
         rows.append(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{text}<BR ALIGN="LEFT"/></TD></TR>')
     return ('<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" BGCOLOR="white">'

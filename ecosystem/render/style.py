@@ -46,21 +46,32 @@ def text_color(background: str) -> str:
     return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "#ffffff"
 
 
-def share_label(data: dict) -> str:
-    """``~25%``, ``33% / 50% votes``: the shares an edge carries, or ''."""
+def share_label(data: dict, language: str = "en") -> str:
+    """``~25%``, ``33% / 50% votes``: the shares an edge carries, or '' (``33% / 表决权 50%`` in Chinese)."""
     equity, votes = share(data.get("equity")), share(data.get("votes"))
+    zh = language == "zh"
     if equity and votes and str(equity) != str(votes):
-        return f"{equity} / {votes} votes"
+        return f"{equity} / 表决权 {votes}" if zh else f"{equity} / {votes} votes"
     if equity:
         return str(equity)
     if votes:
-        return f"{votes} votes"
+        return f"表决权 {votes}" if zh else f"{votes} votes"
     return ""
 
 
-def relation_phrase(vocabulary, data: dict) -> str:
+def relation_phrase(vocabulary, data: dict, language: str = "en") -> str:
+    """What a relation says (``owns shares in``), from the vocabulary; in Chinese its ``label_zh``."""
     definition = vocabulary.relation_types.get(data["type"])
+    if definition is not None and language == "zh" and definition.label_zh:
+        return definition.label_zh
     return definition.label if definition else data["type"].replace("_", " ")
+
+
+# the control verdicts (ecosystem.control.rules) in Chinese, for the page's 中文 header
+VERDICT_ZH = {
+    "controlled": "受控制", "may be controlled": "可能受控制", "no controlling party": "无控制方", "unknown": "不明",
+    "not yet founded": "尚未成立", "dissolved": "已解散", "contested": "有争议",
+}
 
 
 # short names for the contracts of a VIE bundle, so the bundle can be labelled on the edge itself
@@ -68,6 +79,10 @@ INSTRUMENT_SHORT = {
     "voting_proxy": "proxy", "exclusive_call_option": "option", "equity_pledge": "pledge",
     "exclusive_technical_services": "services", "exclusive_business_cooperation": "services",
     "loan_agreements_with_shareholders": "loans", "spousal_consent": "spousal consent",
+}
+INSTRUMENT_SHORT_ZH = {
+    "proxy": "表决权委托", "option": "购买权", "pledge": "股权质押", "services": "独家服务", "loans": "借款",
+    "spousal consent": "配偶同意",
 }
 INSTRUMENT_LONG = {
     "proxy": "voting proxy", "option": "exclusive call option", "pledge": "equity pledge",
@@ -80,10 +95,12 @@ def instruments_short(data: dict) -> list[str]:
     return list(dict.fromkeys(short))
 
 
-def edge_label(vocabulary, data: dict, share_labels: bool = True, control_phrases: bool = True) -> str:
+def edge_label(vocabulary, data: dict, share_labels: bool = True, control_phrases: bool = True,
+               language: str = "en") -> str:
     """The text on an edge: its shares; else for a control edge, how it controls (a contract
-    bundle lists its contracts: ``VIE contracts: proxy, option, pledge, services, loans``)."""
-    label = _edge_label(vocabulary, data, share_labels, control_phrases)
+    bundle lists its contracts: ``VIE contracts: proxy, option, pledge, services, loans``);
+    ``language="zh"``: in Chinese (``VIE协议：表决权委托、购买权、股权质押、独家服务、借款``)."""
+    label = _edge_label(vocabulary, data, share_labels, control_phrases, language)
     if label and data.get("count", 1) > 1:
         return f"{label} (×{data['count']})"  # a pattern's relation stands for this many
     return label
@@ -93,18 +110,24 @@ def edge_label(vocabulary, data: dict, share_labels: bool = True, control_phrase
 PHRASED_TYPES = ("licenses", "holds_licence")
 
 
-def _edge_label(vocabulary, data: dict, share_labels: bool, control_phrases: bool) -> str:
+def _edge_label(vocabulary, data: dict, share_labels: bool, control_phrases: bool, language: str = "en") -> str:
     if data["type"] in PHRASED_TYPES:
-        return relation_phrase(vocabulary, data)
-    label = share_label(data) if share_labels else ""
+        return relation_phrase(vocabulary, data, language)
+    label = share_label(data, language) if share_labels else ""
     if label or data.get("category") != "control" or not control_phrases:
         return label
     short = instruments_short(data)
+    phrase = relation_phrase(vocabulary, data, language)
+    if language == "zh":
+        names = "、".join(INSTRUMENT_SHORT_ZH.get(name, name) for name in short)
+        if short and data["type"] == "controls_by_contract":
+            return "VIE协议：" + names
+        return f"通过{names}{phrase}" if short else phrase
     if short and data["type"] == "controls_by_contract":
         return "VIE contracts: " + ", ".join(short)
     if short:
-        return f"{relation_phrase(vocabulary, data)} via " + ", ".join(short)
-    return relation_phrase(vocabulary, data)
+        return f"{phrase} via " + ", ".join(short)
+    return phrase
 
 
 def legend_notes(graph) -> list[str]:
@@ -180,14 +203,20 @@ def edge_tooltip(graph, u: str, v: str, data: dict) -> str:
 
 
 def legend(graph) -> dict:
-    """The legend of a view: the entity types and relation categories it shows, in vocabulary order."""
+    """The legend of a view: the entity types and relation categories it shows, in vocabulary order
+    (each with its Chinese label, ``zh``, where the vocabulary has one)."""
     vocabulary = graph.graph["vocabulary"]
     present_types = {data["type"] for _, data in graph.nodes(data=True)}
     present_categories = {data.get("category") for _, _, data in graph.edges(data=True)}
-    types = [{"id": type_id, **entity_style(vocabulary, type_id)}
+    types = [{"id": type_id, **entity_style(vocabulary, type_id), **_zh(vocabulary.entity_types[type_id])}
              for type_id in vocabulary.entity_types if type_id in present_types]
     types += [{"id": type_id, **entity_style(vocabulary, type_id)}
               for type_id in sorted(present_types - set(vocabulary.entity_types))]
-    categories = [{"id": category, **category_style(vocabulary, category)}
+    categories = [{"id": category, **category_style(vocabulary, category), **_zh(vocabulary.categories[category])}
                   for category in vocabulary.categories if category in present_categories]
     return {"types": types, "categories": categories}
+
+
+def _zh(definition) -> dict:
+    """``{"zh": label}`` for a vocabulary entry with a Chinese label, else nothing."""
+    return {"zh": definition.label_zh} if definition.label_zh else {}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import networkx as nx
 
 from .. import dates
-from ..views import _groups, build_view, hierarchy_levels
+from ..views import _groups, build_view, group_labels_zh, hierarchy_levels
 
 MAX_DATES = 60  # more change dates than this are thinned evenly (the first, the last and the view's own kept)
 
@@ -93,7 +93,8 @@ def view_timeline(graph: nx.MultiDiGraph, view, as_of=None, extra_dates=()):
     levels, hierarchy = hierarchy_levels(union)
     groups, labels = _groups(union, default.view, graph)
     merged = type(default)(view=default.view, graph=union, as_of=default.as_of, levels=levels, hierarchy=hierarchy,
-                           groups=groups, group_labels=labels, roles={n: roles[n] for n in sorted(roles) if n in union})
+                           groups=groups, group_labels=labels, group_labels_zh=group_labels_zh(labels, graph),
+                           roles={n: roles[n] for n in sorted(roles) if n in union})
     document = {
         "dates": days,
         "start": days.index(shown) if shown in days else len(days) - 1,

@@ -124,3 +124,36 @@ def test_language_toggle_on_a_force_page(browser, force_page):  # noqa: F811
         assert page.errors == []
     finally:
         page.close()
+
+
+def test_relation_labels_vis_network_draws_are_chinese_in_chinese_mode(browser, force_page, tmp_path):  # noqa: F811
+    """A page drawn without the Graphviz picture (vis-network draws the lines and their labels):
+    in 中文 the labels are the vocabulary's Chinese words, and English again after."""
+    from ecosystem.render.html import to_html
+    from ecosystem.render.timeline import view_timeline
+
+    graph = force_page[0]
+    view_graph, time = view_timeline(graph, "ant-control")
+    path = tmp_path / "ant-control-vis.html"
+    path.write_text(to_html(view_graph, layout=None, time=time), encoding="utf-8")
+    page = Page(browser, path)
+    try:
+        assert page.evaluate("ecosystem.data.graphviz") is None
+        translated = page.evaluate("ecosystem.data.edges.filter(e => e.zhLabel && !ecosystem.edges.get(e.id).hidden)"
+                                   ".map(e => [e.id, e.shareLabel, e.zhLabel])")
+        assert translated
+        for edge, english, _ in translated:
+            assert page.evaluate("(id) => ecosystem.edges.get(id).label", edge) == english
+        page.page.click("#lang")
+        vocabulary = graph.graph["vocabulary"]
+        words = {definition.label_zh for definition in vocabulary.relation_types.values()} | {"表决权", "VIE协议"}
+        for edge, english, chinese in translated:
+            assert page.evaluate("(id) => ecosystem.edges.get(id).label", edge) == chinese != english
+            assert any(word in chinese for word in words) and not any(c.isalpha() and c.isascii() for c in
+                                                                        chinese.replace("VIE", "")), chinese
+        page.page.click("#lang")
+        for edge, english, _ in translated:
+            assert page.evaluate("(id) => ecosystem.edges.get(id).label", edge) == english
+        assert page.errors == []
+    finally:
+        page.close()

@@ -168,3 +168,46 @@ def test_search_forgives_typos_and_folds_like_the_command_line(browser, pages): 
         assert page.evaluate("ecosystem.highlighted") == "hangzhou_zhenxi"
     finally:
         page.close()
+
+
+def test_chinese_mode_translates_relations_roles_legend_and_boxes(browser, bundled, tmp_path):  # noqa: F811
+    """In 中文 every word the figure draws from the vocabulary and the roles is Chinese: the relation
+    labels on the lines, the role tags, the legend, the jurisdiction and offshore / onshore boxes
+    and the verdict in the header; names without a Chinese form stay English."""
+    from ecosystem.render import render_view
+    from ecosystem.roles import ROLE_ZH
+
+    vocabulary = bundled.graph["vocabulary"]
+    page = _open(browser, render_view(bundled, "vie-structure", tmp_path / "v.html", as_of="2019-11-26"), (1920, 1080))
+    try:
+        page.evaluate("ecosystem.fit()")
+        texts = lambda: [label["text"] for label in page.evaluate("ecosystem.labels()")]  # noqa: E731
+        english = texts()
+        assert any(text.startswith("VIE contracts") for text in english) and "offshore intermediate" in english
+        assert any(text.startswith("Offshore: outside") for text in english) and "Cayman Islands" in english
+        page.page.click("#lang")
+        chinese = texts()
+        assert not any("VIE contracts" in text or "Offshore" in text or "Onshore" in text for text in chinese), chinese
+        assert any(text.startswith("VIE协议") for text in chinese), chinese
+        assert any(text.startswith(vocabulary.relation_types["owns"].label_zh + " ") for text in chinese), chinese
+        assert ROLE_ZH["offshore intermediate"] in chinese and "offshore intermediate" not in chinese
+        assert "开曼群岛" in chinese and "Cayman Islands" not in chinese
+        assert any(text.startswith("境外：") for text in chinese) and any(text.startswith("境内：") for text in chinese)
+        legend = page.page.inner_text("#legend")
+        for category in ("ownership", "control"):
+            assert vocabulary.categories[category].label_zh in legend
+            assert vocabulary.categories[category].label not in legend
+        assert vocabulary.entity_types["company"].label_zh in legend and "Company" not in legend
+        assert "：" in page.page.inner_text("#verdict") and "controlled" not in page.page.inner_text("#verdict")
+        assert page.page.inner_text("#clear") != "Clear"
+        assert _overlapping(page.evaluate("ecosystem.labels()")) == []
+        # the legend still filters in Chinese, and back in English everything is as it was
+        page.page.locator("#legend button[data-id=control]").click()
+        assert not any(text.startswith("VIE协议") for text in texts())
+        page.page.locator("#legend button[data-id=control]").click()
+        page.page.click("#lang")
+        assert sorted(texts()) == sorted(english)
+        assert "Ownership" in page.page.inner_text("#legend") and page.page.inner_text("#clear") == "Clear"
+        assert page.errors == []
+    finally:
+        page.close()

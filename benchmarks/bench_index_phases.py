@@ -7,9 +7,12 @@ Measures, in one process (the collector paused, as the loader runs), the CPU tim
 ``read_dataset`` (read, validate, cross-check) and of writing the index into a temporary file,
 each SQL statement of the write on its own line (rows handed to SQLite, the indexes, the
 statistics); the rest of the write is the Python that prepares the rows (names, pinyin, folding,
-JSON). The floor is the one of ``bench_index.py`` (orjson + pydantic validating the same records),
-run in a fresh interpreter, in CPU seconds too: CPU time is what other work on a shared machine
-moves least. Not a test.
+JSON). A second write leaves out the full-text part (pinyin, the texts of the ``search`` table, the
+``search`` and ``cjk_bigrams`` rows): what the first load would cost if that part were written
+elsewhere, later (e.g. on the first search). The floor is the one of ``bench_index.py`` (orjson +
+pydantic validating the same records), run in a fresh interpreter before and after, the lower
+kept, in CPU seconds too: CPU time is what other work on a shared machine moves least, though
+under a load above the number of cores it grows too. Not a test.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 class _Timed:
     """A connection whose statements print their CPU time."""
 
-    def __init__(self, connection: sqlite3.Connection, times: list):
-        self._connection, self._times = connection, times
+    def __init__(self, connection: sqlite3.Connection, times: list, skip: tuple = ()):
+        self._connection, self._times, self._skip = connection, times, skip
 
     def __getattr__(self, name):
         return getattr(self._connection, name)
@@ -53,6 +56,8 @@ class _Timed:
         return self._timed("execute", sql, *args)
 
     def executemany(self, sql, rows):
+        if self._skip and any(table in sql for table in self._skip):
+            return None
         return self._timed("executemany", sql, rows)
 
     def executescript(self, sql):
@@ -66,39 +71,61 @@ def main(argv=None) -> None:
     parser.add_argument("folder", type=Path)
     args = parser.parse_args(argv)
     floor_code = _FLOOR.replace("perf_counter", "process_time")
-    floor = float(subprocess.run([sys.executable, "-c", floor_code, str(args.folder)], check=True,
-                                 capture_output=True, text=True, cwd=ROOT).stdout)
 
-    from ecosystem import index
+    def measure_floor() -> float:
+        return float(subprocess.run([sys.executable, "-c", floor_code, str(args.folder)], check=True,
+                                    capture_output=True, text=True, cwd=ROOT).stdout)
+
+    floors = [measure_floor()]
+
+    from ecosystem import index, query
     from ecosystem.loader import read_dataset
-    from ecosystem.query import pinyin
 
-    pinyin("蚂蚁")  # pypinyin's dictionaries load once, before anything is timed
+    query.pinyin("蚂蚁")  # pypinyin's dictionaries load once, before anything is timed
     started = time.process_time()
     dataset = read_dataset(args.folder)
     read = time.process_time() - started
+
+    def write(times: list, full_text: bool = True) -> float:
+        kept = query.pinyin, query.texts_of
+        if not full_text:
+            query.pinyin, query.texts_of = (lambda text: ""), (lambda record: [])
+        try:
+            with tempfile.TemporaryDirectory(prefix="ecosystem-phases-") as scratch:
+                connection = sqlite3.connect(os.path.join(scratch, "index.sqlite"))
+                connection.execute("PRAGMA journal_mode = OFF")  # as the index build sets them
+                connection.execute("PRAGMA synchronous = OFF")
+                gc.disable()
+                started = time.process_time()
+                skip = () if full_text else ("INTO search ", "INTO cjk_bigrams ")
+                index._write(_Timed(connection, times, skip), "", dataset, None)
+                spent = time.process_time() - started
+                gc.enable()
+                connection.close()
+        finally:
+            query.pinyin, query.texts_of = kept
+        return spent
+
     times: list[tuple[float, str]] = []
-    with tempfile.TemporaryDirectory(prefix="ecosystem-phases-") as scratch:
-        connection = sqlite3.connect(os.path.join(scratch, "index.sqlite"))
-        connection.execute("PRAGMA journal_mode = OFF")  # as the index build sets them
-        connection.execute("PRAGMA synchronous = OFF")
-        gc.disable()
-        started = time.process_time()
-        index._write(_Timed(connection, times), "", dataset, None)
-        write = time.process_time() - started
-        gc.enable()
-        connection.close()
+    written = write(times)
+    without = write([], full_text=False)
+    floors.append(measure_floor())
+    floor = min(floors)
     sql = sum(seconds for seconds, _ in times)
-    print(f"{len(dataset.entities):,} entities, {len(dataset.relations):,} relations; CPU seconds")
-    print(f"floor (orjson + pydantic)            {floor:7.2f}")
+    print(f"{len(dataset.entities):,} entities, {len(dataset.relations):,} relations; CPU seconds; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"floor (orjson + pydantic)            {floor:7.2f}  (runs: {', '.join(f'{f:.2f}' for f in floors)})")
     print(f"read_dataset                         {read:7.2f}  {read / floor:5.2f}x the floor")
-    print(f"write the index                      {write:7.2f}  {write / floor:5.2f}x")
+    print(f"write the index                      {written:7.2f}  {written / floor:5.2f}x")
     for seconds, statement in times:
         if seconds >= 0.01:
             print(f"  {seconds:7.2f}  {statement}")
-    print(f"  SQLite statements {sql:7.2f} ({sql / floor:.2f}x); the Python preparing rows {write - sql:7.2f} "
-          f"({(write - sql) / floor:.2f}x)")
-    print(f"read + write                         {read + write:7.2f}  {(read + write) / floor:5.2f}x the floor")
+    print(f"  SQLite statements {sql:7.2f} ({sql / floor:.2f}x); the Python preparing rows {written - sql:7.2f} "
+          f"({(written - sql) / floor:.2f}x)")
+    print(f"  without the full-text part         {without:7.2f}  {without / floor:5.2f}x "
+          f"(the full-text part: {(written - without) / floor:.2f}x)")
+    print(f"read + write                         {read + written:7.2f}  {(read + written) / floor:5.2f}x the floor "
+          f"({(read + without) / floor:.2f}x without the full-text part)")
 
 
 if __name__ == "__main__":

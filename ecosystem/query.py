@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from itertools import islice
+from itertools import groupby, islice
 
 import networkx as nx
 
@@ -58,13 +58,51 @@ def names_of(data: dict) -> list[tuple[str, str]]:
 def pinyin(text: str) -> str:
     """Toneless pinyin of the Chinese characters in ``text`` ("蚂蚁集团" -> "ma yi ji tuan")."""
     try:
-        from pypinyin.core import _default_pinyin
+        words = _pypinyin_words(text)
     except ImportError:  # pragma: no cover - pypinyin is a dependency; searching still works without it
         return ""
     # what pypinyin.lazy_pinyin(text) gives: its segmentation, then each word's reading (a word's
     # reading does not depend on its neighbours), kept per word: names share most of their words
-    parts = [part for word in _default_pinyin.seg(text) for part in _word_pinyin(word)]
+    parts = [part for word in words for part in _word_pinyin(word)]
     return " ".join(part.strip() for part in parts if part.strip())
+
+
+def _pypinyin_words(text: str) -> list[str]:
+    """The words pypinyin's default segmentation (``pypinyin.seg.simpleseg.seg``) cuts ``text`` into:
+    runs of characters with a reading and runs without (each character tested by pypinyin's own
+    ``RE_HANS``), each run with readings cut by its phrase segmenter (``mmseg``). The same steps as
+    pypinyin's, without its character-by-character loop in Python; ``tests/test_index_queries.py``
+    compares the result with ``lazy_pinyin`` on names and on random text."""
+    from pypinyin.constants import PHRASES_DICT
+
+    words: list[str] = []
+    for han, chars in groupby(text, _han_chars().__getitem__):
+        run = "".join(chars)
+        if han and PHRASES_DICT:
+            words.extend(_cut(run))
+        else:
+            words.append(run)
+    return words
+
+
+@functools.cache
+def _han_chars() -> dict:
+    """character -> whether pypinyin reads it (its ``RE_HANS``), filled as characters are met."""
+    from pypinyin.constants import RE_HANS
+
+    class Han(dict):
+        def __missing__(self, char):
+            found = self[char] = RE_HANS.match(char) is not None
+            return found
+
+    return Han()
+
+
+@functools.lru_cache(maxsize=65536)
+def _cut(run: str) -> tuple[str, ...]:  # a run of Chinese characters cut into pypinyin's words
+    from pypinyin.seg.mmseg import seg
+
+    return tuple(seg.cut(run))
 
 
 @functools.lru_cache(maxsize=65536)

@@ -182,6 +182,13 @@ def test_pinyin_reads_as_pypinyin_does(case):
     for name in names + ["银行", "重庆银行", "Ant 蚂蚁 Group 2", "行长"]:
         expected = " ".join(part.strip() for part in lazy_pinyin(name) if part.strip())
         assert query.pinyin(name) == expected, name
+    # text mixing characters with and without a reading, spaces, digits, punctuation, rare CJK blocks
+    rng = random.Random(11)
+    alphabet = "蚂蚁集团阿里巴巴银行长重庆乐 a1,，（）-·〇\u3400\U00020000ÉéＡ\n\t"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        expected = " ".join(part.strip() for part in lazy_pinyin(text) if part.strip())
+        assert query.pinyin(text) == expected, text
 
 
 def test_a_bounded_walk_stops_past_its_limit(case):

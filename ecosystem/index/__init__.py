@@ -388,6 +388,15 @@ def _share_columns(share) -> tuple:
 
 
 def _write(connection: sqlite3.Connection, key: str, dataset, progress) -> None:
+    from ..collector import paused
+
+    # the rows are millions of small tuples with no cycles, made while the whole dataset is alive:
+    # a full collection in the middle would walk every record for nothing
+    with paused():
+        _write_rows(connection, key, dataset, progress)
+
+
+def _write_rows(connection: sqlite3.Connection, key: str, dataset, progress) -> None:
     from ..dataset import SECTIONS, origins
     from ..query import fold, names_of, texts_of
 

@@ -11,7 +11,8 @@ bands and exact shares, some records restated and closed), then measures, interl
 and reports the ratio of the medians, of the wall time and of the process's CPU time (target: at most 5x). Memory: the peak traced by tracemalloc
 while converting, against the size of the records the import keeps (measured the same way), for the
 full file and a quarter of it: a streamed import's peak grows with the records kept, not with the file.
-A benchmark, not a test.
+With ``--phases``, also the CPU time of each phase of the conversion per statement (reading, entity
+records, relationship records, ordering), each against orjson's parse. A benchmark, not a test.
 """
 
 from __future__ import annotations
@@ -107,6 +108,47 @@ def convert(path: Path):
     return run(path)
 
 
+def phases(path: Path) -> None:
+    """CPU seconds of each step of ``convert`` (the steps of ``bods._convert``, run one by one)."""
+    import operator
+
+    from ecosystem.importers import bods
+
+    vocabulary = bods._bundled_vocabulary()
+    gc.collect()
+    clock = time.process_time
+    start = clock()
+    parse_with_orjson(path)
+    steps = {"orjson's parse": clock() - start}
+    converter = bods._Converter(vocabulary, "bods_register", bods.ImportResult())
+    start = clock()
+    for number, statement in bods.iter_statements(path):
+        converter.take(number, statement)
+    steps["reading (the parse included)"] = clock() - start
+    start = clock()
+    for record_id in sorted(converter.entity_statements):
+        converter.add_entity(record_id, converter.entity_statements[record_id])
+    converter.entity_statements.clear()
+    converter.resolve_jurisdictions()
+    steps["entity records"] = clock() - start
+    start = clock()
+    for record_id in sorted(converter.relationship_statements):
+        converter.add_relationship(record_id, converter.relationship_statements[record_id])
+    converter.relationship_statements.clear()
+    converter.link_components()
+    steps["relationship records"] = clock() - start
+    start = clock()
+    by_id = operator.itemgetter("id")
+    sorted(converter.entities.values(), key=by_id), sorted(converter.relations, key=by_id)
+    steps["ordering the output"] = clock() - start
+    count = converter.result.statements
+    base = steps["orjson's parse"]
+    for label, seconds in steps.items():
+        print(f"  {label:30} {seconds:6.2f} s CPU  {seconds / count * 1e6:5.1f} us a statement  {seconds / base:4.1f}x the parse")
+    total = sum(seconds for label, seconds in steps.items() if label != "orjson's parse")
+    print(f"  {'conversion':30} {total:6.2f} s CPU  {total / count * 1e6:5.1f} us a statement  {total / base:4.1f}x the parse")
+
+
 def timed(function, *args):
     """(wall seconds, CPU seconds of this process, result): on a shared machine the CPU time is what the
     work took, the wall time also what other processes took from it."""
@@ -130,6 +172,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--phases", action="store_true", help="also time each phase of the conversion")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         full = Path(folder) / "register.jsonl"
@@ -153,6 +196,12 @@ def main():
             peak, kept, count = traced_peak(path)
             print(f"memory, {label} file ({path.stat().st_size / 1e6:.1f} MB): peak {peak / 1e6:.0f} MB, "
                   f"records kept {kept / 1e6:.0f} MB ({count:,} records): peak/kept {peak / kept:.2f}")
+        if arguments.phases:
+            print("phases (CPU; the garbage collector paused, as convert pauses it):")
+            from ecosystem.collector import paused
+
+            with paused():
+                phases(full)
 
 
 if __name__ == "__main__":

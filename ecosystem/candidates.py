@@ -18,9 +18,9 @@ register's namesakes are distinct people), are never paired, nor records listed 
 
 A common name (or id) that more than :data:`CROWD` records share is a crowd of namesakes: the name
 alone says nothing about which of them a record is, so inside a crowd only records that also have the
-same start (birth or founding date, to the shorter precision) are paired. Each crowd that spans two
-files or more is reported (:func:`search`), with its size and how many pairs it gave, so no name is
-left out unsaid.
+same start (birth or founding date, to the shorter precision; where more than :data:`CROWD` of them
+share the start's year, the very same month or day) are paired. Each crowd that spans two files or more is
+reported (:func:`search`), with its size and how many pairs it gave, so no name is left out unsaid.
 """
 
 from __future__ import annotations
@@ -149,11 +149,7 @@ def search(dataset, *, min_score: float = 0.0) -> tuple[list[dict], list[dict]]:
             crowd = crowds.get((kind, frozenset(members)))
             if crowd is None:
                 crowd = crowds[(kind, frozenset(members))] = _crowd(kind, what, key, members, files, entity_keys)
-            by_year = defaultdict(list)  # the same start has the same year
-            for member in members:
-                if entities[member].get("start"):
-                    by_year[entities[member]["start"][:4]].append(member)
-            groups = [group for group in by_year.values() if len(group) > 1]
+            groups = _by_start(members, entities)
         for group in groups:
             for index, first in enumerate(group):
                 for second in group[index + 1:]:
@@ -227,6 +223,26 @@ def _crowd(kind: str, what: str, key: str, members: list[str], files: list[str],
     else:
         text = f"the identifier id {key}"
     return {"kind": kind, "shared": what, "text": text, "records": len(members), "files": files, "pairs": set()}
+
+
+def _by_start(members: list[str], entities: dict) -> list[list[str]]:
+    """The records of a crowd that may have the same start, in groups: by the start's year, and where more
+    than :data:`CROWD` share a year, by the very same month or day (a year alone is then no evidence)."""
+    by_year = defaultdict(list)
+    for member in members:
+        if entities[member].get("start"):
+            by_year[entities[member]["start"][:4]].append(member)
+    groups = []
+    for group in by_year.values():
+        if len(group) <= CROWD:
+            groups.append(group)
+            continue
+        by_day = defaultdict(list)
+        for member in group:
+            if len(entities[member]["start"]) > 4:  # a year alone is what they all share
+                by_day[entities[member]["start"]].append(member)
+        groups.extend(same for same in by_day.values() if len(same) <= CROWD)
+    return [group for group in groups if len(group) > 1]
 
 
 def _same_start(one: dict, other: dict) -> bool:

@@ -202,3 +202,22 @@ def test_a_crowd_inside_one_register_is_not_reported(tmp_path):
 
     _crowd_register(tmp_path / "gb", "John Smith", ["1970-05-12"] * 60)
     assert search(Ecosystem([tmp_path / "gb"]).dataset) == ([], [])
+
+
+def test_a_crowd_sharing_a_birth_year_pairs_only_the_very_same_birth_date(tmp_path):
+    from ecosystem.candidates import search
+
+    curated, register = tmp_path / "curated", tmp_path / "gb"
+    shutil.copytree(FIXTURES / "valid", curated)
+    (curated / "more.yaml").write_text(
+        'entities:\n  - {id: smith, name: John Smith, type: person, start: 1970-05-12, sources: ["case §1"]}\n'
+        '  - {id: smith_too, name: John Smith, type: person, start: 1970, distinct_from: [smith], sources: ["case §2"]}\n',
+        encoding="utf-8")
+    # 60 register records born in 1970: with only the year in common, no pair is worth proposing
+    _crowd_register(register, "John Smith", ["1970-05-12"] + ["1970"] * 30 + [f"1970-0{1 + n % 9}" for n in range(29)])
+    found, crowds = search(Ecosystem([curated, register]).dataset)
+    pairs = [{item["first"]["id"], item["second"]["id"]} for item in found
+             if {"smith", "smith_too"} & {item["first"]["id"], item["second"]["id"]}]
+    assert pairs == [{"smith", "namesake_0"}]
+    [crowd] = crowds
+    assert crowd["records"] == 62 and crowd["pairs"] == 1

@@ -199,13 +199,14 @@ def _png_size(path):
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize("view", ["vie-structure", "vie-pattern", "ecosystem", "ant-control", "ant-control-2023",
                                   "regulators"])
-def test_bundled_figures_are_readable_on_a_1920_by_1080_screen(bundled_graph, tmp_path, dot, view):
+def test_bundled_figures_are_readable_on_a_1920_by_1080_screen(bundled_graph, tmp_path, dot, view, language):
     """The labels, scaled as the PNG is to fit 1920x1080: none under 9 px, the median at least 10 px
     (the full VIE structure, offshore above onshore, is the tallest; its page zooms to 12 px and
     vie-pattern is the figure for the board); the PNG fills most of the screen in one direction."""
-    svg = render_view(bundled_graph, view, tmp_path / f"{view}.svg")
+    svg = render_view(bundled_graph, view, tmp_path / f"{view}.svg", language=language)
     root = ET.parse(svg).getroot()
     width_pt = float(root.get("width").removesuffix("pt"))
     height_pt = float(root.get("height").removesuffix("pt"))
@@ -213,7 +214,7 @@ def test_bundled_figures_are_readable_on_a_1920_by_1080_screen(bundled_graph, tm
     sizes = [size * scale * 96 / 72 for size in _font_sizes(svg)]
     assert min(sizes) >= 9, f"{view}: smallest text {min(sizes):.1f} px at 1920x1080"
     assert statistics.median(sizes) >= 10, f"{view}: median text {statistics.median(sizes):.1f} px at 1920x1080"
-    width, height = _png_size(render_view(bundled_graph, view, tmp_path / f"{view}.png"))
+    width, height = _png_size(render_view(bundled_graph, view, tmp_path / f"{view}.png", language=language))
     assert width <= 1920 and height <= 1080 and (width >= 1300 or height >= 800)
 
 
@@ -241,12 +242,13 @@ def bundled_graph_for_layout():
     return load_graph(BUNDLED, use_cache=False)
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize("view", BUNDLED_VIEWS)
-def test_no_two_labels_overlap_in_the_graphviz_layout(bundled_graph_for_layout, view, dot):
+def test_no_two_labels_overlap_in_the_graphviz_layout(bundled_graph_for_layout, view, language, dot):
     from ecosystem.render.layout import graphviz_layout, label_boxes, overlaps
     from ecosystem.views import build_view
 
-    layout = graphviz_layout(build_view(bundled_graph_for_layout, view))
+    layout = graphviz_layout(build_view(bundled_graph_for_layout, view), language)
     boxes = label_boxes(layout)
     assert len(boxes) >= 10
     assert [(a["text"], b["text"]) for a, b in overlaps(boxes)] == []

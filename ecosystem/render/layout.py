@@ -27,11 +27,12 @@ def _num(value) -> float:
     return int(number) if number == int(number) else number
 
 
-def graphviz_layout(view_graph) -> dict | None:
-    """The layout of ``view_graph`` as plain JSON-ready data, or None without Graphviz."""
+def graphviz_layout(view_graph, language: str = "en") -> dict | None:
+    """The layout of ``view_graph`` as plain JSON-ready data, or None without Graphviz.
+    ``language="zh"``: the picture ``render --lang zh`` draws (the tests measure its labels)."""
     if shutil.which("dot") is None:
         return None
-    source = static.to_dot(view_graph, legend=False)
+    source = static.to_dot(view_graph, legend=False, language=language)
     try:
         completed = subprocess.run([static.dot_binary(), "-Tjson"], input=source.encode("utf-8"),
                                    capture_output=True, timeout=300)

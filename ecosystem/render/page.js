@@ -452,9 +452,10 @@
   // the box of the entities in focus (canvas units), and of the first of them
   function focusBox() {
     var ids = (state.focus || []).filter(function (id) { return byId[id] && nodeShown(id); });
+    var story = ids.length > 0;
     if (!ids.length && data.main && byId[data.main]) ids = [data.main];
     if (!ids.length) return null;
-    var box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    var box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity, story: story };
     ids.forEach(function (id, i) {
       var g = G && G.nodes[id];  // (vis-network's bounding box of a custom-drawn node is not its shape's)
       var b = g ? { left: g.x - g.w / 2, top: g.y - g.h / 2, right: g.x + g.w / 2, bottom: g.y + g.h / 2 }
@@ -481,7 +482,7 @@
     var w = box.x1 - box.x0 + 2 * pad, h = box.y1 - box.y0 + 2 * pad;
     var left = Math.min((W - lw) / w, H / h), above = Math.min(W / w, (H - lh) / h);
     var free = left >= above ? { w: W - lw, h: H } : { w: W, h: H - lh };
-    var scale = Math.min(free.w / w, free.h / h, 1.5);
+    var scale = Math.min(free.w / w, free.h / h, 1.5), fits = scale;  // the whole figure on screen
     var sizes = canvasLabels().map(function (l) { return l.height; }).sort(function (a, b) { return a - b; });
     var readable = 0;
     if (sizes.length) {
@@ -506,8 +507,11 @@
       };
       p.x = keep(p.x, focus.first.left - pad, focus.first.right + pad, free.w / 2 / scale);
       p.y = keep(p.y, focus.first.top - pad, focus.first.bottom + pad, free.h / 2 / scale);
-      var fx = clamp(p.x, box.x0 - pad, box.x1 + pad, free.w / 2 / scale);
-      var fy = clamp(p.y, box.y0 - pad, box.y1 + pad, free.h / 2 / scale);
+      // a view opens centred on its main entity; a story step's entities are brought on screen
+      // without showing beyond the drawing's edge
+      var step = focus.story;
+      var fx = step ? clamp(p.x, box.x0 - pad, box.x1 + pad, free.w / 2 / scale) : p.x;
+      var fy = step ? clamp(p.y, box.y0 - pad, box.y1 + pad, free.h / 2 / scale) : p.y;
       cx = fx + (W - free.w) / 2 / scale; cy = fy + (H - free.h) / 2 / scale;
       zoomed = true;
     } else {
@@ -515,7 +519,8 @@
       cx = (box.x0 + box.x1) / 2 + (W - free.w) / 2 / scale; cy = (box.y0 + box.y1) / 2 + (H - free.h) / 2 / scale;
     }
     network.moveTo({ position: { x: cx, y: cy }, scale: scale, animation: false });
-    api.fitted = { scale: scale, free: free, zoomed: zoomed, readable: readable };
+    // (free: the part of the figure's area the legend leaves, in CSS px from its top left)
+    api.fitted = { scale: scale, fits: fits, free: { x: 0, y: 0, w: free.w, h: free.h }, zoomed: zoomed, readable: readable };
   }
 
   // ---------------------------------------------------------------- layout done
@@ -624,9 +629,11 @@
       store[look.id] = look;
       if (item) changes.push(item);
     }
-    function nodeOf(n) { collect(pushed.nodes, nodeChanges, nodeLook(n)); }
+    // a force layout still running places everything of every date (hidden once it is done)
+    var placing = !G && !figures[state.figure].positions;
+    function nodeOf(n) { collect(pushed.nodes, nodeChanges, nodeLook(n, placing)); }
     function edgeOf(e) {
-      collect(pushed.edges, edgeChanges, edgeLook(e), function (key, value) { return edgeField(e, key, value); });
+      collect(pushed.edges, edgeChanges, edgeLook(e, placing), function (key, value) { return edgeField(e, key, value); });
     }
     if (only) {
       only.nodes.forEach(function (id) { nodeOf(byId[id]); });

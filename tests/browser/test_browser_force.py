@@ -64,6 +64,30 @@ def test_what_is_drawn_follows_the_date(browser, force_page):  # noqa: F811
         page.close()
 
 
+def test_stepping_the_slider_one_date_at_a_time_draws_each_date(browser, force_page):  # noqa: F811
+    """A step to the next or previous date updates only what begins or ends there (per-date deltas):
+    what vis-network draws must still be the view at every date, forwards, backwards and after a jump."""
+    from ecosystem.views import build_view
+
+    graph, view, path = force_page
+    page = _open(browser, path)
+    try:
+        dates = page.evaluate("ecosystem.dates()")
+        order = list(range(len(dates))) + list(range(len(dates) - 2, -1, -1)) + [len(dates) // 2, len(dates) // 2 + 1]
+        expected = {}
+        for index in order:
+            page.evaluate("""(i) => { const slider = document.getElementById('date');
+                                       slider.value = String(i); slider.dispatchEvent(new Event('input')); }""", index)
+            if index not in expected:
+                at = build_view(graph, view, dates[index]).graph
+                expected[index] = (sorted(at), sorted(key for _, _, key in at.edges(keys=True)))
+            assert page.evaluate(DRAWN_NODES) == expected[index][0], dates[index]
+            assert page.evaluate(DRAWN_EDGES) == expected[index][1], dates[index]
+        assert len({tuple(nodes) for nodes, _ in expected.values()}) >= 3 and page.errors == []
+    finally:
+        page.close()
+
+
 def test_legend_clicks_hide_and_show_on_a_force_page(browser, force_page):  # noqa: F811
     graph, _, path = force_page
     page = _open(browser, path)

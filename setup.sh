@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
 # Set up everything ecosystem needs on a fresh Debian/Ubuntu machine, idempotently:
 # system tools (Graphviz for static figures, Chromium for the browser tests, xmllint for
-# schema checks) and a virtual environment in .venv with the package and its test tools.
+# schema checks) and a virtual environment in .venv with the package and its test tools
+# (pyspark among them). `./setup.sh --test` (what the tests and CI run) also installs a headless
+# Java runtime where none is found, for the Spark engine's tests; `./setup.sh` alone needs no Java.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+tests=""
+for argument in "$@"; do
+  case "$argument" in
+    --test) tests=1 ;;
+    *) echo "setup: unknown option $argument (usage: ./setup.sh [--test])" >&2; exit 2 ;;
+  esac
+done
+
 packages=()
+if [ -n "$tests" ] && [ -z "${JAVA_HOME:-}" ] && ! command -v java >/dev/null 2>&1; then
+  packages+=(default-jre-headless)
+fi
 command -v dot >/dev/null 2>&1 || packages+=(graphviz)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v xmllint >/dev/null 2>&1 || packages+=(libxml2-utils)

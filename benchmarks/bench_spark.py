@@ -9,7 +9,8 @@ Parquet tables of ``export parquet``, then, each in a fresh process, at one date
 * the embedded engine: ``ecosystem.analysis.networkx_records`` (every entity's record);
 * the Spark engine in ``local[2]``: the same records from the Parquet tables.
 
-Prints the time of each (the analysis only: the graph or the tables are ready), the peak memory of
+Prints the time of each (the analysis only: the graph or the tables are ready; Spark's includes
+writing its records as Parquet, since they are not collected to the Python process), the peak memory of
 the Python process and of Spark's JVM (``VmHWM`` of each), Spark's time over the embedded
 engine's, and, between the sizes, how Spark's time grows against the size (target: 300,000 to
 1,000,000 entities multiplies it by at most 1.2x the size ratio). Give ``uptime`` with the figures:
@@ -91,6 +92,14 @@ def jvm_peak_mb() -> float | None:
 def child(engine: str, n: int, folder: Path) -> dict:
     from ecosystem import analysis
 
+    if engine == "parquet":
+        from ecosystem.exporters import export
+
+        started = time.perf_counter()
+        graph = build_graph(n)
+        export(graph, "parquet", folder / "parquet")
+        return {"parquet": str(folder / "parquet"), "entities": graph.number_of_nodes(),
+                "relations": graph.number_of_edges(), "seconds": time.perf_counter() - started}
     if engine == "networkx":
         graph = build_graph(n)
         started = time.perf_counter()
@@ -102,10 +111,14 @@ def child(engine: str, n: int, folder: Path) -> dict:
     spark = spark_engine.session("local[2]", partitions=4)
     started = time.perf_counter()
     entities, relations = spark_engine.read_tables(spark, folder / "parquet")
-    records = spark_engine.to_records(spark_engine.analyse(spark, entities, relations, [DATE]))
+    # the records are written by Spark (as a cluster would write them), not collected to this process
+    out = str(folder / "spark-records")
+    spark_engine.records_frame(spark_engine.analyse(spark, entities, relations, [DATE])) \
+        .write.mode("overwrite").parquet(out)
     elapsed = time.perf_counter() - started
-    result = {"engine": engine, "n": n, "seconds": elapsed, "records": len(records), "python_mb": peak_mb(),
-              "jvm_mb": jvm_peak_mb()}
+    result = {"engine": engine, "n": n, "seconds": elapsed, "records": spark.read.parquet(out).count(),
+              "python_mb": peak_mb(), "jvm_mb": jvm_peak_mb(),
+              "driver_memory": os.environ.get("ECOSYSTEM_SPARK_DRIVER_MEMORY", "2g")}
     spark.stop()
     return result
 
@@ -118,7 +131,8 @@ def run(engine: str, n: int, folder: Path, timeout: float) -> dict:
         return {"engine": engine, "n": n, "timeout": timeout}
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode or not lines:
-        return {"engine": engine, "n": n, "error": (done.stderr.strip().splitlines() or ["?"])[-1]}
+        return {"engine": engine, "n": n, "returncode": done.returncode,
+                "error": (done.stderr.strip().splitlines() or ["?"])[-1]}
     return json.loads(lines[-1])
 
 
@@ -138,19 +152,14 @@ def main(argv=None) -> None:
     results = {}
     for n in sizes:
         folder = args.dir / str(n)
-        if not (folder / "parquet" / "relations.parquet").exists():
-            from ecosystem.exporters import export
-
-            started = time.perf_counter()
-            graph = build_graph(n)
-            export(graph, "parquet", folder / "parquet")
-            print(f"N={n:,}: {graph.number_of_nodes():,} entities, {graph.number_of_edges():,} relations, "
-                  f"Parquet written in {time.perf_counter() - started:.0f}s", flush=True)
-            del graph
+        if not (folder / "parquet" / "relations.parquet").exists():  # in a child: this process stays small
+            found = run("parquet", n, folder, args.timeout)
+            print(f"N={n:,}: " + json.dumps(found), flush=True)
         for engine in args.engines.split(","):
             found = run(engine, n, folder, args.timeout)
             results[(engine, n)] = found
-            print(f"N={n:,} {engine}: " + json.dumps(found) + f" (load {os.getloadavg()[0]:.2f})", flush=True)
+            print(f"N={n:,} {engine}: " + json.dumps(found) + " (load average {:.2f} {:.2f} {:.2f})".format(
+                *os.getloadavg()), flush=True)
         nx_, sp = results.get(("networkx", n), {}), results.get(("spark", n), {})
         if "seconds" in nx_ and "seconds" in sp:
             print(f"N={n:,}: Spark / embedded = {sp['seconds'] / nx_['seconds']:.1f}x", flush=True)

@@ -35,18 +35,17 @@ from pathlib import Path
 
 from . import dates
 from .control import ControlRules
+from .control.rules import BUNDLE_ROLES, DIRECT_RULES, EPSILON
 from .errors import EcosystemError
 
-EPSILON = 1e-9  # as ecosystem.control.rules
-EXCLUDED_BOUND_STEP = 1e-7  # as ecosystem.models: an excluded bound ("more than 50%")
-BUNDLE_ROLES = ("power", "option", "channel")
-DIRECT_RULES = {"board": "board", "general_partner": "general partner", "contract": "contract",
-                "statute": "statute", "stated": "stated"}
 DISPERSED_PATTERN = r"\b(public (float|shareholders?|investors?)|free float|float)\b"
 MAX_ROUNDS = 10_000
 # settings for small data (tests, a laptop's dataset): each query's set-up, not its data, is the cost
 SMALL_DATA = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN",
-              "spark.sql.adaptive.enabled": "false", "spark.sql.shuffle.partitions": "1"}
+              "spark.sql.adaptive.enabled": "false", "spark.sql.shuffle.partitions": "1",
+              "spark.default.parallelism": "1", "spark.sql.files.maxPartitionBytes": "1g"}
+# and for a JVM that lives a few minutes: the quick compiler only, the simplest collector
+SMALL_DATA_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 CHECKPOINT_EVERY = 4
 LOW, HIGH = 0, 1
 
@@ -55,8 +54,12 @@ class SparkUnavailable(EcosystemError):
     """pyspark or a Java runtime is missing, or Spark did not start; the message names the fix."""
 
 
-def session(master: str = "local[*]", remote: str | None = None, partitions: int | None = None):
-    """A Spark session: local mode on this machine (bound to 127.0.0.1), or a Spark Connect server."""
+def session(master: str = "local[*]", remote: str | None = None, partitions: int | None = None,
+            small: bool = False):
+    """A Spark session: local mode on this machine (bound to 127.0.0.1), or a Spark Connect server.
+
+    ``small``: settings for small data (tests, a laptop's dataset), where each query's set-up and
+    not its data is the cost (:data:`SMALL_DATA`); they apply to a session that starts here."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -76,6 +79,10 @@ def session(master: str = "local[*]", remote: str | None = None, partitions: int
                .config("spark.default.parallelism", str(partitions or 8))
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.driver.memory", os.environ.get("ECOSYSTEM_SPARK_DRIVER_MEMORY", "2g")))
+    if small:
+        for key, value in SMALL_DATA.items():
+            builder = builder.config(key, value)
+        builder = builder.config("spark.driver.extraJavaOptions", SMALL_DATA_JVM)
     if master.startswith("local"):
         # small pages: many small broadcast tables at once must not each claim a large page
         builder = builder.config("spark.buffer.pageSize", "2m")
@@ -109,7 +116,7 @@ def _ckpt(frame):
     spark = frame.sparkSession
     path = f"{_scratch(spark)}/{next(_COUNTER)}"
     frame.write.mode("overwrite").parquet(path)
-    return spark.read.parquet(path)
+    return spark.read.schema(frame.schema).parquet(path)  # the schema known: no footer is read for it
 
 
 _COUNTER = __import__("itertools").count()
@@ -467,15 +474,45 @@ def _cycles(state, core, threshold):
         up = _ckpt(nodes.withColumn("ancestor", F.col("node")))
         for _ in range(MAX_ROUNDS):
             up = _cycle_closure(nodes, state.table, settled_up, up)
-            found = _evaluate(p, state.table, _ckpt(settled_up.unionByName(up)), targets, threshold)
+            found = _evaluate(p, state.table, _ckpt(settled_up.unionByName(up)), targets, threshold, cyclic=True)
             new = _ckpt(found.join(state.table, ["run", "target", "controller"], "left_anti"))
             _trace("cycle round, run", mode)
             if new.isEmpty():
                 break
             state.table = _ckpt(state.table.unionByName(new))
-        state.up = state.up.unionByName(_cycle_closure(nodes, state.table, settled_up, up))
+        up = _cycle_closure(nodes, state.table, settled_up, up)
+        _settle(state, nodes, targets, _ckpt(settled_up.unionByName(up)), settled_up, threshold)
+        state.up = state.up.unionByName(up)  # settling keeps the reach of control
     state.done = state.done.unionByName(core)
     state.checkpoint(force=True)
+
+
+def _settle(state, nodes, targets, up, settled_up, threshold):
+    """At the fixed point, the core's controllers by votes and by bundle become the ones the rules
+    give from the control found (as :meth:`ecosystem.control.solver.Solver._settle`): every target
+    evaluated against the same control, "stands above" read from the reach of control; a party above
+    the threshold that would lose its control of the target keeps its edge."""
+    from pyspark.sql import functions as F
+
+    keys = ["run", "target", "controller"]
+    found, everyone = _evaluate(state.p, state.table, up, targets, threshold, cyclic=True, everyone=True)
+    inside = state.table.join(targets, ["run", "target"])
+    direct = inside.where(~F.col("rule").isin("votes", "contract bundle"))
+    kept = direct.unionByName(found.join(direct, keys, "left_anti"))
+    dropped = _ckpt(everyone.join(kept, keys, "left_anti"))
+    table = _ckpt(state.table.join(targets, ["run", "target"], "left_anti").unionByName(kept))
+    for _ in range(MAX_ROUNDS):
+        if dropped.isEmpty():
+            break
+        reach = _cycle_closure(nodes, table, settled_up, _ckpt(nodes.withColumn("ancestor", F.col("node"))))
+        lost = _ckpt(dropped.join(reach.select("run", F.col("node").alias("target"),
+                                               F.col("ancestor").alias("controller")), keys, "left_anti"))
+        _trace("settle")
+        if lost.isEmpty():
+            break
+        table = _ckpt(table.unionByName(lost))
+        dropped = _ckpt(dropped.join(lost, keys, "left_anti"))
+    state.table = table
 
 
 def _cycle_closure(nodes, table, settled_up, up):
@@ -491,8 +528,9 @@ def _cycle_closure(nodes, table, settled_up, up):
     return up
 
 
-def _evaluate(p, table, up, targets, threshold):
-    """Controllers (run, target, controller, rule) of ``targets`` (run, target) by votes and by bundle."""
+def _evaluate(p, table, up, targets, threshold, cyclic=False, everyone=False):
+    """Controllers (run, target, controller, rule) of ``targets`` (run, target) by votes and by bundle;
+    with ``everyone``, also every party above the threshold, lowest or not (a pair of frames)."""
     from pyspark.sql import functions as F
 
     keys = ["run", "target"]
@@ -517,11 +555,14 @@ def _evaluate(p, table, up, targets, threshold):
               .groupBy("run", "target", F.col("ancestor").alias("controller")).agg(F.sum("value").alias("pooled"))
               .where(F.col("pooled") > threshold + EPSILON)
               .select("run", "target", "controller"))
-    pooled = _minimal(pooled, table, up, p["group_runs"] if p["has_groups"] else None)
+    candidates = pooled if by_votes is None else by_votes.unionByName(pooled)
+    pooled = _minimal(pooled, table, up, p["group_runs"] if p["has_groups"] else None, cyclic)
     by_votes = pooled if by_votes is None else by_votes.unionByName(pooled)
     found = by_votes.select("run", "target", "controller", F.lit("votes").alias("rule"), F.lit(1).alias("order"))
+    candidates = candidates.select("run", "target", "controller", F.lit("votes").alias("rule"), F.lit(1).alias("order"))
     if not p["has_parts"]:
-        return found.select("run", "target", "controller", "rule")
+        found = found.select("run", "target", "controller", "rule")
+        return (found, candidates.select(*found.columns)) if everyone else found
 
     # a contract bundle: whoever stands behind (is, or is above) a holder of every part
     parts = p["parts"].join(targets, keys)  # small: the targets' contract parts
@@ -530,25 +571,43 @@ def _evaluate(p, table, up, targets, threshold):
     common = (reach.groupBy("run", "target", "controller").agg(F.countDistinct("part").alias("n"))
               .where((F.col("n") == len(BUNDLE_ROLES)) & (F.col("controller") != F.col("target")))
               .select("run", "target", "controller"))
-    by_bundle = _minimal(common, table, up, p["group_runs"] if p["has_groups"] else None)
+    by_bundle = _minimal(common, table, up, p["group_runs"] if p["has_groups"] else None, cyclic)
     found = (found.unionByName(by_bundle.select("run", "target", "controller", F.lit("contract bundle").alias("rule"),
                                            F.lit(2).alias("order"))))
-    # the first rule found is the one reported, as in the embedded engine: direct, votes, bundle
-    return (found.groupBy("run", "target", "controller").agg(F.min(F.struct("order", "rule")).alias("first"))
-            .select("run", "target", "controller", F.col("first.rule").alias("rule")))
+    candidates = candidates.unionByName(common.select("run", "target", "controller",
+                                                      F.lit("contract bundle").alias("rule"), F.lit(2).alias("order")))
+
+    def first(frame):  # the first rule found is the one reported, as in the embedded engine: direct, votes, bundle
+        return (frame.groupBy("run", "target", "controller").agg(F.min(F.struct("order", "rule")).alias("first"))
+                .select("run", "target", "controller", F.col("first.rule").alias("rule")))
+
+    return (first(found), first(candidates)) if everyone else first(found)
 
 
-def _minimal(candidates, table, up, group_runs):
-    """The candidates that control no other candidate of the same target (control is then through it)."""
+def _minimal(candidates, table, up, group_runs, cyclic=False):
+    """The candidates that control no other candidate of the same target (control is then through it).
+
+    Outside the cycles a candidate's parents are enough; inside them (``cyclic``) "controls" is read
+    from the reach of control, as :meth:`ecosystem.control.solver.Solver._minimal` does.
+    """
     from pyspark.sql import functions as F
 
     keys = ["run", "target", "controller"]
-    # a parent of a candidate controls through it, unless the candidate is above the parent (a cycle)
-    parents = table.select("run", F.col("target").alias("controller"), F.col("controller").alias("parent"))
-    above = (candidates.join(parents, ["run", "controller"])
-             .join(up.select("run", F.col("node").alias("parent"), F.col("ancestor").alias("controller")),
-                   ["run", "parent", "controller"], "left_anti")
-             .select("run", "target", F.col("parent").alias("controller")))
+    if cyclic:  # a candidate strictly above another one, unless that one is above it too
+        upper = candidates.select("run", "target", F.col("controller").alias("upper"))
+        lower = candidates.select("run", "target", F.col("controller").alias("lower"))
+        above = (upper.join(lower, ["run", "target"]).where(F.col("upper") != F.col("lower"))
+                 .join(up.select("run", F.col("node").alias("lower"), F.col("ancestor").alias("upper")),
+                       ["run", "lower", "upper"])
+                 .join(up.select("run", F.col("node").alias("upper"), F.col("ancestor").alias("lower")),
+                       ["run", "upper", "lower"], "left_anti")
+                 .select("run", "target", F.col("upper").alias("controller")))
+    else:  # a parent of a candidate controls through it, unless the candidate is above the parent (a cycle)
+        parents = table.select("run", F.col("target").alias("controller"), F.col("controller").alias("parent"))
+        above = (candidates.join(parents, ["run", "controller"])
+                 .join(up.select("run", F.col("node").alias("parent"), F.col("ancestor").alias("controller")),
+                       ["run", "parent", "controller"], "left_anti")
+                 .select("run", "target", F.col("parent").alias("controller")))
     if group_runs is not None:  # a concert group is not a candidate where one of its members is one alone
         above = above.unionByName(candidates.join(group_runs.withColumnRenamed("member", "controller"),
                                                   ["run", "controller"])

@@ -98,3 +98,21 @@ def invoke(runner):
         return runner.invoke(app, [str(arg) for arg in args], input=input)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One Spark session for every test that needs one: local[2], bound to 127.0.0.1, the settings
+    for small data. Without pyspark or Java: skipped on a developer's machine, failed in CI."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        need(False, "pyspark", "./setup.sh --test, or pip install 'ecosystem[spark]'")
+    need(shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME")), "a Java runtime",
+         "./setup.sh --test, or apt-get install default-jre-headless")
+    from ecosystem import spark_engine
+
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+    session = spark_engine.session("local[2]", partitions=1, small=True)
+    yield session
+    session.stop()

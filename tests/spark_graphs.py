@@ -48,9 +48,16 @@ def _small(rng: random.Random, prefix: str, graph: nx.MultiDiGraph) -> None:
         people.append(float_id)
     holders = companies + people
     count = 0
+    held = {}  # target -> the low equity held in it by the relations added, every date at once
 
     def add(u, v, kind, **data):
         nonlocal count
+        equity = data.get("equity")
+        if kind == "owns" and equity:  # as the loader: the certain equity in one entity stays within 100%
+            low = equity.get("value", equity.get("min", 0.0))
+            if held.get(v, 0.0) + low > 100.0:
+                return
+            held[v] = held.get(v, 0.0) + low
         count += 1
         key = f"{prefix}r{count}"
         graph.add_edge(u, v, key=key, type=kind, id=key, sources=[{"source": "generated"}],

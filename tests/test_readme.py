@@ -78,3 +78,18 @@ def test_the_python_section_runs_and_prints_what_it_shows(tmp_path, monkeypatch)
     runner.run(test, out=report.append)
     assert runner.failures == 0, "".join(report)
     assert (tmp_path / "vie.html").is_file() and (tmp_path / "ecosystem.graphml").is_file()
+
+
+def test_the_test_command_is_what_ci_runs_and_the_main_job_needs_no_java():
+    """The README's test line is .ci/run's command; only `--test` installs Java (the main job's
+    set-up, for a teacher, does not)."""
+    root = Path(__file__).parent.parent
+    lines = re.search(r"```bash\n(.*?)```", README, re.S).group(1).splitlines()
+    main, test = (line.split("  #")[0].strip() for line in lines[:2])
+    assert main == "./setup.sh && .venv/bin/ecosystem build"
+    ci = [line for line in (root / ".ci" / "run").read_text().splitlines() if line.startswith("./setup.sh")]
+    assert ci == [test] and "--test" in test and test.endswith(".venv/bin/python -m pytest")
+    setup = (root / "setup.sh").read_text()
+    java = [line for line in setup.splitlines() if "jre" in line]
+    assert java and all("$tests" in line or "packages+=" in line for line in java), java
+    assert re.search(r'if \[ -n "\$tests" \].*\n\s+packages\+=\(default-jre-headless\)', setup)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 
-from .rules import CONTROLS, EPSILON as _EPSILON, HIGH, LOW, MAY_CONTROL, NO_CONTROL
+from .rules import CONTROLS, DIRECT_RULES, EPSILON as _EPSILON, HIGH, LOW, MAY_CONTROL, NO_CONTROL
+
+_RULE_RANK = {rule: rank for rank, rule in enumerate(DIRECT_RULES.values())}
 
 
 class Solver:
@@ -41,7 +43,8 @@ class Solver:
         for mode in (LOW, HIGH):
             table = self._control[mode]
             for target, items in self.direct.items():
-                for controller, rule, _edge in items:
+                # one party with several direct rules over a target: the first in DIRECT_RULES' order
+                for controller, rule, _edge in sorted(items, key=lambda item: _RULE_RANK[item[1]]):
                     table.setdefault(target, {}).setdefault(controller, (rule, None))
         low_totals = {t: sum(h.low for h in hs) for t, hs in self.votes.items()}
         high_totals = dict(low_totals)
@@ -55,6 +58,7 @@ class Solver:
                 self._evaluate_both(component[0], threshold)
                 continue
             self._fixed_point(component, LOW, threshold, component)
+            self._settle(component, LOW, threshold)
             # the high run starts from the low run's control (it only adds to it), and first
             # re-evaluates what can differ: uncertain shares, holders whose control differs
             high = self._control[HIGH]
@@ -66,8 +70,13 @@ class Solver:
                      if any(h.low != h.high or h.holder in differs for h in self.votes.get(t, ()))
                      or any(holder in differs for ps in self.parts.get(t, {}).values() for holder, _ in ps)]
             self._fixed_point(component, HIGH, threshold, first)
-            for target in component:
-                self._mark_differs(target)
+            self._settle(component, HIGH, threshold)
+            # until nothing is added: whether a member differs depends on the others, in any order
+            size = None
+            while size != len(self._differs):
+                size = len(self._differs)
+                for target in component:
+                    self._mark_differs(target)
 
     def _evaluate_both(self, target, threshold):
         """Both runs for a target outside any cycle; the high run is a copy when it cannot differ."""
@@ -91,6 +100,43 @@ class Solver:
         high = self._control[HIGH].get(target, {})
         if low.keys() != high.keys() or any(c in self._differs for c in high):
             self._differs.add(target)
+
+    def _settle(self, component, mode, threshold):
+        """At the fixed point of a cycle, each target's controllers by votes and by bundle become the
+        ones the rules give from the control found: the lowest parties above the threshold.
+
+        The fixed point only adds control, in the order targets happen to be visited: a party found
+        before the one it stands above (which it controls, found later) would otherwise stay a
+        direct controller. Here every target is evaluated against the same control (the fixed
+        point's, whose reach does not depend on the order) and "stands above" is read from that
+        reach (:meth:`_minimal` with ``cyclic``). A dropped party still controls the target through
+        the party below it; where it would not (it reached the target only through that edge, as
+        when the party below is in a cycle with the target), the edge is kept. So the result
+        depends on the rules and the data, not on the order of the visits.
+        """
+        table = self._control[mode]
+        derived = ("votes", "contract bundle")
+        settled, dropped = {}, []
+        for target in component:
+            current = table.get(target, {})
+            kept = {c: v for c, v in current.items() if v[0] not in derived}
+            everyone = {}
+            for controller, value in self._found(target, mode, threshold, True, everyone):
+                kept.setdefault(controller, value)
+            dropped += [(target, c, v) for c, v in sorted(everyone.items()) if c not in kept]
+            settled[target] = kept
+        for target, kept in settled.items():
+            if kept:
+                table[target] = kept
+            else:
+                table.pop(target, None)
+        while dropped:  # restore what a party above the threshold would otherwise lose: its control
+            lost = [(t, c, v) for t, c, v in dropped if c not in self._ancestors_strict(t, mode)]
+            if not lost:
+                break
+            for target, controller, value in lost:
+                table.setdefault(target, {})[controller] = value
+            dropped = [item for item in dropped if item not in lost]
 
     def _fixed_point(self, component, mode, threshold, first):
         """Evaluate a cycle of influence until nothing changes (control edges are only ever added)."""
@@ -184,8 +230,23 @@ class Solver:
         return seen
 
     def _evaluate(self, target, mode, threshold, cyclic) -> bool:
-        table = self._control[mode]
+        """Add ``target``'s controllers by votes and by contract bundle; whether any was new."""
+        current = self._control[mode].setdefault(target, {})
         added = False
+        for controller, value in self._found(target, mode, threshold, cyclic):
+            if controller not in current:
+                current[controller] = value
+                added = True
+        if not current:
+            del self._control[mode][target]
+        return added
+
+    def _found(self, target, mode, threshold, cyclic=True, everyone=None) -> list:
+        """[(controller, (rule, pooled votes))]: ``target``'s controllers by votes, then by contract
+        bundle, as the control found so far gives them (the lowest parties above the threshold).
+        ``everyone``, when given, receives every party above the threshold, lowest or not."""
+        found_all = []
+        everyone = {} if everyone is None else everyone
         holdings = self.votes.get(target)
         if holdings and self._totals[mode][target] > threshold + _EPSILON:
             found = None
@@ -195,16 +256,15 @@ class Solver:
                     value = h.low if mode == LOW else h.high
                     if value > threshold + _EPSILON and h.holder not in self.dispersed:
                         found = {h.holder: value}
+                        everyone.setdefault(h.holder, ("votes", value))
                         break
             if found is None:
                 pooled = self._pooled(holdings, mode)
                 candidates = {a for a, v in pooled.items() if v > threshold + _EPSILON and a != target}
+                for a in candidates:
+                    everyone.setdefault(a, ("votes", pooled[a]))
                 found = {a: pooled[a] for a in self._minimal(candidates, mode, cyclic)}
-            for controller, value in found.items():
-                current = table.setdefault(target, {})
-                if controller not in current:
-                    current[controller] = ("votes", value)
-                    added = True
+            found_all += [(controller, ("votes", value)) for controller, value in found.items()]
         parts = self.parts.get(target)
         if parts and all(parts.get(t) for t in self.holdings.bundle_roles):
             common = None
@@ -214,12 +274,10 @@ class Solver:
                     reach.update(self._ancestors(holder, mode))
                 common = reach if common is None else common & reach
             common.discard(target)
-            for controller in self._minimal(common, mode, True):
-                current = table.setdefault(target, {})
-                if controller not in current:
-                    current[controller] = ("contract bundle", None)
-                    added = True
-        return added
+            for controller in common:
+                everyone.setdefault(controller, ("contract bundle", None))
+            found_all += [(controller, ("contract bundle", None)) for controller in self._minimal(common, mode, cyclic)]
+        return found_all
 
     def _pooled(self, holdings, mode) -> dict:
         """Votes in one target by every holder and everything above it in control (and concert groups)."""
@@ -259,13 +317,24 @@ class Solver:
                 pooled[party] = 100.0
         return pooled
 
-    def _minimal(self, candidates, mode, cyclic=True):  # noqa: ARG002 (kept for callers)
-        """The candidates that do not control another candidate (control is then through it)."""
+    def _minimal(self, candidates, mode, cyclic=True):
+        """The candidates that do not control another candidate (control is then through it).
+
+        Outside a cycle of influence a candidate's parents are enough (every party above a
+        candidate is a candidate too). Inside one (``cyclic``) "controls" is read from the whole
+        reach of control, so that it does not matter which of two paths the fixed point found
+        first: a candidate above another one is dropped unless that one is above it as well.
+        """
         if not candidates:
             return []
         table = self._control[mode]
         above = set()
-        for candidate in candidates:
+        if cyclic:
+            for candidate in candidates:
+                for other in self._ancestors_strict(candidate, mode) & set(candidates):
+                    if other != candidate and candidate not in self._ancestors_strict(other, mode):
+                        above.add(other)
+        for candidate in (() if cyclic else candidates):
             for parent in table.get(candidate, ()):
                 # a parent controls through the candidate, unless they sit in one control cycle
                 cycle = self._cycle_of.get(parent)

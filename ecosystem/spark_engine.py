@@ -44,6 +44,7 @@ MAX_ROUNDS = 10_000
 SMALL_DATA = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN",
               "spark.sql.adaptive.enabled": "false", "spark.sql.shuffle.partitions": "1",
               "spark.default.parallelism": "1", "spark.sql.files.maxPartitionBytes": "1g"}
+SMALL_DATA_KEY = "spark.ecosystem.smallData"  # set with SMALL_DATA: fewer frames written within a round
 # and for a JVM that lives a few minutes: the quick compiler only, the simplest collector
 SMALL_DATA_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 CHECKPOINT_EVERY = 4
@@ -55,11 +56,12 @@ class SparkUnavailable(EcosystemError):
 
 
 def session(master: str = "local[*]", remote: str | None = None, partitions: int | None = None,
-            small: bool = False):
+            small: bool = False, config: dict | None = None):
     """A Spark session: local mode on this machine (bound to 127.0.0.1), or a Spark Connect server.
 
     ``small``: settings for small data (tests, a laptop's dataset), where each query's set-up and
-    not its data is the cost (:data:`SMALL_DATA`); they apply to a session that starts here."""
+    not its data is the cost (:data:`SMALL_DATA`); ``config``: further Spark settings. Both apply
+    to a session that starts here."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -80,9 +82,11 @@ def session(master: str = "local[*]", remote: str | None = None, partitions: int
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.driver.memory", os.environ.get("ECOSYSTEM_SPARK_DRIVER_MEMORY", "2g")))
     if small:
-        for key, value in SMALL_DATA.items():
+        for key, value in {**SMALL_DATA, SMALL_DATA_KEY: "true"}.items():
             builder = builder.config(key, value)
         builder = builder.config("spark.driver.extraJavaOptions", SMALL_DATA_JVM)
+    for key, value in (config or {}).items():
+        builder = builder.config(key, value)
     if master.startswith("local"):
         # small pages: many small broadcast tables at once must not each claim a large page
         builder = builder.config("spark.buffer.pageSize", "2m")
@@ -103,8 +107,12 @@ def read_tables(spark, folder):
             spark.read.parquet(str(folder / "relations.parquet")))
 
 
-def _ckpt(frame):
+def _ckpt(frame, light=False):
     """``frame`` computed once, written as Parquet and read back: a leaf for the plans built on it.
+
+    ``light``: a frame used within one round only (its plan does not grow from round to round):
+    with the settings for small data, where writing it costs more than computing it twice, it is
+    returned as it is.
 
     Written out rather than checkpointed in memory: a checkpoint keeps the optimizer's size
     estimate of the plan it cut, and a join's estimate is the product of its inputs', so over many
@@ -114,6 +122,8 @@ def _ckpt(frame):
     the process ends.
     """
     spark = frame.sparkSession
+    if light and spark.conf.get(SMALL_DATA_KEY, "false") == "true":
+        return frame
     path = f"{_scratch(spark)}/{next(_COUNTER)}"
     frame.write.mode("overwrite").parquet(path)
     return spark.read.schema(frame.schema).parquet(path)  # the schema known: no footer is read for it
@@ -471,17 +481,18 @@ def _cycles(state, core, threshold):
                 .withColumn("run", F.col("run") + 1))
             state.table = _ckpt(state.table.unionByName(
                 seeded.join(state.table, ["run", "target", "controller"], "left_anti")))
-        up = _ckpt(nodes.withColumn("ancestor", F.col("node")))
+        up = _ckpt(nodes.withColumn("ancestor", F.col("node")), light=True)
         for _ in range(MAX_ROUNDS):
             up = _cycle_closure(nodes, state.table, settled_up, up)
-            found = _evaluate(p, state.table, _ckpt(settled_up.unionByName(up)), targets, threshold, cyclic=True)
+            found = _evaluate(p, state.table, _ckpt(settled_up.unionByName(up), light=True), targets, threshold,
+                              cyclic=True)
             new = _ckpt(found.join(state.table, ["run", "target", "controller"], "left_anti"))
             _trace("cycle round, run", mode)
             if new.isEmpty():
                 break
             state.table = _ckpt(state.table.unionByName(new))
         up = _cycle_closure(nodes, state.table, settled_up, up)
-        _settle(state, nodes, targets, _ckpt(settled_up.unionByName(up)), settled_up, threshold)
+        _settle(state, nodes, targets, _ckpt(settled_up.unionByName(up), light=True), settled_up, threshold)
         state.up = state.up.unionByName(up)  # settling keeps the reach of control
     state.done = state.done.unionByName(core)
     state.checkpoint(force=True)
@@ -504,7 +515,7 @@ def _settle(state, nodes, targets, up, settled_up, threshold):
     for _ in range(MAX_ROUNDS):
         if dropped.isEmpty():
             break
-        reach = _cycle_closure(nodes, table, settled_up, _ckpt(nodes.withColumn("ancestor", F.col("node"))))
+        reach = _cycle_closure(nodes, table, settled_up, _ckpt(nodes.withColumn("ancestor", F.col("node")), light=True))
         lost = _ckpt(dropped.join(reach.select("run", F.col("node").alias("target"),
                                                F.col("ancestor").alias("controller")), keys, "left_anti"))
         _trace("settle")
@@ -534,13 +545,14 @@ def _evaluate(p, table, up, targets, threshold, cyclic=False, everyone=False):
     from pyspark.sql import functions as F
 
     keys = ["run", "target"]
-    holdings = _ckpt(p["holdings"].join(targets, keys).join(p["totals"], keys))
+    holdings = _ckpt(p["holdings"].join(targets, keys).join(p["totals"], keys), light=True)
     # ancestors for pooling: everything above in control, and the concert groups of each
     pool_up = up
     if p["has_groups"]:
         pool_up = _ckpt(up.unionByName(up.join(p["group_runs"].withColumnRenamed("member", "ancestor"),
                                                ["run", "ancestor"])
-                                       .select("run", "node", F.col("group").alias("ancestor"))).distinct())
+                                       .select("run", "node", F.col("group").alias("ancestor"))).distinct(),
+                        light=True)
     over = F.col("total") > threshold + EPSILON
     by_votes = None
     if threshold >= 50:  # one holder above the threshold: nobody else can gather a majority of what is left

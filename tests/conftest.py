@@ -105,7 +105,7 @@ def spark():
     """One Spark session for every test that needs one: local[2], bound to 127.0.0.1, the settings
     for small data. Without pyspark or Java: skipped on a developer's machine, failed in CI."""
     try:
-        import pyspark  # noqa: F401
+        import pyspark
     except ImportError:
         need(False, "pyspark", "./setup.sh --test, or pip install 'ecosystem[spark]'")
     need(shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME")), "a Java runtime",
@@ -113,6 +113,28 @@ def spark():
     from ecosystem import spark_engine
 
     os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
-    session = spark_engine.session("local[2]", partitions=1, small=True)
+    config = {}
+    if list((Path(pyspark.__file__).parent / "jars").glob("spark-connect_*.jar")):
+        # the same JVM serves Spark Connect on a free local port (see spark_connect_url)
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        config = {"spark.plugins": "org.apache.spark.sql.connect.SparkConnectPlugin",
+                  "spark.connect.grpc.binding.address": "127.0.0.1", "spark.connect.grpc.binding.port": str(port)}
+    session = spark_engine.session("local[2]", partitions=1, small=True, config=config)
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_connect_url(spark):
+    """``sc://127.0.0.1:PORT``: the shared session's Spark Connect server (pyspark 4 ships it)."""
+    port = spark.conf.get("spark.connect.grpc.binding.port", None)
+    need(port is not None, "a Spark Connect server in pyspark", "./setup.sh --test (pyspark 4 or later)")
+    try:
+        import grpc  # noqa: F401  (a Connect client needs pyspark[connect])
+    except ImportError:
+        need(False, "the Spark Connect client", "./setup.sh --test, or pip install 'pyspark[connect]'")
+    return f"sc://127.0.0.1:{port}"

@@ -6,7 +6,8 @@ pass. Each small graph mixes what the control rules must get right: chains of ho
 approximate, ranged and unknown shares; pooled votes through controlled companies; cross-holdings
 and cycles; complete and incomplete contract bundles and bare voting proxies; nominees; general
 partners, boards and stated control; parties acting in concert; a public float; observations of one
-holding superseded by later ones; entities founded or dissolved within the dates asked.
+holding superseded by later ones; entities founded or dissolved within the dates asked. As the
+loader requires, the certain equity held in one entity never passes 100%.
 """
 
 from __future__ import annotations
@@ -87,10 +88,10 @@ def _small(rng: random.Random, prefix: str, graph: nx.MultiDiGraph) -> None:
         a, b = rng.sample(companies, k=2)
         add(a, b, "owns", equity={"value": 60.0})
         add(b, a, "owns", equity={"value": 60.0})
-    if rng.random() < 0.4:  # a contract bundle, complete or not
+    if rng.random() < 0.5:  # a contract bundle (a VIE's), complete in half the cases, else a part of one
         wfoe, vie = rng.sample(companies, k=2)
         parts = ["voting_proxy", "exclusive_option", "exclusive_services", "equity_pledge"]
-        for part in rng.sample(parts, k=rng.randint(1, 4)):
+        for part in parts if rng.random() < 0.5 else rng.sample(parts, k=rng.randint(1, 3)):
             add(wfoe, vie, part)
     if rng.random() < 0.2:
         add(rng.choice(holders), rng.choice(companies), "voting_proxy", votes={"value": 30.0})
@@ -101,10 +102,11 @@ def _small(rng: random.Random, prefix: str, graph: nx.MultiDiGraph) -> None:
     for kind, chance in (("general_partner_of", 0.15), ("appoints_board", 0.15), ("controls", 0.15)):
         if rng.random() < chance:
             add(rng.choice(holders), rng.choice(companies), kind, start=rng.choice([None, "2015"]))
-    if rng.random() < 0.3 and len(people) >= 2:
+    room = [c for c in companies if held.get(c, 0.0) <= 45.0]
+    if rng.random() < 0.4 and len(people) >= 2 and room:  # parties in concert, 30% + 25% of one company
         a, b = rng.sample(people, k=2)
         add(a, b, "acts_in_concert_with")
-        target = rng.choice(companies)
+        target = rng.choice(room)
         add(a, target, "owns", equity={"value": 30.0})
         add(b, target, "owns", equity={"value": 25.0})
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Set up everything ecosystem needs on a fresh Debian/Ubuntu machine, idempotently:
 # system tools (Graphviz for static figures, Chromium for the browser tests, xmllint for
-# schema checks) and a virtual environment in .venv with the package and its test tools
-# (pyspark among them). `./setup.sh --test` (what the tests and CI run) also installs a headless
-# Java runtime where none is found, for the Spark engine's tests; `./setup.sh` alone needs no Java.
+# schema checks) and a virtual environment in .venv with the package and its test tools.
+# `./setup.sh --test` (what the tests and CI run) also installs the Spark engine for its tests:
+# pyspark (the `spark` extra) and a headless Java runtime where none is found. `./setup.sh` alone
+# (enough to build every figure and export) installs neither.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -35,5 +36,7 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,static]'
+extras="test,static"
+[ -z "$tests" ] || extras="$extras,spark"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]"
 echo "setup: ready (.venv/bin/ecosystem)" >&2

@@ -93,3 +93,10 @@ def test_the_test_command_is_what_ci_runs_and_the_main_job_needs_no_java():
     java = [line for line in setup.splitlines() if "jre" in line]
     assert java and all("$tests" in line or "packages+=" in line for line in java), java
     assert re.search(r'if \[ -n "\$tests" \].*\n\s+packages\+=\(default-jre-headless\)', setup)
+    # nor pyspark: the `spark` extra is added only with --test, and the test tools do not pull it in
+    assert re.search(r'\[ -z "\$tests" \] \|\| extras="\$extras,spark"', setup)
+    import tomllib
+
+    extras = tomllib.loads((root / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert any(d.startswith("pyspark") for d in extras["spark"])
+    assert not any(d.startswith("pyspark") for name in ("test", "static") for d in extras[name])

@@ -17,9 +17,13 @@
   // the page's own words, in English and Chinese
   var WORDS = {
     en: { clear: "Clear", present: "Present", shares: "Share labels", find: "Find: name, alias, 中文, pinyin, role",
-          entities: "Entities", relations: "Relations", toggle: "Click to hide or show" },
+          entities: "Entities", relations: "Relations", toggle: "Click to hide or show",
+          previous: "← Previous", next: "Next →", sources: "Sources: ", sourceSep: "; ",
+          step: function (i, n) { return "Step " + i + " of " + n; } },
     zh: { clear: "清除", present: "演示", shares: "显示比例", find: "查找：名称、别名、中文、拼音、角色",
-          entities: "实体", relations: "关系", toggle: "点击隐藏或显示" }
+          entities: "实体", relations: "关系", toggle: "点击隐藏或显示",
+          previous: "← 上一步", next: "下一步 →", sources: "来源：", sourceSep: "；",
+          step: function (i, n) { return "第 " + i + " 步，共 " + n + " 步"; } }
   };
   function say(word) { return WORDS[state.lang][word]; }
   var shapeClass = { box: "box", ellipse: "round", dot: "round", circle: "round", diamond: "diamond",
@@ -896,6 +900,7 @@
     document.getElementById("present").textContent = say("present");
     sharesBox.nextSibling.textContent = " " + say("shares");
     document.getElementById("search").placeholder = say("find");
+    if (S) storyWords();
     buildLegend();
     refresh();
     showVerdict();
@@ -989,6 +994,14 @@
 
   // ---------------------------------------------------------------- a story: steps over the figure
   var current = 0;
+  // the story's own words in the page's language (a step's title and caption are the data's)
+  function storyWords() {
+    var step = S.steps[current || 0];
+    document.getElementById("story-previous").textContent = say("previous");
+    document.getElementById("story-next").textContent = say("next");
+    document.getElementById("story-sources").textContent = say("sources") + step.sources.join(say("sourceSep"));
+    document.getElementById("story-count").textContent = say("step")((current || 0) + 1, S.steps.length);
+  }
   function goTo(index) {
     var steps = S.steps;
     current = Math.max(0, Math.min(steps.length - 1, index));
@@ -1002,8 +1015,7 @@
     showVerdict();
     document.getElementById("story-title").textContent = step.title;
     document.getElementById("story-caption").textContent = step.caption;
-    document.getElementById("story-sources").textContent = "Sources: " + step.sources.join("; ");
-    document.getElementById("story-count").textContent = "Step " + (current + 1) + " of " + steps.length;
+    storyWords();
     Array.prototype.forEach.call(document.getElementById("story-dots").children, function (dot, i) {
       if (i === current) dot.setAttribute("aria-current", "step"); else dot.removeAttribute("aria-current");
     });

@@ -302,3 +302,29 @@ def test_a_step_on_a_force_view_is_laid_out_once_and_kept(browser, tmp_path):  #
         assert placed is not None and page.errors == [] and page.console_errors == [] and page.requests == []
     finally:
         page.close()
+
+
+def test_story_navigation_follows_the_language_toggle(browser, story_pages):  # noqa: F811
+    """In 中文 the story's own words (buttons, step count, the sources' label) are Chinese, with real
+    clicks on the toggle; back in English they are English again; the step and its citations stay."""
+    stories, pages = story_pages
+    story = stories["ant"]
+    page = Page(browser, pages["ant"])
+    try:
+        page.evaluate("ecosystem.story.go(1)")
+        english = {part: page.page.inner_text(f"#story-{part}") for part in ("previous", "next", "count")}
+        page.page.click("#lang")
+        assert page.evaluate("ecosystem.language()") == "zh"
+        assert page.page.inner_text("#story-previous").strip() == "← 上一步"
+        assert page.page.inner_text("#story-next").strip() == "下一步 →"
+        assert page.page.inner_text("#story-count").strip() == f"第 2 步，共 {len(story.steps)} 步"
+        sources = page.page.inner_text("#story-sources")
+        assert sources.startswith("来源：") and all(str(c) in sources for c in story.steps[1].sources)
+        page.page.keyboard.press("ArrowRight")  # a step taken in Chinese stays Chinese
+        assert page.page.inner_text("#story-count").strip() == f"第 3 步，共 {len(story.steps)} 步"
+        page.evaluate("ecosystem.story.go(1)")
+        page.page.click("#lang")
+        assert {part: page.page.inner_text(f"#story-{part}") for part in ("previous", "next", "count")} == english
+        assert page.errors == []
+    finally:
+        page.close()

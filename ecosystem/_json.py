@@ -53,16 +53,17 @@ def parse_json_lines(text: str):
     Lines are split at "\\n" only (U+2028 and U+0085 are text inside a JSON string). Raises JsonError.
     """
     lines = text.split("\n")
+    kept = [(number, line) for number, line in enumerate(lines, 1) if line and not line.isspace()]
     try:  # the usual case: orjson reads every line
-        items = [(number, orjson.loads(line)) for number, line in enumerate(lines, 1) if line and not line.isspace()]
+        items = [(number, orjson.loads(line)) for number, line in kept]
     except orjson.JSONDecodeError:  # the standard library decides, line by line (and says where)
-        items = [(number, _loads(line, number)) for number, line in enumerate(lines, 1) if line and not line.isspace()]
+        items = [(number, _loads(line, number)) for number, line in kept]
     if not items or not _may_repeat_keys(text, [item for _, item in items]):
         return items, []
     duplicates = []
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.strip() and _may_repeat_keys(line, _loads(line, number)):
-            duplicates.extend(_duplicates(line, number))
+    for number, item in items:  # each line parsed once: look again only where a key may repeat
+        if _may_repeat_keys(lines[number - 1], item):
+            duplicates.extend(_duplicates(lines[number - 1], number))
     return items, duplicates
 
 

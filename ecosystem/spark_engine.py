@@ -30,15 +30,15 @@ checkpointed every few rounds to cut the lineage; small tables are broadcast.
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
 from . import dates
 from .control import ControlRules
-from .control.rules import BUNDLE_ROLES, DIRECT_RULES, EPSILON
+from .control.rules import BUNDLE_ROLES, DIRECT_RULES, DISPERSED_PATTERN, EPSILON
 from .errors import EcosystemError
 
-DISPERSED_PATTERN = r"\b(public (float|shareholders?|investors?)|free float|float)\b"
 MAX_ROUNDS = 10_000
 # settings for small data (tests, a laptop's dataset): each query's set-up, not its data, is the cost
 SMALL_DATA = {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN",
@@ -129,7 +129,7 @@ def _ckpt(frame, light=False):
     return spark.read.schema(frame.schema).parquet(path)  # the schema known: no footer is read for it
 
 
-_COUNTER = __import__("itertools").count()
+_COUNTER = itertools.count()
 _SCRATCH = {}
 
 
@@ -481,9 +481,8 @@ def _cycles(state, core, threshold):
                 .withColumn("run", F.col("run") + 1))
             state.table = _ckpt(state.table.unionByName(
                 seeded.join(state.table, ["run", "target", "controller"], "left_anti")))
-        up = _ckpt(nodes.withColumn("ancestor", F.col("node")), light=True)
-        for _ in range(MAX_ROUNDS):
-            up = _cycle_closure(nodes, state.table, settled_up, up)
+        up = _cycle_closure(nodes, state.table, settled_up, _ckpt(nodes.withColumn("ancestor", F.col("node")), light=True))
+        for _ in range(MAX_ROUNDS):  # up is always the reach of the table as it stands
             found = _evaluate(p, state.table, _ckpt(settled_up.unionByName(up), light=True), targets, threshold,
                               cyclic=True)
             new = _ckpt(found.join(state.table, ["run", "target", "controller"], "left_anti"))
@@ -491,7 +490,7 @@ def _cycles(state, core, threshold):
             if new.isEmpty():
                 break
             state.table = _ckpt(state.table.unionByName(new))
-        up = _cycle_closure(nodes, state.table, settled_up, up)
+            up = _cycle_closure(nodes, state.table, settled_up, up)
         _settle(state, nodes, targets, _ckpt(settled_up.unionByName(up), light=True), settled_up, threshold)
         state.up = state.up.unionByName(up)  # settling keeps the reach of control
     state.done = state.done.unionByName(core)

@@ -35,7 +35,9 @@ DIRECT_RULES = {
     "stated": "stated",
 }
 BUNDLE_ROLES = ("power", "option", "channel")  # a complete contract bundle (VIE) holds all three
-_DISPERSED = re.compile(r"\b(public (float|shareholders?|investors?)|free float|float)\b")
+# a holder that stands for a dispersed public (one pattern, read by both engines)
+DISPERSED_PATTERN = r"\b(public (float|shareholders?|investors?)|free float|float)\b"
+_DISPERSED = re.compile(DISPERSED_PATTERN)
 
 
 @dataclass(frozen=True)

@@ -131,12 +131,13 @@ class Solver:
             else:
                 table.pop(target, None)
         while dropped:  # restore what a party above the threshold would otherwise lose: its control
-            lost = [(t, c, v) for t, c, v in dropped if c not in self._ancestors_strict(t, mode)]
+            reach = {t: self._ancestors_strict(t, mode) for t in {t for t, _, _ in dropped}}  # once per pass
+            lost = [(t, c, v) for t, c, v in dropped if c not in reach[t]]
             if not lost:
                 break
             for target, controller, value in lost:
                 table.setdefault(target, {})[controller] = value
-            dropped = [item for item in dropped if item not in lost]
+            dropped = [(t, c, v) for t, c, v in dropped if c in reach[t]]
 
     def _fixed_point(self, component, mode, threshold, first):
         """Evaluate a cycle of influence until nothing changes (control edges are only ever added)."""
@@ -330,10 +331,9 @@ class Solver:
         table = self._control[mode]
         above = set()
         if cyclic:
-            for candidate in candidates:
-                for other in self._ancestors_strict(candidate, mode) & set(candidates):
-                    if other != candidate and candidate not in self._ancestors_strict(other, mode):
-                        above.add(other)
+            pool = set(candidates)
+            reach = {c: self._ancestors_strict(c, mode) for c in pool}  # each walk once, not once per pair
+            above |= {other for c in pool for other in reach[c] & pool if other != c and c not in reach[other]}
         for candidate in (() if cyclic else candidates):
             for parent in table.get(candidate, ()):
                 # a parent controls through the candidate, unless they sit in one control cycle

@@ -724,7 +724,7 @@ class _Converter:
                 relation["components"] = list(statement.components)  # made our ids by link_components
                 self.with_components.append(relation)
             relation["record_id"] = record_id
-            relation["sources"] = [f"{self.source_id} statement {statement.statement_id}"]
+            relation["sources"] = self.cite(statement.statement_id)
             self.relations.append(relation)
             made.append(relation["id"])
         return made
@@ -791,11 +791,12 @@ def _read_interests(interests, shapes: dict) -> tuple:
         if type(interest) is not dict:
             continue
         details = interest.get("details")
-        wording = None
+        wording, approx = None, False
         if details:
             text = str(details)
             wording = text.split(";")[0].strip().lower()
-            if APPROXIMATE in text:
+            approx = APPROXIMATE in text
+            if approx:
                 approximate = approximate or [False] * len(shape)
             if NOT_OBSERVED in text:
                 not_observed += 1
@@ -805,7 +806,7 @@ def _read_interests(interests, shapes: dict) -> tuple:
         ends.append(_day(interest.get("endDate")))
         shares.append(_share(interest.get("share")))
         if approximate is not None:
-            approximate.append(bool(details) and APPROXIMATE in str(details))
+            approximate.append(approx)
     if not shape:
         return _UNKNOWN_SHAPE, (None,), (None,), (None,), None, True
     shape = tuple(shape)

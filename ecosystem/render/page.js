@@ -218,10 +218,10 @@
     }));
     // with the Graphviz picture the lines are drawn from it; vis-network keeps only the nodes
     var lines = new vis.DataSet(G ? [] : data.edges.map(function (e) {
-      var look = edgeLook(e, allShown), lines = edgeStyle(e);
-      var item = { id: e.id, from: e.from, to: e.to, dashes: lines.dashes, width: lines.width, hidden: look.hidden,
+      var look = edgeLook(e, allShown), style = edgeStyle(e), near = edgeField(e, "near", look.near);
+      var item = { id: e.id, from: e.from, to: e.to, dashes: style.dashes, width: style.width, hidden: look.hidden,
                    label: look.label };
-      item[edgeField(e, "near", look.near)[0]] = edgeField(e, "near", look.near)[1];
+      item[near[0]] = near[1];
       if (e.arrows) item.arrows = e.arrows;
       pushed.edges[e.id] = look;
       return item;
@@ -266,10 +266,11 @@
     var sets = dataSets(fig);
     nodes = sets.nodes; edges = sets.edges;
     if (network) network.destroy();
-    network = new vis.Network(container, sets, figureOptions(fig));
+    var options = figureOptions(fig);
+    network = new vis.Network(container, sets, options);
     handlers.forEach(function (h) { network.on(h[0], h[1]); });
     api.network = network; api.nodes = nodes; api.edges = edges; api.data = data;
-    awaitLayout(fig);
+    awaitLayout(fig, options.physics);
     return true;
   }
   useFigure(S ? S.steps[0].figure : 0);
@@ -544,9 +545,8 @@
     window.ecosystemLayoutMs = performance.now();
     document.dispatchEvent(new Event("layoutdone"));
   }
-  function awaitLayout(fig) {
+  function awaitLayout(fig, physics) {
     document.body.setAttribute("data-layout", "pending");
-    var physics = figureOptions(fig).physics;
     if (physics && physics.enabled !== false) {
       network.once("stabilizationIterationsDone", function () { layoutDone(fig); });
     } else {

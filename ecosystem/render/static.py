@@ -153,7 +153,7 @@ def to_dot(view_graph, legend: bool = True, language: str = "en") -> str:
                      f"fontsize=\"{FONT_SIZES['cluster']}\"; style=\"dashed,rounded\"; color=\"#7f8c8d\"; "
                      "penwidth=\"2\"; margin=\"18\";")
         lines += [f"    {_node(graph, node, width, roles.get(node), language)}" for node in offshore_loose]
-    for number, group in enumerate(sorted(clusters, key=lambda g: (view_graph.group_labels.get(g, g), g))):
+    for number, group in enumerate(cluster_order(view_graph, clusters)):
         cluster_style = _cluster_style(view, vocabulary)
         label = titles[f"cluster_{number}"]
         indent = "  " if group in offshore_groups else ""
@@ -205,6 +205,12 @@ def to_dot(view_graph, legend: bool = True, language: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
+def cluster_order(view_graph, groups) -> list:
+    """The boxes in drawing order (by title, then id): ``cluster_N`` is the N-th, in the DOT source and
+    in :func:`cluster_titles` alike."""
+    return sorted(groups, key=lambda g: (view_graph.group_labels.get(g, g), g))
+
+
 def cluster_titles(view_graph, language: str = "en") -> dict[str, str]:
     """The title of each box of the figure, by its Graphviz name (``cluster_N`` in the order of
     their English titles, ``cluster_offshore`` for the divider's offshore box), in ``language``
@@ -223,7 +229,7 @@ def cluster_titles(view_graph, language: str = "en") -> dict[str, str]:
         names = sorted(title(j) for j in onshore)
         titles["cluster_offshore"] = ("境外：" + "、".join(names) + "以外") if zh else \
             "Offshore: outside " + " and ".join(names)
-    for number, group in enumerate(sorted(grouped, key=lambda g: (view_graph.group_labels.get(g, g), g))):
+    for number, group in enumerate(cluster_order(view_graph, grouped)):
         name = title(group)
         if group in onshore:
             name = f"境内：{name}" if zh else f"Onshore: {name}"

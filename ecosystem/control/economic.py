@@ -7,6 +7,8 @@ X, by one sparse solve. A closed cycle (companies holding all of each other) has
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..models import share_text
 from ..registers import declared_beneficial_owners, declared_interests
 from .rules import HIGH, LOW, rounded
@@ -55,6 +57,251 @@ def economic_interest(analysis, entity_id) -> dict:
             "basis": basis([analysis.edge(edge) for edge in _upstream_edges(holdings_of, entity_id)],
                            [item["relation"] for item in declared]),
             "approximate": needs_high}
+
+
+def final_owners_all(analysis) -> FinalOwners:
+    """``final_owners`` and ``closed_cycle`` of :func:`economic_interest` for every entity of ``analysis``
+    at once, as a mapping ``id -> (final_owners, closed_cycle)`` (see :class:`FinalOwners`)."""
+    return FinalOwners(analysis)
+
+
+class FinalOwners(Mapping):
+    """Entity id -> ``(final_owners, closed_cycle)``, as :func:`economic_interest` defines them.
+
+    ``final_owners``: the holders it marks ``final``, as ``{"id", "low", "high"}`` (percent, rounded to 6
+    decimals), sorted by falling ``low``, then ``id``; ``closed_cycle``: the sorted ids of the closed cycle
+    it reports, or ``[]`` (``final_owners`` is then empty, unless only the high ends close the cycle:
+    the low ends' owners are given, up to 100%).
+
+    One pass for every entity, in each run (low and high ends of shares): the strongly connected
+    components of the equity holdings are visited upstream first, level by level; an entity's
+    interests of final owners are its holders' (a final holder's own share) times the fraction each
+    holds, added up, one sparse product per level; a component with a cycle solves its own small
+    system with one right-hand side per final owner above it. A closed cycle passes to everything
+    below it. The interests are kept as one sparse matrix per run (a row per entity); each entry of
+    the mapping is built when asked for.
+    """
+
+    def __init__(self, analysis):
+        import numpy as np
+
+        holdings = analysis.holdings
+        self._graph = analysis.graph
+        names = self._names = list(holdings.current)
+        index = self._index = {name: i for i, name in enumerate(names)}
+        holder, target, low, high, uncertain = [], [], [], [], []
+        for j, name in enumerate(names):
+            for h in holdings.economic_holdings(name):
+                holder.append(index[h.holder])
+                target.append(j)
+                low.append(h.low)
+                high.append(h.high)
+                if h.approximate or h.low != h.high:
+                    uncertain.append(j)
+        holder = np.asarray(holder, dtype=np.int64)
+        target = np.asarray(target, dtype=np.int64)
+        # the high run counts for an entity with an uncertain share at or above it (as _touches_approx)
+        self._needs_high = _downstream(len(names), holder, target, np.asarray(uncertain, dtype=np.int64))
+        self._runs = [_Run(names, holder, target, np.asarray(values, dtype=float) / 100.0) for values in (low, high)]
+
+    def __getitem__(self, entity_id):
+        i = self._index.get(entity_id)
+        if i is None:
+            if entity_id in self._graph:
+                return [], []
+            raise KeyError(entity_id)
+        low_run, high_run = self._runs
+        if low_run.cycle(i):
+            return [], low_run.cycle(i)
+        lows = low_run.interests(i)
+        closed = []
+        if not self._needs_high[i]:
+            owners = [(f, value, value) for f, value in lows.items()]
+        elif high_run.cycle(i):  # only the high ends close a cycle: the low run's owners, up to 100%
+            closed = high_run.cycle(i)
+            owners = [(f, value, 100.0) for f, value in lows.items()]
+        else:  # final: nobody holds it, even with the high ends
+            highs = high_run.interests(i)
+            owners = [(f, lows.get(f, 0.0), highs.get(f, lows.get(f, 0.0)))
+                      for f in set(highs) | {f for f in lows if not high_run.held[f]}]
+        names = self._names
+        found = [{"id": names[f], "low": rounded(min(100.0, low)), "high": rounded(min(100.0, high))}
+                 for f, low, high in owners]
+        found.sort(key=lambda e: (-e["low"], e["id"]))
+        return found, closed
+
+    def __iter__(self):
+        return iter(self._graph)
+
+    def __len__(self):
+        return len(self._graph)
+
+
+_NO_CYCLE = 2**62  # the rank of "no closed cycle upstream"
+
+
+class _Run:
+    """The interests of final owners of every entity in one run (low or high ends): ``fractions[k]`` is
+    the fraction of ``target[k]`` held by ``holder[k]`` (node indices)."""
+
+    def __init__(self, names, holder, target, fractions):
+        import numpy as np
+        from scipy.sparse import coo_matrix, csr_matrix, diags
+
+        n = len(names)
+        keep = fractions > 0
+        a = coo_matrix((fractions[keep], (holder[keep], target[keep])), shape=(n, n)).tocsr()  # duplicates add up
+        self.held = held = a.getnnz(axis=0) > 0
+        count, labels, cyclic, closed = _components(a)
+        # the closed cycles, ranked by their sorted ids: an entity reports the least one upstream
+        members = np.argsort(labels, kind="stable")
+        starts = np.searchsorted(labels[members], np.arange(count + 1))
+        found = sorted((sorted(names[m] for m in members[starts[c]:starts[c + 1]]), c) for c in np.flatnonzero(closed))
+        self.cycles = [cycle for cycle, _ in found]
+        component_rank = np.full(count, _NO_CYCLE, dtype=np.int64)
+        for number, (_, c) in enumerate(found):
+            component_rank[c] = number
+        coo = a.tocoo()
+        outside = labels[coo.row] != labels[coo.col]
+        level = _levels(count, labels[coo.row[outside]], labels[coo.col[outside]])
+        # the visiting order: by level (upstream first), a component's members together
+        order = np.lexsort((labels, level[labels]))
+        self.position = position = np.empty(n, dtype=np.int64)
+        position[order] = np.arange(n)
+        ordered_labels = labels[order]
+        bounds = np.searchsorted(level[ordered_labels], np.arange(int(level.max(initial=-1)) + 2))
+        # upward[r, c]: the fraction of the entity at position r held by the entity at position c
+        upward = coo_matrix((coo.data, (position[coo.col], position[coo.row])), shape=(n, n)).tocsr()
+        self.rank = rank = component_rank[ordered_labels]  # by position
+        final = ~held[order]
+        rows = _Rows(n, n)
+        for s, e in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            block = upward[s:e]
+            # a closed cycle above a holder is above the entity and its whole component
+            part = block.tocoo()
+            np.minimum.at(component_rank, ordered_labels[s + part.row], rank[part.col])
+            rank[s:e] = component_rank[ordered_labels[s:e]]
+            # external holders: one product with the rows written so far (the levels above)
+            product = (block[:, :s] @ rows.matrix()).tocsr() if s else csr_matrix((e - s, n))
+            extra_rows, extra_cols, extra_values = [], [], []
+            plain = ~cyclic[ordered_labels[s:e]] & (rank[s:e] == _NO_CYCLE)
+            finals = np.flatnonzero(final[s:e])
+            extra_rows.append(finals)
+            extra_cols.append(order[s + finals])  # a final owner holds all of itself
+            extra_values.append(np.ones(len(finals)))
+            for start, end in _runs_of(ordered_labels[s:e], cyclic[ordered_labels[s:e]] & (rank[s:e] == _NO_CYCLE)):
+                rhs = product[start:end]
+                columns = np.unique(rhs.indices)
+                if not len(columns):
+                    continue
+                z = _solve(block[start:end, s + start:s + end], rhs[:, columns].toarray())
+                r, k = np.nonzero(z)
+                extra_rows.append(start + r)
+                extra_cols.append(columns[k])
+                extra_values.append(z[r, k])
+            kept = diags(plain.astype(float)) @ product
+            kept.eliminate_zeros()
+            extra = coo_matrix((np.concatenate(extra_values), (np.concatenate(extra_rows), np.concatenate(extra_cols))),
+                               shape=(e - s, n)).tocsr()
+            rows.append((kept + extra).tocsr())
+        self.matrix = rows.matrix()
+
+    def cycle(self, i) -> list:
+        rank = self.rank[self.position[i]]
+        return self.cycles[rank] if rank != _NO_CYCLE else []
+
+    def interests(self, i) -> dict:
+        """Final owner (node index) -> interest in entity ``i`` in percent; none for an entity nobody holds."""
+        if not self.held[i]:
+            return {}
+        matrix, r = self.matrix, self.position[i]
+        start, end = matrix.indptr[r], matrix.indptr[r + 1]
+        return {int(f): float(v) * 100.0 for f, v in zip(matrix.indices[start:end], matrix.data[start:end]) if v > 0}
+
+
+class _Rows:
+    """A sparse matrix written a block of rows at a time, readable whole after each block."""
+
+    def __init__(self, rows, width):
+        import numpy as np
+
+        self.width = width
+        self.indptr = np.zeros(rows + 1, dtype=np.int64)
+        self.indices = np.empty(1024, dtype=np.int64)
+        self.data = np.empty(1024)
+        self.count = 0
+
+    def append(self, block):
+        import numpy as np
+
+        size = int(self.indptr[self.count])
+        added = block.nnz
+        if size + added > len(self.data):
+            capacity = max(2 * len(self.data), size + added)
+            self.data = np.resize(self.data, capacity)
+            self.indices = np.resize(self.indices, capacity)
+        self.data[size:size + added] = block.data
+        self.indices[size:size + added] = block.indices
+        self.indptr[self.count + 1:self.count + 1 + block.shape[0]] = size + block.indptr[1:]
+        self.count += block.shape[0]
+
+    def matrix(self):
+        from scipy.sparse import csr_matrix
+
+        size = int(self.indptr[self.count])
+        return csr_matrix((self.data[:size], self.indices[:size], self.indptr[:self.count + 1]),
+                          shape=(self.count, self.width))
+
+
+def _runs_of(labels, chosen):
+    """(start, end) of each stretch of equal ``labels`` whose members are ``chosen``."""
+    import numpy as np
+
+    where = np.flatnonzero(chosen)
+    if not len(where):
+        return []
+    breaks = np.flatnonzero(np.diff(labels[where]) != 0) + 1
+    return [(int(where[a]), int(where[b - 1]) + 1)
+            for a, b in zip(np.concatenate(([0], breaks)), np.concatenate((breaks, [len(where)])))]
+
+
+def _levels(count, source, target):
+    """The level of each node of a graph without cycles (``source[k] -> target[k]``): 0 for those
+    without a predecessor, else one more than the highest of their predecessors."""
+    import numpy as np
+
+    indegree = np.bincount(target, minlength=count)
+    order = np.argsort(source, kind="stable")
+    targets = target[order]
+    starts = np.searchsorted(source[order], np.arange(count + 1))
+    level = np.zeros(count, dtype=np.int64)
+    frontier = np.flatnonzero(indegree == 0)
+    depth = 0
+    while len(frontier):
+        level[frontier] = depth
+        first, lengths = starts[frontier], starts[frontier + 1] - starts[frontier]
+        reached = targets[np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())]
+        np.subtract.at(indegree, reached, 1)
+        frontier = np.unique(reached[indegree[reached] == 0])
+        depth += 1
+    return level
+
+
+def _downstream(n, holder, target, seeds):
+    """Whether each node is one of ``seeds`` or held, directly or not, by one (any share)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import breadth_first_order
+
+    found = np.zeros(n, dtype=bool)
+    if not len(seeds):
+        return found
+    rows = np.concatenate((holder, np.full(len(seeds), n)))
+    cols = np.concatenate((target, seeds))
+    graph = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1))
+    reached = breadth_first_order(graph, n, directed=True, return_predecessors=False)
+    found[reached[reached < n]] = True
+    return found
 
 
 def holdings_between(analysis, entity_id, holder) -> list:
@@ -152,7 +399,8 @@ def _solve_neumann(a_cc, rhs, tolerance=1e-13, limit=2000):
     """Solve (I - A) z = rhs by z = rhs + A z (converges because the spectral radius is below 1).
 
     Each step is one sparse product, so the cost is linear in the relations; LU factors of a large
-    cross-held graph fill in badly. None when it has not converged within ``limit`` steps.
+    cross-held graph fill in badly. ``rhs`` is a vector or a matrix (one column per right-hand side).
+    None when it has not converged within ``limit`` steps.
     """
     z = rhs.copy()
     term = rhs
@@ -164,12 +412,49 @@ def _solve_neumann(a_cc, rhs, tolerance=1e-13, limit=2000):
     return None
 
 
+def _solve(a_cc, rhs):
+    """(I - A) z = rhs: the Neumann series, or a direct sparse solve when it converges slowly (spectral
+    radius near 1)."""
+    import numpy as np
+    from scipy.sparse import identity
+    from scipy.sparse.linalg import spsolve
+
+    z = _solve_neumann(a_cc, rhs)
+    if z is None:
+        system = (identity(a_cc.shape[0], format="csc") - a_cc.tocsc()).tocsc()
+        z = np.asarray(spsolve(system, rhs)).reshape(rhs.shape)
+    return z
+
+
+def _components(a):
+    """Strongly connected components of ``a`` (fraction of j's equity held by i at ``a[i, j]``):
+    ``(count, labels, cyclic, closed)``; ``cyclic`` marks components with a cycle (several members or a
+    self-holding), ``closed`` those whose every member's equity is held entirely inside the component
+    (spectral radius 1: a closed cycle has no number)."""
+    import numpy as np
+    from scipy.sparse.csgraph import connected_components
+
+    count, labels = connected_components(a, directed=True, connection="strong")
+    coo = a.tocoo()
+    inside = labels[coo.row] == labels[coo.col]
+    column_inside = np.zeros(a.shape[0])
+    np.add.at(column_inside, coo.col[inside], coo.data[inside])
+    cyclic = np.bincount(labels, minlength=count) > 1
+    cyclic[labels[coo.row[(coo.row == coo.col) & (coo.data > 0)]]] = True
+    short = np.bincount(labels, weights=(column_inside < 1 - 1e-12).astype(float), minlength=count) > 0
+    return count, labels, cyclic, cyclic & ~short
+
+
+def _first_cycle(cycles):
+    """The closed cycle reported when several stand upstream: the least of their sorted id lists (the
+    same whatever the order of the graph)."""
+    return min(sorted(cycle) for cycle in cycles)
+
+
 def _integrated(holdings_of, entity_id, mode) -> dict:
     """Integrated interest in ``entity_id``: U = A_FC (I - A_CC)^-1 restricted to its upstream."""
     import numpy as np
-    from scipy.sparse import coo_matrix, identity
-    from scipy.sparse.csgraph import connected_components
-    from scipy.sparse.linalg import spsolve
+    from scipy.sparse import coo_matrix
 
     # the upstream of the entity (holders of holders ...)
     index = {entity_id: 0}
@@ -199,24 +484,14 @@ def _integrated(holdings_of, entity_id, mode) -> dict:
     intermediate = np.flatnonzero(held)
     final = np.flatnonzero(~held)
     a_cc = a[intermediate][:, intermediate]
-    # a closed cycle: a strongly connected set of companies holding all of each other's equity
-    count, labels = connected_components(a_cc, directed=True, connection="strong")
-    column_inside = np.zeros(len(intermediate))
-    coo = a_cc.tocoo()
-    inside = labels[coo.row] == labels[coo.col]
-    np.add.at(column_inside, coo.col[inside], coo.data[inside])
-    for label in range(count):
-        members = np.flatnonzero(labels == label)
-        if (len(members) > 1 or a_cc[members[0], members[0]] > 0) and np.all(column_inside[members] >= 1 - 1e-12):
-            return {"interest": {}, "final": set(),
-                    "closed_cycle": sorted(names[intermediate[m]] for m in members)}
+    _, labels, _, closed = _components(a_cc)
+    if closed.any():
+        return {"interest": {}, "final": set(), "closed_cycle": _first_cycle(
+            [names[intermediate[m]] for m in np.flatnonzero(labels == label)] for label in np.flatnonzero(closed))}
     position = {int(c): k for k, c in enumerate(intermediate)}
     rhs = np.zeros(len(intermediate))
     rhs[position[0]] = 1.0
-    through = _solve_neumann(a_cc, rhs)  # N[c, entity]: all paths from c to the entity
-    if through is None:  # slow convergence (spectral radius near 1): a direct sparse solve
-        system = (identity(len(intermediate), format="csc") - a_cc.tocsc()).tocsc()
-        through = np.atleast_1d(spsolve(system, rhs))
+    through = _solve(a_cc, rhs)  # N[c, entity]: all paths from c to the entity
     interest = {}
     if len(final):
         u = a[final][:, intermediate] @ through

@@ -83,6 +83,12 @@ class FinalOwners(Mapping):
     """
 
     def __init__(self, analysis):
+        from ..collector import paused
+
+        with paused():  # a Holding per relation: collection passes over a big graph cost more than the work
+            self._build(analysis)
+
+    def _build(self, analysis):
         import numpy as np
 
         holdings = analysis.holdings

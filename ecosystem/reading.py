@@ -157,6 +157,27 @@ def read_text(report: Report, file: Path, data: bytes | None = None) -> str | No
     return text
 
 
+# What the YAML parser was reading when it failed, for the constructs it only finds broken further on
+# (at the end of the file for a quote never closed): the line where they began is the one to fix.
+_UNCLOSED = {
+    "while scanning a quoted scalar": ("a quoted text that starts here is never closed", "close the quote on this line"),
+    "while scanning a simple key": ("a key that starts here has no ':'", "put ':' after the key on this line"),
+    "while parsing a flow sequence": ("a '[' list that starts here is not closed", "close the list on this line with ']'"),
+    "while parsing a flow mapping": ("a '{' mapping that starts here is not closed",
+                                     "close the mapping on this line with '}'"),
+}
+
+
+def _unclosed_start(error):
+    """(the mark where an unclosed quote, bracket or key began, what it is, the fix) when it is above
+    the problem the parser reports, else None."""
+    known = _UNCLOSED.get((error.context or "").strip())
+    start, problem = error.context_mark, error.problem_mark
+    if known is None or start is None or problem is None or start.line >= problem.line:
+        return None
+    return start, *known
+
+
 def parse(report: Report, file: Path, text: str):
     """The data in ``text`` (None when it cannot be read, with the problem reported).
 
@@ -180,12 +201,18 @@ def parse(report: Report, file: Path, text: str):
         line = mark.line + 1 if mark else None
         column = f", column {mark.column + 1}" if mark else ""
         message = str(error.problem or error).strip()
+        opened = _unclosed_start(error)
         if "could not determine a constructor" in str(error) or "tag" in message and "!" in str(error):
             report.add(file, (), None, f"unsafe or unknown YAML tag{column}: {message}",
                        "remove the !tag: data files hold plain values only", line=line)
+        elif opened is not None:  # the parser noticed only further on: name the line where it began
+            start, what, fix = opened
+            report.add(file, (), None, f"malformed YAML, column {start.column + 1}: {what} "
+                       f"(the parser stopped on line {line}: {message})", fix, line=start.line + 1)
         else:
             report.add(file, (), None, f"malformed YAML{column}: {message}",
-                       "check indentation, colons and quotes on that line", line=line)
+                       "check indentation, colons and quotes on that line (an unclosed quote or bracket "
+                       "may be on a line above it)", line=line)
         return None
     except yaml.YAMLError as error:
         report.add(file, (), None, f"malformed YAML: {error}", "check the file's syntax")

@@ -15,6 +15,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # (file, line, id, text in the message, text in the hint)
 CASES = [
     ("malformed_yaml.yaml", 4, None, "malformed YAML", "indentation"),
+    # the parser notices these lines further on (the quote: at the end of the file); the line named is where they begin
+    ("unclosed_quote.yaml", 6, None, "a quoted text that starts here is never closed", "close the quote"),
+    ("missing_colon.yaml", 4, None, "a key that starts here has no ':'", "put ':' after the key"),
+    ("unclosed_bracket.yaml", 4, None, "a '[' list that starts here is not closed", "with ']'"),
     ("not_utf8.yaml", 3, None, "not UTF-8", "UTF-8"),
     ("empty.yaml", 1, None, "empty", "entities:"),
     ("unsafe_tag.yaml", 3, None, "unsafe or unknown YAML tag", "!tag"),

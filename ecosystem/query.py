@@ -368,10 +368,11 @@ def timeline(graph: nx.MultiDiGraph, entity_id: str | None = None, since=None, u
             continue
         label = vocabulary.relation_types[data["type"]].label if vocabulary else data["type"]
         sentence = f"{graph.nodes[u]['name']} {label} {graph.nodes[v]['name']}"
-        for field, kind in (("start", "relation began"), ("end", "relation ended"), ("as_of", "relation observed")):
+        for field, kind, then in (("start", "relation began", ""), ("end", "relation ended", ": ended"),
+                                  ("as_of", "relation observed", "")):
             if data.get(field):
                 items.append({"date": data[field], "kind": kind, "relation": _edge(graph, u, v, key, data),
-                              "text": sentence + _share_text(data), "sources": data.get("sources", [])})
+                              "text": sentence + _share_text(data) + then, "sources": data.get("sources", [])})
         superseded = spans.get(key)
         if superseded is not None and superseded[1] is not None:
             items.append({"date": superseded[1], "kind": "relation superseded", "relation": _edge(graph, u, v, key, data),

@@ -238,3 +238,18 @@ def test_diff_between_two_dates(invoke, valid_dir):
     assert {e["id"] for e in back["relations_removed"]} == {e["id"] for e in document["relations_added"]}
     early = run_json(invoke, "--data", valid_dir, "diff", "--from", "1999", "--to", "2000")
     assert [e["id"] for e in early["entities_added"]] == ["holdco"]
+
+
+def test_timeline_says_which_stake_ended(invoke, monkeypatch):
+    """Lazada's stakes (case §3.3, n 29): the day the 51% ends and 83% is observed, the text must not
+    read as if a 51% stake were taken that day."""
+    monkeypatch.setenv("COLUMNS", "300")
+    items = run_json(invoke, "timeline", "lazada")
+    ended = [item for item in items if item["kind"] == "relation ended" and item["relation"]["type"] == "owns"]
+    assert [(item["date"], item["text"]) for item in ended] == [
+        ("2017-06-28", "Alibaba Group Holding Limited owns shares in Lazada (51% equity): ended"),
+        ("2018", "Alibaba Group Holding Limited owns shares in Lazada (83% equity): ended")]
+    began = [item["text"] for item in items if item["kind"] != "relation ended"]
+    assert not any(text.endswith(": ended") for text in began)
+    printed = " ".join(invoke("timeline", "lazada").stdout.split())
+    assert "2017-06-28 │ Alibaba Group Holding Limited owns shares in Lazada (51% equity): ended" in printed

@@ -154,3 +154,14 @@ def test_help_lists_every_control_command(invoke):
     result = invoke("--help")
     for command in ("controllers", "controlled", "owners", "explain", "control-diff"):
         assert command in result.output
+
+
+def test_proof_keeps_the_end_of_a_relation_without_a_start(invoke, monkeypatch):
+    """Jack Ma's control of Yunbo and the partnerships' 2020 stakes end on 2023-01-07 (the
+    restructuring, case §4, n 73): a proof in 2022 must not call them in force for ever."""
+    monkeypatch.setenv("COLUMNS", "300")
+    printed = " ".join(invoke("controlled", "jack_ma", "--as-of", "2022").stdout.split())
+    assert ("jack_ma controls hangzhou_yunbo · … – 2023-01-07 (no start date: counted as in force before then)"
+            in printed)
+    assert "jack_ma controls hangzhou_yunbo · undated" not in printed
+    assert "observed 2020-08-25 (counted from then until 2023-01-07)" in printed

@@ -252,10 +252,12 @@ def _cites(record) -> str:
 
 
 def _dates(edge) -> str:
+    until = f" until {edge['end']}" if edge.get("end") else ""
     if edge.get("undated"):
-        return "undated (counted as always in force)"
+        return (f"… – {edge['end']} (no start date: counted as in force before then)" if until
+                else "undated (counted as always in force)")
     if edge.get("assumed_start"):
-        return f"observed {edge['assumed_start']} (counted from then)"
+        return f"observed {edge['assumed_start']} (counted from then{until})"
     return f"{edge.get('start', '…')} – {edge.get('end', '')}".rstrip()
 
 

@@ -415,13 +415,17 @@ def relation_details(data: dict) -> list[str]:
         parts.append(str(data["role"]))
     if data.get("law"):
         parts.append(f"under {data['law']}")
+    if data.get("indirect"):
+        parts.append("indirect (look-through, not on the register)")
     return parts
 
 
 def period(data: dict) -> str:
-    """When a relation held, in words: ``2014 – 2023-01``, ``2014 –`` or ``as of 2019-11``."""
+    """When a relation held, in words: ``2014 – 2023-01``, ``2014 –``, ``as of 2019-11`` or, for an
+    observation that ended, ``as of 2020-08-25 – 2023-01-07``."""
     if data.get("start") or data.get("end"):
-        return f"{data.get('start', '…')} – {data.get('end', '')}".rstrip()
+        begun = data.get("start") or (f"as of {data['as_of']}" if data.get("as_of") else "…")
+        return f"{begun} – {data.get('end', '')}".rstrip()
     if data.get("as_of"):
         return f"as of {data['as_of']}"
     return ""

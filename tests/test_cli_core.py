@@ -253,3 +253,12 @@ def test_timeline_says_which_stake_ended(invoke, monkeypatch):
     assert not any(text.endswith(": ended") for text in began)
     printed = " ".join(invoke("timeline", "lazada").stdout.split())
     assert "2017-06-28 │ Alibaba Group Holding Limited owns shares in Lazada (51% equity): ended" in printed
+
+
+def test_show_marks_a_look_through_interest_and_when_an_observed_stake_ended(invoke, monkeypatch):
+    """Ma's ~10% of Ant is his interest through the partnerships (Reuters), not a holding on Ant's
+    register; the partnerships' 2020 stakes were observed in August 2020 and ended in January 2023."""
+    monkeypatch.setenv("COLUMNS", "300")
+    printed = " ".join(invoke("show", "ant_group", "--as-of", "2021").stdout.split())
+    assert "Jack Ma (jack_ma) │ ~10% equity; indirect (look-through, not on the register) │ as of 2020-08-25" in printed
+    assert "29.86% equity │ as of 2020-08-25 – 2023-01-07" in printed

@@ -155,6 +155,9 @@ class Ecosystem:
 
         try:
             dataset = self.dataset
+            problems = self._highlight_problems(dataset)
+            if problems:
+                raise DataError(problems, getattr(dataset, "skipped", ()), list(getattr(dataset, "warnings", ())))
         except DataError as error:
             warnings = [w.to_dict() for w in error.warnings]
             return Validation({"ok": False, "problems": [p.to_dict() for p in error.problems] + (warnings if strict else []),
@@ -170,6 +173,19 @@ class Ecosystem:
                            "relations": len(dataset.relations), "sources": len(dataset.sources),
                            "skipped": [s.to_dict() for s in skipped]},
                           path=dataset.path)
+
+    def _highlight_problems(self, dataset) -> list:
+        """What story steps highlight that their views do not draw at their dates
+        (:func:`ecosystem.stories.highlight_problems`, as ``render --story`` and ``build`` check it):
+        it needs the graph, so it is checked once the records are valid."""
+        from .stories import highlight_problems, load_stories, located, stories_file
+
+        source = stories_file(self.data)
+        stories = load_stories(self.data) if source is not None else {}
+        if not any(step.highlight for story in stories.values() for step in story.steps):
+            return []
+        folders = dataset.folders  # files are named as the loader names them: relative to the one folder, or as given
+        return located(highlight_problems(self.graph(), stories), source, folders[0] if len(folders) == 1 else Path(""))
 
     def stats(self, as_of=None) -> "Result":
         """Counts by entity type and relation type, and citation coverage (of every date, or as of one)."""

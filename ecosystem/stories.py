@@ -17,7 +17,8 @@ A story file is a mapping ``stories: {id: story}``, each validated with pydantic
 
 :func:`parse_stories` validates a parsed file and raises :class:`ecosystem.errors.DataError`
 listing every problem; :func:`check_stories` checks a story against a graph (views, entities and
-sources that exist) and returns the problems; :func:`load_stories` reads a data folder's file.
+sources that exist, and :func:`highlight_problems`: each highlighted entity drawn by the step's
+view at its date) and returns the problems; :func:`load_stories` reads a data folder's file.
 ``ecosystem render --story ID -o FILE.html`` draws one (:func:`ecosystem.render.story.render_story`).
 """
 
@@ -115,30 +116,98 @@ def _hint(detail) -> str:
     return "see the comments at the top of data/stories.yaml"
 
 
-def check_stories(graph, stories: dict[str, Story], source: str = STORIES_FILE) -> list[Problem]:
-    """Every view, entity and source a story names must exist in ``graph``."""
+def check_stories(graph, stories: dict[str, Story], source=None) -> list[Problem]:
+    """Every view, entity and source a story names must exist in ``graph``, and every entity a step
+    highlights must be drawn by its view at its date (:func:`highlight_problems`). ``source``: the
+    story file, whose lines the problems name."""
     from .views import named_views
 
     views = named_views(graph)
     bibliography = graph.graph.get("sources") or {}
-    problems = []
+    file = Path(source).name if source is not None else STORIES_FILE
+    problems, drawable = [], {}
     for name, story in stories.items():
+        named = True
         for number, step in enumerate(story.steps, 1):
             where = f"story {name!r}, step {number}"
             if step.view not in views:
+                named = False
                 close = difflib.get_close_matches(step.view, list(views), n=1)
-                problems.append(Problem(source, None, name, f"{where}: no view named {step.view!r}",
+                problems.append(Problem(file, None, name, f"{where}: no view named {step.view!r}",
                                         f"did you mean {close[0]!r}?" if close else "name a view of views.yaml"))
             for entity in step.highlight:
                 if entity not in graph:
+                    named = False
                     close = difflib.get_close_matches(entity, list(graph.nodes), n=1)
-                    problems.append(Problem(source, None, name, f"{where}: no entity with id {entity!r}",
+                    problems.append(Problem(file, None, name, f"{where}: no entity with id {entity!r}",
                                             f"did you mean {close[0]!r}?" if close else "`ecosystem search NAME`"))
             for citation in step.sources:
                 if bibliography and citation.source not in bibliography:
-                    problems.append(Problem(source, None, name, f"{where}: unknown source {citation.source!r}",
+                    problems.append(Problem(file, None, name, f"{where}: unknown source {citation.source!r}",
                                             "cite a source id of sources.yaml"))
-    return problems
+        if named:
+            drawable[name] = story
+    return problems + located(highlight_problems(graph, drawable), source)
+
+
+def story_highlights(graph, story: Story) -> tuple[list[list[str]], list[tuple[tuple, str, str, str]]]:
+    """What each step of ``story`` brings forward, and the problems of what it cannot.
+
+    A step's view must draw each entity it highlights at the step's date (the page draws exactly
+    what :func:`ecosystem.views.build_view` resolves then): the entity itself, or the collapsed
+    pattern that stands for it (the first by id). Returns, for each step, the ids brought forward
+    (in order, once each), and ``(path in the document, story id, message, fix)`` for each entity
+    drawn neither way. The views are resolved without their dressing (control verdicts, layout).
+    """
+    from .views import drawn_entities
+
+    resolved: dict[tuple, tuple] = {}
+    brought, problems = [], []
+    for index, step in enumerate(story.steps):
+        if (step.view, step.date) not in resolved:
+            resolved[step.view, step.date] = drawn_entities(graph, step.view, step.date)
+        drawn, shown = resolved[step.view, step.date]
+        forward: list[str] = []
+        for position, entity in enumerate(step.highlight):
+            found = entity if entity in drawn else next(
+                (node for node in sorted(drawn) if entity in drawn[node]), None)
+            if found is None:
+                when = step.date or shown or "the latest date"
+                problems.append((
+                    ("stories", story.id, "steps", index, "highlight", position), story.id,
+                    f"story {story.id!r}, step {index + 1} highlights {entity!r}, which view {step.view!r} "
+                    f"does not draw on {when}",
+                    f"highlight what the view draws then (`ecosystem render {step.view} --as-of {when} -o view.html` "
+                    "shows it), or give the step another view or date"))
+            elif found not in forward:
+                forward.append(found)
+        brought.append(forward)
+    return brought, problems
+
+
+def highlight_problems(graph, stories: dict[str, Story]) -> list[tuple[tuple, str, str, str]]:
+    """``(path in the document, story id, message, fix)`` for every entity a step highlights that
+    its view does not draw at its date (:func:`story_highlights`): what ``validate``, ``render
+    --story`` and ``build`` report. The stories' views and entities must exist."""
+    return [problem for story in stories.values() for problem in story_highlights(graph, story)[1]]
+
+
+def located(found, source=None, folder=None) -> list[Problem]:
+    """``(path, story id, message, fix)`` problems of the story file ``source`` as :class:`Problem`
+    objects on their lines, the file named relative to ``folder`` (default: its own folder)."""
+    from .reading import Report
+
+    if source is None:
+        return [Problem(STORIES_FILE, None, story_id, message, fix) for _, story_id, message, fix in found]
+    source = Path(source)
+    report = Report(Path(folder) if folder is not None else source.parent)
+    try:
+        report.texts[source] = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass  # named without its lines
+    for path, story_id, message, fix in found:
+        report.add(source, path, story_id, message, fix)
+    return report.located()
 
 
 def stories_file(data_dir=None) -> Path | None:
@@ -154,12 +223,14 @@ def load_stories(data_dir=None) -> dict[str, Story]:
     """The validated stories of a data folder ({} without a stories file)."""
     import yaml
 
+    from . import _yaml
+
     path = stories_file(data_dir)
     if path is None:
         return {}
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
+        document = _yaml.parse(path.read_text(encoding="utf-8"))  # as the loader reads it (libyaml where built)
+    except (yaml.YAMLError, _yaml.AliasBombError) as error:
         mark = getattr(error, "problem_mark", None)
         raise DataError([Problem(str(path), mark.line + 1 if mark else None, None, f"not valid YAML: {error}",
                                  "fix the YAML syntax")]) from None

@@ -390,6 +390,27 @@ def build_view(graph: nx.MultiDiGraph, view: View | str, as_of=None) -> ViewGrap
     The date shown is ``as_of``, else the view's ``as_of``, else (for a graph that is not already
     a snapshot) the latest date in the data. ``graph`` itself is never modified.
     """
+    view, result, roles, source = _resolve(graph, view, as_of, figure=True)
+    levels, hierarchy = hierarchy_levels(result)
+    groups, labels = _groups(result, view, source)
+    return ViewGraph(view=view, graph=result, as_of=result.graph.get("as_of"), levels=levels, hierarchy=hierarchy,
+                     groups=groups, group_labels=labels, group_labels_zh=group_labels_zh(labels, source), roles=roles)
+
+
+def drawn_entities(graph: nx.MultiDiGraph, view: View | str, as_of=None) -> tuple[dict[str, list[str]], Optional[str]]:
+    """What :func:`build_view` draws, without the figure's dressing (control verdicts, levels,
+    groups): each drawn entity's id with the ids it stands for (a collapsed pattern's members, else
+    itself), and the date shown."""
+    _, result, _, _ = _resolve(graph, view, as_of, figure=False)
+    return ({node: list(data.get("members") or [node]) for node, data in result.nodes(data=True)},
+            result.graph.get("as_of"))
+
+
+def _resolve(graph: nx.MultiDiGraph, view: View | str, as_of, *, figure: bool):
+    """(the view, the graph it draws, the drawn entities' roles, the snapshot it was drawn from).
+
+    ``figure``: the drawn graph is a figure's (its own copy of every attribute, control verdicts
+    marked); else it is only read (attributes shared with ``graph``, no verdicts)."""
     from .graph import snapshot
 
     if isinstance(view, str):
@@ -403,7 +424,6 @@ def build_view(graph: nx.MultiDiGraph, view: View | str, as_of=None) -> ViewGrap
             graph = snapshot(graph, when)
         except ValueError as error:
             raise QueryError(f"--as-of: {error}") from None
-    shown = graph.graph.get("as_of")
 
     nodes = select(graph, view)
     drawn = _drawn_edges(graph, view, nodes)
@@ -414,22 +434,21 @@ def build_view(graph: nx.MultiDiGraph, view: View | str, as_of=None) -> ViewGrap
         keep_anyway = set(view.focus_ids()) | {entity for clause in view.include for entity in clause.ids}
         touched = {u for u, _, _ in drawn} | {v for _, v, _ in drawn}
         nodes = [node for node in nodes if node in touched or node in keep_anyway]
+    copied = _copy if figure else dict
     for node in nodes:
-        result.add_node(node, **_copy(graph.nodes[node]))
+        result.add_node(node, **copied(graph.nodes[node]))
     for u, v, key in drawn:
         if u in result and v in result:
-            result.add_edge(u, v, key=key, **_copy(graph.edges[u, v, key]))
-    _mark_verdicts(result, graph)
+            result.add_edge(u, v, key=key, **copied(graph.edges[u, v, key]))
+    if figure:
+        _mark_verdicts(result, graph)
     from .roles import structural_roles
 
     roles = structural_roles(graph, shown=result)
     roles = {node: kept for node, kept in ((node, _untold(result, node, found)) for node, found in roles.items()) if kept}
     if view.collapse_roles:
         result, roles = collapse(result, roles, view.collapse_roles)
-    levels, hierarchy = hierarchy_levels(result)
-    groups, labels = _groups(result, view, graph)
-    return ViewGraph(view=view, graph=result, as_of=shown, levels=levels, hierarchy=hierarchy,
-                     groups=groups, group_labels=labels, group_labels_zh=group_labels_zh(labels, graph), roles=roles)
+    return view, result, roles, graph
 
 
 def _untold(graph, node, roles: list[str]) -> list[str]:

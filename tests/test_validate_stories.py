@@ -1,5 +1,6 @@
 """`validate` checks the story file (stories.yaml): its form (ecosystem.stories' models) and every id
-it names (entities to highlight, cited sources, views), each problem with file, line, story and fix."""
+it names (entities to highlight, cited sources, views), and that each step's view draws what it highlights
+at its date, each problem with file, line, story and fix."""
 
 from __future__ import annotations
 
@@ -176,14 +177,14 @@ def test_a_step_date_is_on_its_figures_slider(tmp_path):
     assert "2016-03-15" not in document["figures"][0]["time"]["dates"]
 
 
-@pytest.mark.parametrize("command", ["render", "build"])
+@pytest.mark.parametrize("command", ["validate", "render", "build"])
 def test_a_step_highlighting_what_its_view_does_not_draw_is_named_with_its_line(invoke, tmp_path, command):
-    # 'founder' exists, but the ecosystem view leaves people out
+    # 'founder' exists (every id the file names does), but the ecosystem view leaves people out
     text = TWO_VIEWS.replace("highlight: [pay, consumers]", "highlight: [pay, founder]")
     folder = with_stories(tmp_path, text)
-    assert invoke("--data", folder, "validate").exit_code == 0  # the ids all exist
-    args = (["render", "--story", "tour", "-o", tmp_path / "tour.html"] if command == "render"
-            else ["build", "-o", tmp_path / "out", "--no-data-formats", "--quiet"])
+    args = {"validate": ["validate"],
+            "render": ["render", "--story", "tour", "-o", tmp_path / "tour.html"],
+            "build": ["build", "-o", tmp_path / "out", "--no-data-formats", "--quiet"]}[command]
     result = invoke("--data", folder, *args)
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
@@ -193,3 +194,26 @@ def test_a_step_highlighting_what_its_view_does_not_draw_is_named_with_its_line(
     assert "step 2 highlights 'founder', which view 'ecosystem' does not draw" in output
     assert "ecosystem render ecosystem --as-of" in output  # the fix
     assert not (tmp_path / "tour.html").exists() and not (tmp_path / "out").exists()
+
+
+def test_validate_names_a_highlight_its_view_does_not_draw_in_a_copy_of_the_bundled_data(invoke, tmp_path):
+    from conftest import BUNDLED
+
+    folder = tmp_path / "data"
+    shutil.copytree(BUNDLED, folder)
+    stories = folder / "stories.yaml"
+    good = "highlight: [alibaba_group_holding, softbank, international_investors]"
+    text = stories.read_text(encoding="utf-8")
+    assert text.count(good) == 1
+    stories.write_text(text.replace(good, "highlight: [alibaba_group_holding, softbank, ant_group]"), encoding="utf-8")
+    first = invoke("--data", folder, "validate")  # builds the index; the second run reads it
+    assert first.exit_code == 1 and "Traceback" not in first.output, first.output
+    result = invoke("--data", folder, "validate", "--json")
+    assert result.exit_code == 1, result.output
+    found = json.loads(result.stdout)["problems"]
+    line = next(number for number, row in enumerate(stories.read_text(encoding="utf-8").splitlines(), 1)
+                if "softbank, ant_group]" in row)
+    assert len(found) == 1, found
+    assert (found[0]["file"], found[0]["line"], found[0]["id"]) == ("stories.yaml", line, "vie")
+    assert "step 1 highlights 'ant_group', which view 'vie-pattern' does not draw on 2019-11-26" in found[0]["message"]
+    assert "ecosystem render vie-pattern --as-of 2019-11-26" in found[0]["hint"]

@@ -94,7 +94,7 @@ def _story(graph, story, path: Path, source=None):
         from ..render.story import render_story
         from ..stories import check_stories
 
-        problems = check_stories(graph, {story.id: story})
+        problems = check_stories(graph, {story.id: story}, source)
         if problems:
             raise DataError(problems)
         path.parent.mkdir(parents=True, exist_ok=True)

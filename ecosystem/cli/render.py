@@ -84,8 +84,8 @@ def _render_story(ctx, story_id: str, output: Path):
         close = difflib.get_close_matches(story_id, list(stories), n=3, cutoff=0.5)
         raise QueryError(f"No story named {story_id!r}" + (f" (stories: {', '.join(stories)})." if stories
                                                               else ": this dataset has no stories.yaml."), close)
-    graph = data.graph()
-    problems = check_stories(graph, {story_id: stories[story_id]})
+    graph, source = data.graph(), stories_file(data.data)
+    problems = check_stories(graph, {story_id: stories[story_id]}, source)
     if problems:
         raise DataError(problems)
-    return render_story(graph, stories[story_id], output, source=stories_file(data.data))
+    return render_story(graph, stories[story_id], output, source=source)

@@ -11,8 +11,9 @@ bands and exact shares, some records restated and closed), then measures, interl
 and reports the ratio of the medians, of the wall time and of the process's CPU time (target: at most 5x). Memory: the peak traced by tracemalloc
 while converting, against the size of the records the import keeps (measured the same way), for the
 full file and a quarter of it: a streamed import's peak grows with the records kept, not with the file.
-With ``--phases``, also the CPU time of each phase of the conversion per statement (reading, entity
-records, relationship records, ordering), each against orjson's parse. A benchmark, not a test.
+With ``--phases``, also the CPU time of each step of the conversion per statement (the importer's own
+steps, ``bods._Converter.steps``: reading, entity records, relationship records, ordering), each against
+orjson's parse. A benchmark, not a test.
 """
 
 from __future__ import annotations
@@ -109,9 +110,8 @@ def convert(path: Path):
 
 
 def phases(path: Path) -> None:
-    """CPU seconds of each step of ``convert`` (the steps of ``bods._convert``, run one by one)."""
-    import operator
-
+    """CPU seconds of each step of ``convert``: the importer's own steps (``bods._Converter.steps``), run
+    one by one in their order."""
     from ecosystem.importers import bods
 
     vocabulary = bods._bundled_vocabulary()
@@ -120,27 +120,11 @@ def phases(path: Path) -> None:
     start = clock()
     parse_with_orjson(path)
     steps = {"orjson's parse": clock() - start}
-    converter = bods._Converter(vocabulary, "bods_register", bods.ImportResult())
-    start = clock()
-    for number, statement in bods.iter_statements(path):
-        converter.take(number, statement)
-    steps["reading (the parse included)"] = clock() - start
-    start = clock()
-    for record_id in sorted(converter.entity_statements):
-        converter.add_entity(record_id, converter.entity_statements[record_id])
-    converter.entity_statements.clear()
-    converter.resolve_jurisdictions()
-    steps["entity records"] = clock() - start
-    start = clock()
-    for record_id in sorted(converter.relationship_statements):
-        converter.add_relationship(record_id, converter.relationship_statements[record_id])
-    converter.relationship_statements.clear()
-    converter.link_components()
-    steps["relationship records"] = clock() - start
-    start = clock()
-    by_id = operator.itemgetter("id")
-    sorted(converter.entities.values(), key=by_id), sorted(converter.relations, key=by_id)
-    steps["ordering the output"] = clock() - start
+    converter = bods._Converter(path, vocabulary)
+    for label, step in converter.steps():
+        start = clock()
+        step()
+        steps[label + (" (the parse included)" if label == "reading" else "")] = clock() - start
     count = converter.result.statements
     base = steps["orjson's parse"]
     for label, seconds in steps.items():

@@ -31,7 +31,8 @@ Each record cites the file as a ``dataset`` source, with the statement id as loc
 full days, so a partial date exported as BODS comes back as its first day.
 
 The file is read as a stream (JSON lines statement by statement; a JSON array as one document): what
-is kept in memory is the converted records, not the statements.
+is kept in memory is the converted records, not the statements. The conversion runs in four steps
+(``_Converter.steps``): reading, entity records, relationship records, ordering the output.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import hashlib
 import operator
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -344,10 +346,17 @@ _BY_ORDER = operator.attrgetter("order")
 
 
 class _Converter:
-    def __init__(self, vocabulary, source_id: str, result: ImportResult):
+    """The conversion of one BODS file: :meth:`steps`, run once each in their order.
+
+    ``existing``: the dataset the records will join (``--into``), as :func:`convert` says.
+    """
+
+    def __init__(self, path, vocabulary, existing=None):
+        self.path = Path(path)
         self.vocabulary = vocabulary
-        self.source_id = source_id
-        self.result = result
+        self.source_id = "bods_" + _slug(self.path.stem, prefix="file")
+        self.result = ImportResult()
+        self.records: list[dict] = []  # the output, made by the last step
         self.ids = _Ids()
         self.relation_ids = _Ids()
         self.known_identifiers: dict[tuple, str] = {}  # of the data imported into (--into)
@@ -373,11 +382,49 @@ class _Converter:
         self.publishers: list[str] = []
         self.publication_dates: set[str] = set()
         self.publication_seen: set = set()
+        if existing is not None:
+            self._join(existing)
+
+    def _join(self, existing) -> None:
+        """Ids the data already uses are not taken; its identifiers and places are known; the source id is new."""
+        self.ids.used.update(existing.entities)
+        self.relation_ids.used.update(existing.relations)
+        for entity_id, entity in existing.entities.items():
+            self.types[entity_id] = entity["type"]
+            for identifier in entity.get("identifiers") or ():
+                if identifier.get("id"):
+                    self.known_identifiers.setdefault(identifier_key(identifier), entity_id)
+            if entity["type"] == self.entity_defaults.get(("entity", "state")):
+                self.known_places.setdefault(entity["name"].lower(), entity_id)
+        base, number = self.source_id, 2
+        while self.source_id in existing.sources:
+            self.source_id = f"{base}_{number}"
+            number += 1
+
+    def steps(self) -> list[tuple[str, Callable[[], None]]]:
+        """The conversion, in order, as (what the step makes, the step): :func:`convert` runs them, and
+        ``benchmarks/bench_import_bods.py --phases`` times each."""
+        return [("reading", self.read), ("entity records", self.make_entities),
+                ("relationship records", self.make_relationships), ("ordering the output", self.order)]
 
     def cite(self, statement_id: str) -> list[str]:
         return [f"{self.source_id} statement {statement_id}"]
 
-    # --- reading one statement: keep only what the conversion needs ------------------------
+    # --- reading: keep only what the conversion needs of each statement ------------------------
+
+    def read(self) -> None:
+        """Every statement of the file (:meth:`take`); a file whose first 1000 statements have no
+        ``recordType`` is not BODS 0.4."""
+        seen_type = False
+        take = self.take
+        for number, statement in iter_statements(self.path):
+            if not seen_type and "recordType" in statement:
+                seen_type = True
+            if not seen_type and number > 1000:
+                break
+            take(number, statement)
+        if self.result.statements and not seen_type:
+            raise BodsImportError(f"{self.path}: no BODS 0.4 statements (no recordType); BODS 0.1-0.3 is not supported")
 
     def take(self, number: int, statement: dict) -> None:
         self.result.statements += 1
@@ -414,6 +461,13 @@ class _Converter:
                 _EntityStatement(order, record_type, status, date, statement_id, keep))
 
     # --- entities ------------------------------------------------------------------------------
+
+    def make_entities(self) -> None:
+        """An entity record of each entity and person record (in record id order), then their jurisdictions."""
+        for record_id in sorted(self.entity_statements):
+            self.add_entity(record_id, self.entity_statements[record_id])
+        self.entity_statements.clear()
+        self.resolve_jurisdictions()
 
     def entity_type(self, record_type: str, details: dict) -> str | None:
         if record_type == "person":
@@ -538,6 +592,13 @@ class _Converter:
                 entity["jurisdiction"] = by_name[name.lower()]
 
     # --- relationships -------------------------------------------------------------------------
+
+    def make_relationships(self) -> None:
+        """The relations of each relationship record (in record id order), then their components as our ids."""
+        for record_id in sorted(self.relationship_statements):
+            self.add_relationship(record_id, self.relationship_statements[record_id])
+        self.relationship_statements.clear()
+        self.link_components()
 
     def party(self, value, record_id: str, statement: _RelationshipStatement, role: str) -> str | None:
         if isinstance(value, str):
@@ -771,6 +832,23 @@ class _Converter:
             else:
                 del relation["components"]
 
+    # --- the output ----------------------------------------------------------------------------
+
+    def order(self) -> None:
+        """:attr:`records`: the source record, then the entities and the relations, each by id."""
+        result = self.result
+        source = {"id": self.source_id, "kind": "dataset", "title": f"BODS statements: {self.path.name}"}
+        if self.publishers:
+            source["publisher"] = self.publishers[0]
+        if self.publication_dates:
+            source["date"] = max(self.publication_dates)
+        source["note"] = f"Imported from BODS 0.4 ({result.statements} statements); locators are statement ids."
+        by_id = operator.itemgetter("id")
+        entities = sorted(self.entities.values(), key=by_id)
+        relations = sorted(self.relations, key=by_id)
+        result.entities, result.relations = len(entities), len(relations)
+        self.records = [{"record": "source", **source}, *entities, *relations]  # made with their "record" key
+
 
 _UNKNOWN_SHAPE = ((UNKNOWN_INTEREST, False, False, None),)
 
@@ -898,54 +976,11 @@ def convert(path, *, vocabulary=None, existing=None) -> tuple[list[dict], Import
 
 
 def _convert(path, vocabulary, existing=None) -> tuple[list[dict], ImportResult]:
-    path = Path(path)
     vocabulary = vocabulary or (existing.vocabulary if existing is not None else _bundled_vocabulary())
-    result = ImportResult()
-    source_id = "bods_" + _slug(path.stem, prefix="file")
-    converter = _Converter(vocabulary, source_id, result)
-    if existing is not None:
-        converter.ids.used.update(existing.entities)
-        converter.relation_ids.used.update(existing.relations)
-        for entity_id, entity in existing.entities.items():
-            converter.types[entity_id] = entity["type"]
-            for identifier in entity.get("identifiers") or ():
-                if identifier.get("id"):
-                    converter.known_identifiers.setdefault(identifier_key(identifier), entity_id)
-            if entity["type"] == converter.entity_defaults.get(("entity", "state")):
-                converter.known_places.setdefault(entity["name"].lower(), entity_id)
-        base, number = source_id, 2
-        while source_id in existing.sources:
-            source_id = converter.source_id = f"{base}_{number}"
-            number += 1
-    seen_type = False
-    for number, statement in iter_statements(path):
-        if not seen_type and "recordType" in statement:
-            seen_type = True
-        if not seen_type and number > 1000:
-            break
-        converter.take(number, statement)
-    if result.statements and not seen_type:
-        raise BodsImportError(f"{path}: no BODS 0.4 statements (no recordType); BODS 0.1-0.3 is not supported")
-    for record_id in sorted(converter.entity_statements):
-        converter.add_entity(record_id, converter.entity_statements[record_id])
-    converter.entity_statements.clear()
-    converter.resolve_jurisdictions()
-    for record_id in sorted(converter.relationship_statements):
-        converter.add_relationship(record_id, converter.relationship_statements[record_id])
-    converter.relationship_statements.clear()
-    converter.link_components()
-
-    source = {"id": source_id, "kind": "dataset", "title": f"BODS statements: {path.name}"}
-    if converter.publishers:
-        source["publisher"] = converter.publishers[0]
-    if converter.publication_dates:
-        source["date"] = max(converter.publication_dates)
-    source["note"] = f"Imported from BODS 0.4 ({result.statements} statements); locators are statement ids."
-    by_id = operator.itemgetter("id")
-    entities = sorted(converter.entities.values(), key=by_id)
-    relations = sorted(converter.relations, key=by_id)
-    result.entities, result.relations = len(entities), len(relations)
-    return [{"record": "source", **source}, *entities, *relations], result  # made with their "record" key
+    converter = _Converter(path, vocabulary, existing)
+    for _, step in converter.steps():
+        step()
+    return converter.records, converter.result
 
 
 def import_bods(path, directory, *, vocabulary=None, force: bool = False, into: bool = False) -> ImportResult:

@@ -117,37 +117,20 @@ def _hint(detail) -> str:
 
 
 def check_stories(graph, stories: dict[str, Story], source=None) -> list[Problem]:
-    """Every view, entity and source a story names must exist in ``graph``, and every entity a step
-    highlights must be drawn by its view at its date (:func:`highlight_problems`). ``source``: the
-    story file, whose lines the problems name."""
+    """Every view, entity and source a story names must exist in ``graph`` (as ``validate`` checks the
+    story file), and every entity a step highlights must be drawn by its view at its date
+    (:func:`highlight_problems`). ``source``: the story file, whose lines the problems name."""
     from .views import named_views
 
     views = named_views(graph)
-    bibliography = graph.graph.get("sources") or {}
-    file = Path(source).name if source is not None else STORIES_FILE
-    problems, drawable = [], {}
+    bibliography = graph.graph.get("sources") or None  # a graph without its sources: citations not checked
+    found, drawable = [], {}
     for name, story in stories.items():
-        named = True
-        for number, step in enumerate(story.steps, 1):
-            where = f"story {name!r}, step {number}"
-            if step.view not in views:
-                named = False
-                close = difflib.get_close_matches(step.view, list(views), n=1)
-                problems.append(Problem(file, None, name, f"{where}: no view named {step.view!r}",
-                                        f"did you mean {close[0]!r}?" if close else "name a view of views.yaml"))
-            for entity in step.highlight:
-                if entity not in graph:
-                    named = False
-                    close = difflib.get_close_matches(entity, list(graph.nodes), n=1)
-                    problems.append(Problem(file, None, name, f"{where}: no entity with id {entity!r}",
-                                            f"did you mean {close[0]!r}?" if close else "`ecosystem search NAME`"))
-            for citation in step.sources:
-                if bibliography and citation.source not in bibliography:
-                    problems.append(Problem(file, None, name, f"{where}: unknown source {citation.source!r}",
-                                            "cite a source id of sources.yaml"))
-        if named:
+        for index, step in enumerate(story.steps):
+            found += _unknown_names(name, index, step, graph, bibliography, views)
+        if all(step.view in views and all(entity in graph for entity in step.highlight) for step in story.steps):
             drawable[name] = story
-    return problems + located(highlight_problems(graph, drawable), source)
+    return located(found + highlight_problems(graph, drawable), source)
 
 
 def story_highlights(graph, story: Story) -> tuple[list[list[str]], list[tuple[tuple, str, str, str]]]:
@@ -274,22 +257,30 @@ def stories_problems(document, *, entity_ids, source_ids, view_names) -> list[tu
                 step = Step.model_validate(raw)
             except ValidationError:
                 continue  # reported above
-            at = where + ("steps", index)
+            problems.extend(_unknown_names(name, index, step, entity_ids, source_ids, view_names))
+    return problems
 
-            def unknown(path, kind, value, known, fix):
-                close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
-                problems.append((at + path, str(name), f"story {name!r}, step {index + 1} names {kind} {value!r}, "
-                                 "which does not exist",
-                                 (f"did you mean {' or '.join(map(repr, close))}? otherwise " if close else "") + fix))
 
-            if step.view not in view_names:
-                unknown(("view",), "view", step.view, view_names, "name a view of views.yaml (`ecosystem views`)")
-            for position, entity in enumerate(step.highlight):
-                if entity not in entity_ids:
-                    unknown(("highlight", position), "entity", entity, entity_ids,
-                            "correct the id; `ecosystem search NAME` finds it")
-            for position, citation in enumerate(step.sources):
-                if citation.source not in source_ids:
-                    unknown(("sources", position), "source", citation.source, source_ids,
-                            "cite a source of sources.yaml, or add it there")
+def _unknown_names(name, index: int, step: Step, entity_ids, source_ids, view_names) -> list[tuple[tuple, str, str, str]]:
+    """``(path in the document, story id, message, fix)`` for each view, entity and source that step
+    ``index`` of story ``name`` names and that is not among the known ones (``source_ids`` None: not checked)."""
+    at = ("stories", name, "steps", index)
+    problems = []
+
+    def unknown(path, kind, value, known, fix):
+        close = difflib.get_close_matches(value, list(known), n=3, cutoff=0.6)
+        problems.append((at + path, str(name), f"story {name!r}, step {index + 1} names {kind} {value!r}, "
+                         "which does not exist",
+                         (f"did you mean {' or '.join(map(repr, close))}? otherwise " if close else "") + fix))
+
+    if step.view not in view_names:
+        unknown(("view",), "view", step.view, view_names, "name a view of views.yaml (`ecosystem views`)")
+    for position, entity in enumerate(step.highlight):
+        if entity not in entity_ids:
+            unknown(("highlight", position), "entity", entity, entity_ids,
+                    "correct the id; `ecosystem search NAME` finds it")
+    for position, citation in enumerate(step.sources):
+        if source_ids is not None and citation.source not in source_ids:
+            unknown(("sources", position), "source", citation.source, source_ids,
+                    "cite a source of sources.yaml, or add it there")
     return problems

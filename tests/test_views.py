@@ -333,5 +333,6 @@ def test_story_problems_are_all_reported_with_a_fix(bundled_graph):
         {"title": "t", "caption": "c", "view": "vie-structur", "sources": ["nosuch §1"], "highlight": ["jak_ma"]}]}}})
     problems = check_stories(bundled_graph, stories)
     assert len(problems) == 3
-    assert "did you mean 'vie-structure'?" in [p.hint for p in problems]
-    assert "did you mean 'jack_ma'?" in [p.hint for p in problems]
+    hints = [p.hint for p in problems]
+    assert any(hint.startswith("did you mean 'vie-structure'") for hint in hints), hints
+    assert any(hint.startswith("did you mean 'jack_ma'") for hint in hints), hints

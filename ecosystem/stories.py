@@ -74,31 +74,48 @@ class Story(_Strict):
 
 def parse_stories(document, source: str = STORIES_FILE) -> dict[str, Story]:
     """Validate a parsed stories.yaml; raise :class:`DataError` listing every problem."""
+    stories, _, problems = _read(document)
+    if problems:
+        raise DataError([Problem(source, None, story_id, message, fix) for _, story_id, message, fix in problems])
+    return stories
+
+
+def _read(document) -> tuple[dict[str, Story], list[tuple[str, int, Step]], list[tuple[tuple, Optional[str], str, str]]]:
+    """A parsed stories.yaml read: (the well-formed stories, (story id, index, step) of each well-formed
+    step, even in a story that is not, and ``(path in the document, story id, message, fix)`` for each
+    problem of form)."""
     if not document:
-        return {}
+        return {}, [], []
     if not isinstance(document, dict) or set(document) - {"stories"}:
-        raise DataError([Problem(source, None, None, "stories.yaml must be a mapping with one key, `stories:`",
-                                 "put every story under `stories:` (see data/stories.yaml)")])
+        extra = sorted(map(str, set(document) - {"stories"})) if isinstance(document, dict) else []
+        return {}, [], [((extra[0],) if extra else (), None, "stories.yaml must be a mapping with one key, `stories:`",
+                         "put every story under `stories:` (see data/stories.yaml)")]
     items = document.get("stories") or {}
     if not isinstance(items, dict):
-        raise DataError([Problem(source, None, None, "`stories` must be a mapping of story id to story",
-                                 "write `stories:` then `  vie:` with the story's keys indented")])
-    problems, stories = [], {}
+        return {}, [], [(("stories",), None, "`stories` must be a mapping of story id to story",
+                         "write `stories:` then `  vie:` with the story's keys indented")]
+    stories, steps, problems = {}, [], []
     for name, body in items.items():
+        where = ("stories", name)
         if not isinstance(body, dict):
-            problems.append(Problem(source, None, str(name), f"story {name!r} must be a mapping",
-                                    "give it title: and steps: keys"))
+            problems.append((where, str(name), f"story {name!r} must be a mapping", "give it title: and steps: keys"))
             continue
         try:
             stories[str(name)] = Story.model_validate({**body, "id": str(name)})
         except ValidationError as error:
             for detail in error.errors():
-                where = ".".join(str(step) for step in detail["loc"])
-                problems.append(Problem(source, None, str(name), f"story {name!r}, {where}: "
-                                        + detail["msg"].replace("Value error, ", ""), _hint(detail)))
-    if problems:
-        raise DataError(problems)
-    return stories
+                loc = ".".join(str(step) for step in detail["loc"])
+                problems.append((where + tuple(detail["loc"]), str(name),
+                                 f"story {name!r}, {loc}: " + detail["msg"].replace("Value error, ", ""), _hint(detail)))
+        if str(name) in stories:
+            steps += [(name, index, step) for index, step in enumerate(stories[str(name)].steps)]
+            continue
+        for index, raw in enumerate(body.get("steps") if isinstance(body.get("steps"), list) else []):
+            try:
+                steps.append((name, index, Step.model_validate(raw)))
+            except ValidationError:
+                continue  # reported above
+    return stories, steps, problems
 
 
 def _hint(detail) -> str:
@@ -228,36 +245,9 @@ def stories_problems(document, *, entity_ids, source_ids, view_names) -> list[tu
     sources each well-formed step names. ``entity_ids``, ``source_ids`` and ``view_names`` are
     containers of what exists.
     """
-    if not document:
-        return []
-    if not isinstance(document, dict) or set(document) - {"stories"}:
-        extra = sorted(map(str, set(document) - {"stories"})) if isinstance(document, dict) else []
-        return [((extra[0],) if extra else (), None, "stories.yaml must be a mapping with one key, `stories:`",
-                 "put every story under `stories:` (see data/stories.yaml)")]
-    items = document.get("stories") or {}
-    if not isinstance(items, dict):
-        return [(("stories",), None, "`stories` must be a mapping of story id to story",
-                 "write `stories:` then `  vie:` with the story's keys indented")]
-    problems = []
-    for name, body in items.items():
-        where = ("stories", name)
-        if not isinstance(body, dict):
-            problems.append((where, str(name), f"story {name!r} must be a mapping", "give it title: and steps: keys"))
-            continue
-        try:
-            Story.model_validate({**body, "id": str(name)})
-        except ValidationError as error:
-            for detail in error.errors():
-                loc = ".".join(str(step) for step in detail["loc"])
-                problems.append((where + tuple(detail["loc"]), str(name),
-                                 f"story {name!r}, {loc}: " + detail["msg"].replace("Value error, ", ""), _hint(detail)))
-        steps = body.get("steps") if isinstance(body.get("steps"), list) else []
-        for index, raw in enumerate(steps):
-            try:
-                step = Step.model_validate(raw)
-            except ValidationError:
-                continue  # reported above
-            problems.extend(_unknown_names(name, index, step, entity_ids, source_ids, view_names))
+    _, steps, problems = _read(document)
+    for name, index, step in steps:
+        problems += _unknown_names(name, index, step, entity_ids, source_ids, view_names)
     return problems
 
 

@@ -358,25 +358,18 @@ def check_view(graph: nx.MultiDiGraph, view: View, problems: list | None = None)
             unknown("entity", entity, graph.nodes,
                     f"{entity!r} is one entity with {kept!r} by a same_as relation, which keeps the id {kept!r}: "
                     f"name {kept!r}" if kept else "correct the id; `ecosystem search NAME` finds it")
-    for clause in view.include:
-        for value in clause.types:
-            if value not in vocabulary.entity_types:
-                unknown("entity type", value, vocabulary.entity_types, "use an entity type of vocabulary.yaml")
-        for value in clause.relations:
-            if value not in vocabulary.relation_types:
-                unknown("relation type", value, vocabulary.relation_types, "use a relation type of vocabulary.yaml")
-        for value in clause.categories:
-            if value not in vocabulary.categories:
-                unknown("category", value, vocabulary.categories, "use a category of vocabulary.yaml")
-    for value in view.exclude_types + view.owners_join_holdings + view.top_types + view.bottom_types:
-        if value not in vocabulary.entity_types:
-            unknown("entity type", value, vocabulary.entity_types, "use an entity type of vocabulary.yaml")
-    for value in view.relations:
-        if value not in vocabulary.relation_types:
-            unknown("relation type", value, vocabulary.relation_types, "use a relation type of vocabulary.yaml")
-    for value in view.categories:
-        if value not in vocabulary.categories:
-            unknown("category", value, vocabulary.categories, "use a category of vocabulary.yaml")
+    entity_types = ("entity type", vocabulary.entity_types, "use an entity type of vocabulary.yaml")
+    relation_types = ("relation type", vocabulary.relation_types, "use a relation type of vocabulary.yaml")
+    categories = ("category", vocabulary.categories, "use a category of vocabulary.yaml")
+    named = [named for clause in view.include
+             for named in ((clause.types, entity_types), (clause.relations, relation_types),
+                           (clause.categories, categories))]
+    named += [(view.exclude_types + view.owners_join_holdings + view.top_types + view.bottom_types, entity_types),
+              (view.relations, relation_types), (view.categories, categories)]
+    for values, (kind, known, fix) in named:
+        for value in values:
+            if value not in known:
+                unknown(kind, value, known, fix)
     from .roles import ROLE_ORDER
 
     for value in view.collapse_roles:

@@ -166,20 +166,7 @@ def entity_tooltip(graph, node: str, verdict: bool = True) -> str:
     if data.get("jurisdiction"):
         where = data["jurisdiction"]
         lines.append("jurisdiction: " + graph.nodes[where]["name"] if where in graph else f"jurisdiction: {where}")
-    when = period(data)
-    if when:
-        lines.append(f"dates: {when}")
-    if data.get("description"):
-        lines.append(data["description"])
-    if verdict and data.get("control_verdict"):
-        lines.append(f"control: {data['control_verdict']}")
-    if data.get("inferred"):
-        lines.append("(inferred)")
-    cited = citations(graph, data)
-    if cited:
-        lines.append("Sources:")
-        lines += [f"  {line}" for line in cited]
-    return "\n".join(lines)
+    return "\n".join(lines + _tooltip_end(graph, data, data.get("control_verdict") if verdict else None))
 
 
 def edge_tooltip(graph, u: str, v: str, data: dict) -> str:
@@ -188,18 +175,26 @@ def edge_tooltip(graph, u: str, v: str, data: dict) -> str:
     details = relation_details(data)
     if details:
         lines.append("; ".join(details))
-    when = period(data)
+    return "\n".join(lines + _tooltip_end(graph, data))
+
+
+def _tooltip_end(graph, record: dict, verdict: str | None = None) -> list[str]:
+    """The lines a tooltip ends with: dates, description, the control verdict, whether inferred, citations."""
+    lines = []
+    when = period(record)
     if when:
         lines.append(f"dates: {when}")
-    if data.get("description"):
-        lines.append(data["description"])
-    if data.get("inferred"):
+    if record.get("description"):
+        lines.append(record["description"])
+    if verdict:
+        lines.append(f"control: {verdict}")
+    if record.get("inferred"):
         lines.append("(inferred)")
-    cited = citations(graph, data)
+    cited = citations(graph, record)
     if cited:
         lines.append("Sources:")
         lines += [f"  {line}" for line in cited]
-    return "\n".join(lines)
+    return lines
 
 
 def legend(graph) -> dict:

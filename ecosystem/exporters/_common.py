@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..atomic import atomic_file, write_text  # noqa: F401 (the writers import them from here)
 from ..errors import ExportError
+from ..text import take_unused
 
 # XML 1.0 forbids these; spreadsheets and terminals choke on them too. Tab, LF and CR stay.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -91,12 +92,7 @@ def slugger(fresh: bool = False):
         candidate = _SLUG_BAD.sub("_", clean_text(text)).strip("_") or "id"
         if not (candidate[0].isalpha() or candidate[0] == "_"):
             candidate = "n" + candidate
-        base, number = candidate, 2
-        while candidate in used:
-            candidate = f"{base}_{number}"
-            number += 1
-        used.add(candidate)
-        given[text] = candidate
+        candidate = given[text] = take_unused(candidate, used)
         return candidate
 
     return slug

@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from ..errors import ExportError
+from ..text import take_unused
 from ..models import share_text
 from ._common import ExportResult, citation_text, clean_text, sorted_edges, sorted_nodes, write_text
 
@@ -46,12 +47,7 @@ def id_maker():
         candidate = _ID_BAD.sub("-", clean_text(text)).strip(".-")
         if not candidate:  # nothing ASCII left (a Chinese id): a stable hash of it
             candidate = "id-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
-        base, number = candidate, 2
-        while candidate in used:
-            candidate = f"{base}-{number}"
-            number += 1
-        used.add(candidate)
-        given[text] = candidate
+        candidate = given[text] = take_unused(candidate, used, "-")
         return candidate
 
     return make

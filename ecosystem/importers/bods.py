@@ -50,6 +50,7 @@ import orjson
 
 from ..errors import EcosystemError
 from ..same_as import identifier_key
+from ..text import take_unused
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 APPROXIMATE = "approximate share"
@@ -208,13 +209,7 @@ class _Ids:
         self.used: set[str] = set()
 
     def take(self, wanted: str) -> str:
-        candidate = wanted if ID_PATTERN.match(wanted or "") and len(wanted) <= 200 else _slug(wanted)
-        base, number = candidate, 2
-        while candidate in self.used:
-            candidate = f"{base}_{number}"
-            number += 1
-        self.used.add(candidate)
-        return candidate
+        return take_unused(wanted if ID_PATTERN.match(wanted or "") and len(wanted) <= 200 else _slug(wanted), self.used)
 
 
 class _Cache(dict):

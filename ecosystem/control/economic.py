@@ -7,6 +7,7 @@ X, by one sparse solve. A closed cycle (companies holding all of each other) has
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from ..models import share_text
@@ -30,17 +31,7 @@ def economic_interest(analysis, entity_id) -> dict:
     low = _integrated(holdings_of, entity_id, LOW)
     needs_high = _touches_approx(holdings_of, entity_id)
     high = _integrated(holdings_of, entity_id, HIGH) if needs_high else low
-    holders = []
-    if low["closed_cycle"] is None:
-        values_high = high["interest"] if high["closed_cycle"] is None else {}
-        # final: nobody holds it, even with the high ends (a share that may be positive makes it held)
-        final = high["final"] if high["closed_cycle"] is None else low["final"]
-        for holder in sorted(set(low["interest"]) | set(values_high)):
-            lo = low["interest"].get(holder, 0.0)
-            hi = min(100.0, values_high.get(holder, 100.0 if high["closed_cycle"] else lo))
-            holders.append({**analysis.summary(holder), "final": holder in final,
-                            "interest": {"low": rounded(min(100.0, lo)), "high": rounded(hi)}})
-        holders.sort(key=lambda e: (not e["final"], -e["interest"]["low"], e["id"]))
+    holders = _holders(analysis, low, high)
     channel_types = analysis.holdings.roles.bundle_types("channel")
     part_types = analysis.holdings.part_types.get(entity_id, {})
     contractual = [analysis.edge(edge) for t in channel_types for _, edge in part_types.get(t, ())]
@@ -57,6 +48,24 @@ def economic_interest(analysis, entity_id) -> dict:
             "basis": basis([analysis.edge(edge) for edge in _upstream_edges(holdings_of, entity_id)],
                            [item["relation"] for item in declared]),
             "approximate": needs_high}
+
+
+def _holders(analysis, low, high) -> list[dict]:
+    """The holders, final ones first, from the low and the high run (``high`` is ``low`` when no share
+    upstream is uncertain): nothing when the low ends close a cycle; the low run's holders up to 100%
+    when only the high ends close one."""
+    holders = []
+    if low["closed_cycle"] is None:
+        values_high = high["interest"] if high["closed_cycle"] is None else {}
+        # final: nobody holds it, even with the high ends (a share that may be positive makes it held)
+        final = high["final"] if high["closed_cycle"] is None else low["final"]
+        for holder in sorted(set(low["interest"]) | set(values_high)):
+            lo = low["interest"].get(holder, 0.0)
+            hi = min(100.0, values_high.get(holder, 100.0 if high["closed_cycle"] else lo))
+            holders.append({**analysis.summary(holder), "final": holder in final,
+                            "interest": {"low": rounded(min(100.0, lo)), "high": rounded(hi)}})
+        holders.sort(key=lambda e: (not e["final"], -e["interest"]["low"], e["id"]))
+    return holders
 
 
 def final_owners_all(analysis) -> FinalOwners:
@@ -92,6 +101,7 @@ class FinalOwners(Mapping):
         import numpy as np
 
         holdings = analysis.holdings
+        self._analysis = analysis
         self._graph = analysis.graph
         names = self._names = list(holdings.current)
         index = self._index = {name: i for i, name in enumerate(names)}
@@ -116,25 +126,15 @@ class FinalOwners(Mapping):
             if entity_id in self._graph:
                 return [], []
             raise KeyError(entity_id)
-        low_run, high_run = self._runs
-        if low_run.cycle(i):
-            return [], low_run.cycle(i)
-        lows = low_run.interests(i)
-        closed = []
-        if not self._needs_high[i]:
-            owners = [(f, value, value) for f, value in lows.items()]
-        elif high_run.cycle(i):  # only the high ends close a cycle: the low run's owners, up to 100%
-            closed = high_run.cycle(i)
-            owners = [(f, value, 100.0) for f, value in lows.items()]
-        else:  # final: nobody holds it, even with the high ends
-            highs = high_run.interests(i)
-            owners = [(f, lows.get(f, 0.0), highs.get(f, lows.get(f, 0.0)))
-                      for f in set(highs) | {f for f in lows if not high_run.held[f]}]
-        names = self._names
-        found = [{"id": names[f], "low": rounded(min(100.0, low)), "high": rounded(min(100.0, high))}
-                 for f, low, high in owners]
-        found.sort(key=lambda e: (-e["low"], e["id"]))
-        return found, closed
+        runs = [run.result(i, self._names, self._index) for run in self._runs[:2 if self._needs_high[i] else 1]]
+        if any(_near_tie(value) for run in runs for value in run["interest"].values()):
+            # float noise decides these digits: the per-entity solve's, so both give the same figures
+            holdings_of = self._analysis.holdings.economic_holdings
+            runs = [_integrated(holdings_of, entity_id, mode) for mode in (LOW, HIGH)[:len(runs)]]
+        low, high = runs[0], runs[-1]
+        owners = [{"id": h["id"], "low": h["interest"]["low"], "high": h["interest"]["high"]}
+                  for h in _holders(self._analysis, low, high) if h["final"]]
+        return owners, low["closed_cycle"] or high["closed_cycle"] or []
 
     def __iter__(self):
         return iter(self._graph)
@@ -212,17 +212,35 @@ class _Run:
             rows.append((kept + extra).tocsr())
         self.matrix = rows.matrix()
 
-    def cycle(self, i) -> list:
+    def result(self, i, names, index) -> dict:
+        """Entity ``i``'s final owners in :func:`_integrated`'s shape (its intermediate holders left out)."""
         rank = self.rank[self.position[i]]
-        return self.cycles[rank] if rank != _NO_CYCLE else []
+        if rank != _NO_CYCLE:
+            return {"interest": {}, "final": set(), "closed_cycle": self.cycles[rank]}
+        interest = {}
+        if self.held[i]:  # an entity nobody holds has no owners
+            matrix, r = self.matrix, self.position[i]
+            start, end = matrix.indptr[r], matrix.indptr[r + 1]
+            interest = {names[f]: float(v) * 100.0
+                        for f, v in zip(matrix.indices[start:end].tolist(), matrix.data[start:end].tolist()) if v > 0}
+        return {"interest": interest, "final": _Unheld(self.held, index), "closed_cycle": None}
 
-    def interests(self, i) -> dict:
-        """Final owner (node index) -> interest in entity ``i`` in percent; none for an entity nobody holds."""
-        if not self.held[i]:
-            return {}
-        matrix, r = self.matrix, self.position[i]
-        start, end = matrix.indptr[r], matrix.indptr[r + 1]
-        return {int(f): float(v) * 100.0 for f, v in zip(matrix.indices[start:end], matrix.data[start:end]) if v > 0}
+
+class _Unheld:
+    """``name in _Unheld(held, index)``: nobody holds it in the run (a final owner wherever it stands)."""
+
+    def __init__(self, held, index):
+        self.held, self.index = held, index
+
+    def __contains__(self, name) -> bool:
+        return not self.held[self.index[name]]
+
+
+def _near_tie(percent) -> bool:
+    """Whether ``percent`` lies within float noise of a tie at the 6th decimal (where the order of the
+    arithmetic decides the rounded figure)."""
+    scaled = percent * 1e6
+    return abs(scaled - math.floor(scaled) - 0.5) < 1e-5
 
 
 class _Rows:

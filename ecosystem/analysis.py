@@ -1,7 +1,10 @@
 """Control of every entity at one date, as records: the output of ``ecosystem analyse``.
 
 One record per entity: ``id``, ``as_of``, ``verdict``, ``direct`` (controllers with ``id``,
-``status``, ``rule``) and ``ultimate`` (controllers with ``id``, ``status``, ``group``), lists sorted.
+``status``, ``rule``), ``ultimate`` (controllers with ``id``, ``status``, ``group``), lists sorted,
+and the economic interest of final owners as :func:`ecosystem.control.economic.economic_interest`
+defines it: ``final_owners`` (``id``, ``low``, ``high`` in percent, 6 decimals, largest first) and
+``closed_cycle`` (sorted ids, or empty).
 The embedded engine (networkx, :mod:`ecosystem.control`) and the Spark engine
 (:mod:`ecosystem.spark_engine`) write the same records, as Parquet and JSON lines.
 """
@@ -12,6 +15,7 @@ import json
 from pathlib import Path
 
 from . import control, dates
+from .control.economic import final_owners_all
 
 
 def networkx_records(graph, as_of_dates, rules=None) -> list[dict]:
@@ -20,6 +24,7 @@ def networkx_records(graph, as_of_dates, rules=None) -> list[dict]:
     for when in sorted({dates.normalise(d) for d in as_of_dates}, key=dates.sort_key):
         analysis = control.analyse(graph, when, rules)
         low, high = analysis.solver.control
+        economic = final_owners_all(analysis)  # every entity's final owners at once
         for node in sorted(graph.nodes):
             ultimate = [{"id": item["id"], "status": item["status"], "group": list(item["group"])}
                         for item in analysis.ultimate_ids(node)]
@@ -28,7 +33,8 @@ def networkx_records(graph, as_of_dates, rules=None) -> list[dict]:
                        "rule": (low.get(node, {}).get(controller) or high[node][controller])[0]}
                       for controller in set(high.get(node, {})) | set(low.get(node, {}))]
             records.append({"id": node, "as_of": when, "verdict": analysis.verdict(node),
-                            "direct": sorted(direct, key=_order), "ultimate": sorted(ultimate, key=_order)})
+                            "direct": sorted(direct, key=_order), "ultimate": sorted(ultimate, key=_order),
+                            "final_owners": economic[node][0], "closed_cycle": economic[node][1]})
     return records
 
 
@@ -76,8 +82,10 @@ def write_records(records: list[dict], folder) -> list[Path]:
         return paths
     controller = pa.struct([("id", pa.string()), ("status", pa.string()), ("rule", pa.string())])
     ultimate = pa.struct([("id", pa.string()), ("status", pa.string()), ("group", pa.list_(pa.string()))])
+    owner = pa.struct([("id", pa.string()), ("low", pa.float64()), ("high", pa.float64())])
     schema = pa.schema([("id", pa.string()), ("as_of", pa.string()), ("verdict", pa.string()),
-                        ("direct", pa.list_(controller)), ("ultimate", pa.list_(ultimate))])
+                        ("direct", pa.list_(controller)), ("ultimate", pa.list_(ultimate)),
+                        ("final_owners", pa.list_(owner)), ("closed_cycle", pa.list_(pa.string()))])
     with atomic_path(directory / "control.parquet", "wb") as stream:
         pq.write_table(pa.Table.from_pylist(records, schema=schema), stream, compression="zstd")
     paths.append(directory / "control.parquet")

@@ -199,10 +199,14 @@ def analyse(spark, entities, relations, as_of_dates, rules: ControlRules | None 
     direct = certain.unionByName(possible).withColumn("d", (F.col("run") / 2).cast("int"))
     ultimate = _ultimate(up, prepared["groups"])
     verdicts = _verdicts(entities, runs, in_force, ultimate)
+    owners, closed = _economic(in_force, modes, rules)
+    _trace("economic interest")
     dated = F.broadcast(runs.select("d", "as_of"))
     return {"direct": direct.join(dated, "d").drop("d", "run"),
             "ultimate": ultimate.join(dated, "d").drop("d"),
-            "verdicts": verdicts}
+            "verdicts": verdicts,
+            "final_owners": owners.join(dated, "d").drop("d"),
+            "closed_cycle": closed.join(dated, "d").drop("d")}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -215,7 +219,7 @@ def _in_force(relations, runs, present):
 
     ids = present.select("d", "id")
     start, end = F.col("in_force_start_day"), F.col("in_force_end_day")
-    columns = ["from", "to", "type", "control_role", "bundle_role", "concert", "in_force_start_day",
+    columns = ["from", "to", "type", "control_role", "bundle_role", "concert", "economic", "in_force_start_day",
                "in_force_end_day"] + [f"{p}_{s}" for p in ("equity", "votes") for s in ("low", "high", "approximate")]
     indirect = F.col("indirect") if "indirect" in relations.columns else F.lit(False)
     return (relations.where(F.col("from") != F.col("to")).select(*columns, indirect.alias("indirect"))
@@ -627,6 +631,204 @@ def _minimal(candidates, table, up, group_runs, cyclic=False):
 
 
 # ------------------------------------------------------------------------------------------------
+# economic interest of final owners (ecosystem.control.economic.economic_interest, every entity at once)
+
+# the relation types whose certain equity ``ecosystem.control.holdings.tighten`` counts as owners'
+OWNER_TYPES = ("owns", "limited_partner_of", "general_partner_of")
+CLOSED = 1 - 1e-12  # a cycle's members holding this much of each member is closed (as economic._integrated)
+ECONOMIC_TOLERANCE = 1e-12  # the rounds stop when no new contribution (a fraction) reaches this
+ECONOMIC_ROUNDS = 2000  # past it: an error naming where the interest does not converge
+
+
+class EconomicDivergence(EcosystemError):
+    """The walks of equity through a cycle of holdings do not die out (they add up past 100% there)."""
+
+
+def _economic(in_force, modes, rules):
+    """(final_owners, closed_cycle): ``final_owners`` (d, target, owner, low, high), the interest in
+    percent (capped at 100) of each final owner upstream of each entity; ``closed_cycle`` (d, target,
+    members), the closed cycle of companies above (or around) an entity, which then has no numbers.
+
+    As :func:`ecosystem.control.economic.economic_interest` defines them: equity holdings of the
+    economic relation types (after nominees, tightened), low and high ends as two runs; a final owner
+    is held by nobody, even with the high ends. Its interest in an entity is the sum over every walk
+    of holdings from it to the entity of the product of the fractions held, found by rounds of
+    joins: each round carries the newest contributions one holding further down and adds them up,
+    until none reaches :data:`ECONOMIC_TOLERANCE` (a cycle of cross-holdings only makes them smaller,
+    round after round). What lies in or below a closed cycle (companies holding all of each other)
+    gets no numbers; value is never carried into a closed cycle, so the rounds end.
+    """
+    from functools import reduce
+
+    from pyspark.sql import functions as F
+
+    edges = _economic_edges(in_force, modes, rules)
+    closed = _closed_cycles(edges)
+    below = _below_closed(edges, closed)
+
+    flow = _ckpt(edges.join(closed.select("run", F.col("node").alias("target")), ["run", "target"], "left_anti"))
+    day = (F.col("run") / 2).cast("int")
+    # each run starts from who nobody holds in it (the high run's are the final owners; the low run's
+    # stand in where only the high ends close a cycle, as in economic_interest)
+    held = edges.select("run", F.col("target").alias("holder")).distinct()
+    delta = _ckpt(flow.join(held, ["run", "holder"], "left_anti")
+                  .select("run", F.col("holder").alias("source"), F.col("target").alias("node"), "value"))
+    steps = flow.select("run", F.col("holder").alias("node"), "target", F.col("value").alias("weight"))
+    parts = [delta]
+    for _ in range(ECONOMIC_ROUNDS):
+        largest = delta.agg(F.max("value")).first()[0]
+        _trace("economic round", len(parts), largest)
+        if largest is None or largest < ECONOMIC_TOLERANCE:
+            break
+        delta = _ckpt(delta.join(steps, ["run", "node"])
+                      .groupBy("run", "source", F.col("target").alias("node"))
+                      .agg(F.sum(F.col("value") * F.col("weight")).alias("value")),
+                      light=len(parts) % CHECKPOINT_EVERY != 0)
+        parts.append(delta)
+    else:
+        where = sorted({row["node"] for row in delta.orderBy(F.desc("value")).limit(5).collect()})
+        raise EconomicDivergence(f"the economic interest does not converge within {ECONOMIC_ROUNDS} rounds "
+                                 f"(a cycle of holdings adding up to 100% or more?) around {', '.join(where)}")
+    total = reduce(lambda a, b: a.unionByName(b), parts).groupBy("run", "source", "node").agg(
+        F.sum("value").alias("value"))
+    mode = F.col("run") % 2
+
+    def percent(column):  # as economic_interest: the fraction in percent, at most 100
+        return F.least(F.lit(100.0), F.coalesce(F.col(column), F.lit(0.0)) * 100.0).alias(column)
+
+    keys = ["d", "node", "source"]
+    lows = total.where(mode == LOW).select(day.alias("d"), "node", "source", F.col("value").alias("low"))
+    highs = total.where(mode == HIGH).select(day.alias("d"), "node", "source", F.col("value").alias("high"))
+    shut = below.groupBy(day.alias("d"), "node").agg(F.min(mode).alias("first"))  # LOW: the low run's cycle
+    # no closed cycle: the high run's final owners, each with its interest in both runs; a cycle closed
+    # by the high ends alone: the low run's final owners, at most 100% with the high ends
+    owners = (highs.join(lows, keys, "left").join(shut, ["d", "node"], "left_anti")
+              .unionByName(lows.join(shut.where(F.col("first") == HIGH), ["d", "node"])
+                           .select(*keys, "low", F.lit(1.0).alias("high")))
+              .select("d", F.col("node").alias("target"), F.col("source").alias("owner"), percent("low"),
+                      percent("high")))
+    # the closed cycle named: the low run's, else the high run's; among several, the one whose first id comes first
+    members = closed.select("run", "label", "members").distinct()
+    cycles = (below.groupBy("run", "node").agg(F.min("label").alias("label")).join(members, ["run", "label"])
+              .groupBy(day.alias("d"), F.col("node").alias("target"))
+              .agg(F.min(F.struct(mode.alias("m"), "members")).alias("first"))
+              .select("d", "target", F.col("first.members").alias("members")))
+    return _ckpt(owners), _ckpt(cycles)
+
+
+def _economic_edges(in_force, modes, rules):
+    """(run, holder, target, value): the fraction of ``target``'s equity held by ``holder`` (above 0,
+    several holdings added up), as :meth:`ecosystem.control.holdings.Holdings.economic_holdings` reads them."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    margin = float(rules.approximate_margin)
+    low = F.coalesce(F.col("equity_low"), F.lit(0.0))
+    high = F.coalesce(F.col("equity_high"), F.lit(100.0))
+    if margin:  # an approximate value v counts as the range v ± margin
+        exact = F.coalesce(F.col("equity_approximate"), F.lit(False)) & (F.col("equity_low") == F.col("equity_high"))
+        low, high = (F.when(exact, F.greatest(F.lit(0.0), low - margin)).otherwise(low),
+                     F.when(exact, F.least(F.lit(100.0), high + margin)).otherwise(high))
+    # a general partner's unknown share counts as 0 to what others leave: no holding
+    economic = in_force.where(F.col("economic") & ~F.col("indirect")
+                              & ~(F.col("equity_low").isNull() & (F.col("control_role") == "general_partner")))
+    holdings = economic.select("d", F.col("from").alias("holder"), F.col("to").alias("target"), "type",
+                               low.alias("low"), high.alias("high"))
+    # a nominee's equity counts for its principal(s); with several, whose block is whose is unknown
+    nominees = in_force.where(~F.col("indirect") & (F.col("control_role") == "nominee")).select(
+        "d", F.col("from").alias("holder"), F.col("to").alias("principal")).distinct()
+    nominees = nominees.join(nominees.groupBy("d", "holder").agg(F.count("*").alias("principals")), ["d", "holder"])
+    holdings = (holdings.join(nominees, ["d", "holder"], "left")
+                .select("d", "target", F.coalesce("principal", "holder").alias("holder"), "type",
+                        F.when(F.col("principals") > 1, F.lit(0.0)).otherwise(F.col("low")).alias("low"), "high"))
+    # an uncertain owner's share is at most 100 minus what the other owners certainly hold
+    by_target = Window.partitionBy("d", "target")
+    owner = F.col("type").isin(*OWNER_TYPES)
+    uncertain = F.max((F.col("low") != F.col("high")).cast("int")).over(by_target) == 1
+    owners_low = F.sum(F.when(owner, F.col("low")).otherwise(0.0)).over(by_target)
+    tightened = F.greatest(F.col("low"), F.least(F.col("high"), 100.0 - (owners_low - F.col("low"))))
+    holdings = holdings.withColumn(
+        "high", F.when(uncertain & owner & (F.col("high") > F.col("low")), tightened).otherwise(F.col("high")))
+    value = F.when(F.col("m") == LOW, F.col("low")).otherwise(F.col("high")) / 100.0
+    return _ckpt(holdings.crossJoin(F.broadcast(modes))
+                 .select((F.col("d") * 2 + F.col("m")).alias("run"), "holder", "target", value.alias("value"))
+                 .where(F.col("value") > 0)
+                 .groupBy("run", "holder", "target").agg(F.sum("value").alias("value")))
+
+
+def _closed_cycles(edges):
+    """(run, node, label, members): the members of each closed cycle (a strongly connected set of
+    companies whose holders inside it hold all of each of them), ``label`` its first id.
+
+    Only a company held in full can be in one: those are kept while what the kept ones hold of them
+    reaches 100%, round after round; among them, who reaches whom grows by doubling (the reach joined
+    with itself) until it stops growing, and a cycle is a set of companies that reach each other.
+    """
+    from pyspark.sql import functions as F
+
+    empty = edges.select("run", F.col("target").alias("node"), F.col("target").alias("label"),
+                         F.array("target").alias("members")).limit(0)
+    kept = _ckpt(edges.groupBy("run", "target").agg(F.sum("value").alias("total"))
+                 .where(F.col("total") >= CLOSED).select("run", F.col("target").alias("node")))
+    size = kept.count()
+    for _ in range(MAX_ROUNDS):
+        if not size:
+            return empty
+        inside = (edges.join(kept.withColumnRenamed("node", "holder"), ["run", "holder"])
+                  .join(kept.withColumnRenamed("node", "target"), ["run", "target"]))
+        trimmed = _ckpt(inside.groupBy("run", "target").agg(F.sum("value").alias("total"))
+                        .where(F.col("total") >= CLOSED).select("run", F.col("target").alias("node")))
+        _trace("economic: companies held in full")
+        size, kept, before = trimmed.count(), trimmed, size
+        if size == before:
+            break
+    if not size:
+        return empty
+    links = _ckpt(edges.join(kept.withColumnRenamed("node", "holder"), ["run", "holder"])
+                  .join(kept.withColumnRenamed("node", "target"), ["run", "target"])
+                  .select("run", F.col("holder").alias("a"), F.col("target").alias("b")).distinct())
+    reach, size = links, links.count()
+    for _ in range(MAX_ROUNDS):
+        grown = _ckpt(reach.unionByName(
+            reach.withColumnRenamed("b", "m").join(reach.withColumnRenamed("a", "m"), ["run", "m"]).select("run", "a", "b"))
+            .distinct())
+        _trace("economic: reach")
+        size, reach, before = grown.count(), grown, size
+        if size == before:
+            break
+    back = reach.select("run", F.col("b").alias("a"), F.col("a").alias("b"))
+    labels = (reach.join(back, ["run", "a", "b"]).groupBy("run", "a").agg(F.min("b").alias("label"))
+              .select("run", F.col("a").alias("node"), "label"))
+    inside = (edges.join(labels.withColumnRenamed("node", "holder"), ["run", "holder"])
+              .join(labels.withColumnRenamed("node", "target"), ["run", "target", "label"])
+              .groupBy("run", "target").agg(F.sum("value").alias("inside")))
+    members = (labels.join(inside.withColumnRenamed("target", "node"), ["run", "node"], "left")
+               .groupBy("run", "label").agg(
+                   F.min((F.coalesce("inside", F.lit(0.0)) >= CLOSED).cast("int")).alias("closed"),
+                   F.array_sort(F.collect_list("node")).alias("members"))
+               .where(F.col("closed") == 1).drop("closed"))
+    return _ckpt(labels.join(members, ["run", "label"]).select("run", "node", "label", "members"))
+
+
+def _below_closed(edges, closed):
+    """(run, node, label): the members of each closed cycle and everything they hold, directly or not."""
+    from pyspark.sql import functions as F
+
+    seen = newest = closed.select("run", "node", "label")
+    if closed.isEmpty():
+        return seen
+    steps = edges.select("run", F.col("holder").alias("node"), "target")
+    for _ in range(MAX_ROUNDS):
+        newest = _ckpt(newest.join(steps, ["run", "node"]).select("run", F.col("target").alias("node"), "label")
+                       .distinct().join(seen, ["run", "node", "label"], "left_anti"))
+        _trace("economic: below a closed cycle")
+        if newest.isEmpty():
+            break
+        seen = _ckpt(seen.unionByName(newest))
+    return seen
+
+
+# ------------------------------------------------------------------------------------------------
 # answers
 
 
@@ -691,18 +893,30 @@ def _verdicts(entities, runs, in_force, ultimate):
 
 
 def records_frame(result: dict):
-    """One row per entity and date: id, as_of, verdict, direct, ultimate (the records' shape), sorted."""
+    """One row per entity and date: id, as_of, verdict, direct, ultimate, final_owners, closed_cycle
+    (the records' shape; the final owners' interest rounded to 6 decimals, largest first)."""
     from pyspark.sql import functions as F
 
     direct = result["direct"].groupBy("as_of", F.col("target").alias("id")).agg(
         F.array_sort(F.collect_list(F.struct(F.col("controller").alias("id"), "rule", "status"))).alias("direct"))
     ultimate = result["ultimate"].groupBy("as_of", F.col("target").alias("id")).agg(
         F.array_sort(F.collect_list(F.struct("group", F.col("controller").alias("id"), "status"))).alias("ultimate"))
+    low, high = F.round("low", 6), F.round("high", 6)
+    owners = (result["final_owners"].groupBy("as_of", F.col("target").alias("id")).agg(
+        F.array_sort(F.collect_list(F.struct((-low).alias("order"), F.col("owner").alias("id"), low.alias("low"),
+                                             high.alias("high")))).alias("sorted"))
+        .select("as_of", "id", F.transform("sorted", lambda x: F.struct(
+            x["id"].alias("id"), x["low"].alias("low"), x["high"].alias("high"))).alias("final_owners")))
     empty_direct = F.array().cast("array<struct<id:string,rule:string,status:string>>")
     empty_ultimate = F.array().cast("array<struct<group:array<string>,id:string,status:string>>")
+    empty_owners = F.array().cast("array<struct<id:string,low:double,high:double>>")
     return (result["verdicts"].join(direct, ["as_of", "id"], "left").join(ultimate, ["as_of", "id"], "left")
+            .join(owners, ["as_of", "id"], "left")
+            .join(result["closed_cycle"].withColumnRenamed("target", "id"), ["as_of", "id"], "left")
             .select("id", "as_of", "verdict", F.coalesce("direct", empty_direct).alias("direct"),
-                    F.coalesce("ultimate", empty_ultimate).alias("ultimate")))
+                    F.coalesce("ultimate", empty_ultimate).alias("ultimate"),
+                    F.coalesce("final_owners", empty_owners).alias("final_owners"),
+                    F.coalesce("members", F.array().cast("array<string>")).alias("closed_cycle")))
 
 
 def to_records(result: dict) -> list[dict]:
@@ -716,5 +930,7 @@ def _record(row) -> dict:
 
     direct = [{"id": item["id"], "status": item["status"], "rule": item["rule"]} for item in row["direct"]]
     ultimate = [{"id": item["id"], "status": item["status"], "group": list(item["group"])} for item in row["ultimate"]]
+    owners = [{"id": item["id"], "low": item["low"], "high": item["high"]} for item in row["final_owners"]]
     return {"id": row["id"], "as_of": row["as_of"], "verdict": row["verdict"],
-            "direct": sorted(direct, key=_order), "ultimate": sorted(ultimate, key=_order)}
+            "direct": sorted(direct, key=_order), "ultimate": sorted(ultimate, key=_order),
+            "final_owners": owners, "closed_cycle": list(row["closed_cycle"])}

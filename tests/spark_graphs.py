@@ -1,11 +1,12 @@
 """Generated ownership-and-control graphs for comparing the Spark engine with the embedded one.
 
 ``generated_graph(seed, count)`` joins ``count`` small random graphs (ids prefixed ``g<k>_``, so they
-never touch) into one graph that follows the graph contract: Spark then analyses them all in one
+never touch) and one fixed closed cycle of companies holding all of each other into one graph that follows the graph contract: Spark then analyses them all in one
 pass. Each small graph mixes what the control rules must get right: chains of holdings with exact,
 approximate, ranged and unknown shares; pooled votes through controlled companies; cross-holdings
 and cycles; complete and incomplete contract bundles and bare voting proxies; nominees; general
-partners, boards and stated control; parties acting in concert; a public float; observations of one
+partners, boards and stated control; parties acting in concert; a public float; final owners'
+interests through chains, ranges and cross-holdings; observations of one
 holding superseded by later ones; entities founded or dissolved within the dates asked. As the
 loader requires, the certain equity held in one entity never passes 100%.
 """
@@ -111,6 +112,29 @@ def _small(rng: random.Random, prefix: str, graph: nx.MultiDiGraph) -> None:
         add(b, target, "owns", equity={"value": 25.0})
 
 
+def _closed_cycle(prefix: str, graph: nx.MultiDiGraph) -> None:
+    """Closed cycles of companies holding all of each other, fixed: c0 and c1 hold all of each other
+    (no economic interest has a number for them, nor for c2 and c3 held below them); c4 and c5 may
+    hold all of each other (unknown shares: only the high ends close that cycle), p1 holds 20% of c5
+    and c5 60% of c6."""
+    companies = [f"{prefix}c{i}" for i in range(7)]
+    people = [f"{prefix}p{i}" for i in range(3)]
+    for node in companies:
+        graph.add_node(node, id=node, name=node.replace("_", " "), type="company")
+    for node in people:
+        graph.add_node(node, id=node, name=node.replace("_", " "), type="person")
+    c, p = companies, people
+    holdings = [(c[0], c[1], "owns", 100.0), (c[1], c[0], "owns", 100.0),
+                (c[1], c[2], "owns", 40.0), (p[0], c[2], "owns", 60.0),
+                (c[2], c[3], "owns", 30.0), (p[0], c[3], "owns", 50.0),
+                (c[4], c[5], "owns", None), (c[4], c[5], "limited_partner_of", None), (c[5], c[4], "owns", None),
+                (p[1], c[5], "owns", 20.0), (c[5], c[6], "owns", 60.0), (p[2], c[6], "owns", 40.0)]
+    for count, (u, v, kind, value) in enumerate(holdings, 1):
+        key = f"{prefix}r{count}"
+        equity = {} if value is None else {"equity": {"value": value}}
+        graph.add_edge(u, v, key=key, type=kind, id=key, sources=[{"source": "generated"}], **equity)
+
+
 def generated_graph(seed: int, count: int) -> nx.MultiDiGraph:
     from ecosystem.vocabulary import bundled_vocabulary
 
@@ -120,6 +144,7 @@ def generated_graph(seed: int, count: int) -> nx.MultiDiGraph:
     graph.graph.update(name="generated", vocabulary=vocabulary, sources={}, views={}, latest_date="2021")
     for k in range(count):
         _small(rng, f"g{k}_", graph)
+    _closed_cycle(f"g{count}_", graph)
     categories = {t: d.category for t, d in vocabulary.relation_types.items()}
     for _, _, data in graph.edges(data=True):
         data["category"] = categories[data["type"]]

@@ -16,6 +16,7 @@ import pytest
 pytestmark = pytest.mark.spark
 
 BUNDLED_DATES = ("2014", "2020", "2024")
+SEED, COUNT = 20261237, 4
 
 
 def _rounded(value):
@@ -45,7 +46,7 @@ def both(spark, tmp_path_factory):
     from ecosystem.graph import load_graph
 
     graph = load_graph().copy()
-    generated = generated_graph(seed=20261237, count=4)
+    generated = generated_graph(seed=SEED, count=COUNT)
     assert not set(graph) & set(generated)
     graph.add_nodes_from(generated.nodes(data=True))
     graph.add_edges_from(generated.edges(keys=True, data=True))
@@ -83,6 +84,27 @@ def test_generated_graphs_same_answers(both):
     groups = [json.loads(item)["group"] for record in expected.values() for item in record["ultimate"]]
     assert any(group and all("_p" in member for member in group) for group in groups)  # parties in concert
     assert any(group and all("_c" in member for member in group) for group in groups)  # a control cycle
+    # final owners' interests: ranges, through cross-holdings, and a closed cycle with what lies below it
+    owners = [owner for record in expected.values() for owner in record["final_owners"]]
+    assert any(owner["low"] < owner["high"] for owner in owners)
+    assert any(owner["low"] == 0 < owner["high"] for owner in owners)
+    crossed = _cross_held()
+    assert any(record["final_owners"] for key, record in expected.items() if key[1] in crossed)
+    assert any(key[1] not in record["closed_cycle"] for key, record in expected.items()
+               if record["closed_cycle"])  # below a closed cycle, not in it
+    # a cycle closed by the low ends: no numbers; by the high ends alone: the low run's owners, high 100
+    assert any(not record["final_owners"] for record in expected.values() if record["closed_cycle"])
+    assert any(record["final_owners"] for record in expected.values() if record["closed_cycle"])
+
+
+def _cross_held() -> set:
+    """The companies of the generated graphs that hold part of each other (a cycle of holdings)."""
+    import networkx as nx
+    from spark_graphs import generated_graph
+
+    graph = generated_graph(seed=SEED, count=COUNT)
+    owns = nx.DiGraph([(u, v) for u, v, data in graph.edges(data=True) if data["type"] == "owns"])
+    return {node for component in nx.strongly_connected_components(owns) if len(component) > 1 for node in component}
 
 
 def test_bundled_data_same_answers(both):

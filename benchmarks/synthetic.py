@@ -147,6 +147,16 @@ class _Ownership:
 
 def make_records(n: int, seed: int = 0) -> dict[str, list[dict]]:
     """N entities and 3N relations (and n // 100 + 5 sources), the same for the same (n, seed)."""
+    records: dict[str, list[dict]] = {"sources": [], "entities": [], "relations": []}
+    for section, record in iter_records(n, seed):
+        records[section].append(record)
+    return records
+
+
+def iter_records(n: int, seed: int = 0):
+    """The records of :func:`make_records` one at a time, as ``(section, record)``: sources, then
+    entities, then relations. Only ids are kept meanwhile, so a large dataset can be written as it
+    is made."""
     rng = random.Random(seed)
     sources = []
     for i in range(n // 100 + 5):
@@ -160,12 +170,14 @@ def make_records(n: int, seed: int = 0) -> dict[str, list[dict]]:
         sources.append(source)
     source_ids = [s["id"] for s in sources]
     cite = _Citer(rng, source_ids)
+    for source in sources:
+        yield "sources", source
 
-    entities: list[dict] = []
+    entities: list[tuple[str, str]] = []  # (id, type)
     by_type: dict[str, list[str]] = {}
 
     def add(record: dict) -> None:
-        entities.append(record)
+        entities.append((record["id"], record["type"]))
         by_type.setdefault(record["type"], []).append(record["id"])
 
     for jid, name, zh, aliases in _JURISDICTIONS[: max(1, min(len(_JURISDICTIONS), n // 10))]:
@@ -173,6 +185,7 @@ def make_records(n: int, seed: int = 0) -> dict[str, list[dict]]:
         if aliases:
             record["aliases"] = list(aliases)
         add(record)
+        yield "entities", record
     jurisdictions = list(by_type["jurisdiction"])
     remaining = n - len(entities)
     kinds = [kind for kind, _ in _TYPES]
@@ -220,8 +233,8 @@ def make_records(n: int, seed: int = 0) -> dict[str, list[dict]]:
             record["inferred"] = True
         record["sources"] = cite()
         add(record)
+        yield "entities", record
 
-    relations: list[dict] = []
     used: set[tuple[str, str, str]] = set()
     held_left: dict[str, float] = {}  # the equity still unallocated in each target
     holders = by_type.get("company", []) + by_type.get("person", []) + by_type.get("partnership", [])
@@ -231,12 +244,12 @@ def make_records(n: int, seed: int = 0) -> dict[str, list[dict]]:
     platforms = by_type.get("platform") or companies
     bodies = by_type.get("state_body") or companies
     laws = by_type.get("law")
-    holder_of = _Ownership(rng, [e["id"] for e in entities if e["type"] in ("company", "partnership")], persons)
+    holder_of = _Ownership(rng, [i for i, kind in entities if kind in ("company", "partnership")], persons)
     relation_kinds = ["owns", "owns", "owns", "officer_of", "incorporated_in", "operates", "regulates",
                       "fined", "controls_by_contract", "partners_with", "competes_with", "invested_in"]
     counter = 0
     attempts = 0
-    while len(relations) < 3 * n and attempts < 30 * n:
+    while counter < 3 * n and attempts < 30 * n:
         attempts += 1
         kind = rng.choice(relation_kinds)
         record: dict = {"type": kind}
@@ -306,9 +319,8 @@ def make_records(n: int, seed: int = 0) -> dict[str, list[dict]]:
         record["sources"] = cite()
         head = {"id": f"rel_{counter}"} if rng.random() < 0.2 else {}
         head.update(type=kind, **{"from": source, "to": target})
-        relations.append({**head, **record})
+        yield "relations", {**head, **record}
         counter += 1
-    return {"sources": sources, "entities": entities, "relations": relations}
 
 
 # ---------------------------------------------------------------------------------------------

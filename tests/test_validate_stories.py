@@ -217,3 +217,29 @@ def test_validate_names_a_highlight_its_view_does_not_draw_in_a_copy_of_the_bund
     assert (found[0]["file"], found[0]["line"], found[0]["id"]) == ("stories.yaml", line, "vie")
     assert "step 1 highlights 'ant_group', which view 'vie-pattern' does not draw on 2019-11-26" in found[0]["message"]
     assert "ecosystem render vie-pattern --as-of 2019-11-26" in found[0]["hint"]
+
+
+VALIDATE_MODULES = r"""
+import sys
+from ecosystem.cli import app
+try:
+    app(["validate"])
+except SystemExit:
+    pass
+print(sorted(name for name in ("ecosystem.views", "ecosystem.render", "ecosystem.control", "scipy") if name in sys.modules))
+"""
+
+
+@pytest.mark.parametrize("cache", ["cold", "warm"])
+def test_validate_checks_the_highlights_without_the_renderer_or_the_control_solver(tmp_path, cache):
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "ECOSYSTEM_CACHE_DIR": str(tmp_path)}
+    runs = 2 if cache == "warm" else 1
+    for _ in range(runs):
+        result = subprocess.run([sys.executable, "-c", VALIDATE_MODULES], capture_output=True, text=True,
+                                env=environment, check=True)
+    # the views are resolved (the check ran), without a figure's layout or control verdicts
+    assert result.stdout.strip().splitlines()[-1] == "['ecosystem.views']", result.stdout

@@ -97,9 +97,12 @@ def relation_spans(graph: nx.MultiDiGraph) -> dict:
     also name the relations it supersedes (``supersedes: [ids]``). Events never supersede each other.
     ``end`` and ``superseded_by`` are None when they do not apply. Only relations whose span differs
     from the record's own ``start``/``end`` are listed: look others up with :func:`effective_start`.
+    A graph holding part of the data (the index's answer to one question) lists in
+    ``graph.graph["superseding"]`` the relations outside it that name one of its relations, as
+    ``(from, to, id, attributes)``: a stake passed to a holder the graph does not hold still ends.
     """
     standing = _standing_types(graph)
-    candidates, named = [], []
+    candidates, named = [], list(graph.graph.get("superseding") or ())
     for u, neighbours in graph.adjacency():
         for v, keyed in neighbours.items():
             several = len(keyed) > 1  # only several relations between one pair can supersede each other

@@ -5,6 +5,7 @@ bundled data and on a synthetic dataset, at several dates."""
 from __future__ import annotations
 
 import random
+import shutil
 import sys
 from pathlib import Path
 
@@ -24,11 +25,14 @@ from benchmarks.synthetic import write_dataset  # noqa: E402
 DATES = (None, "2005-06", "2014-09-19", "2020-11-01")
 
 
-@pytest.fixture(scope="module", params=["bundled", "synthetic"])
+@pytest.fixture(scope="module", params=["bundled", "synthetic", "handover"])
 def case(request, tmp_path_factory):
-    """(index, whole graph, entity ids to ask about) for each dataset."""
+    """(index, whole graph, entity ids to ask about) for each dataset; "handover": a stake passed to a
+    holder that a question about the old holder does not read (``supersedes`` names the old record)."""
     if request.param == "bundled":
         folder = ROOT / "data"
+    elif request.param == "handover":
+        folder = _handover_folder(tmp_path_factory)
     else:
         folder = tmp_path_factory.mktemp("synthetic")
         write_dataset(folder, 400, fmt="jsonl", seed=5)
@@ -61,6 +65,25 @@ def _indexed_or_error(function, *args, **kwargs):
     except QueryError as error:
         return ("error", str(error))
     return "whole graph" if found is None else found[0]
+
+
+def _handover_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("handover")
+    for part in ("valid", "handover"):
+        for file in (ROOT / "tests" / "fixtures" / part).glob("*.yaml"):
+            shutil.copy(file, folder / file.name)
+    return folder
+
+
+def test_a_stake_passed_to_another_holder_ends_for_the_old_holder_alone(tmp_path_factory, monkeypatch):
+    """citizen_a's question reads citizen_a and the VIE, not the new holder: the record naming the old
+    one must still end it (it showed citizen_a holding the VIE for ever)."""
+    monkeypatch.setenv("ECOSYSTEM_CACHE_DIR", str(tmp_path_factory.mktemp("index")))
+    index = open_index(_handover_folder(tmp_path_factory))
+    for when, held in (("2017", ["citizen_a__owns__vie"]), ("2020-11-01", [])):
+        assert [edge["id"] for edge in queries.show(index, "citizen_a", when)[0]["outgoing"]] == held
+    [item] = [item for item in queries.timeline(index, "citizen_a") if item["kind"] == "relation superseded"]
+    assert item["superseded_by"] == "nominee_takes_a_half" and item["date"] == "2018"
 
 
 def test_statistics(case):

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from .. import __version__, dates
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 INDEX_SUFFIX = ".sqlite"
 DATA_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 _RACY_NS = 3 * 10**9  # a file changed this soon after it was recorded may have changed within one tick
@@ -333,6 +333,7 @@ CREATE TABLE relations (
     votes_low REAL, votes_high REAL, votes_approximate INTEGER,
     start TEXT, "end" TEXT, as_of TEXT, start_day TEXT, end_day TEXT, as_of_day TEXT, effective_day TEXT,
     inferred INTEGER NOT NULL, record TEXT NOT NULL);
+CREATE TABLE supersessions (relation TEXT NOT NULL, superseded TEXT NOT NULL);
 CREATE TABLE sources (position INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT, title TEXT,
     date TEXT, record TEXT NOT NULL);
 CREATE TABLE citations (owner_kind TEXT NOT NULL, owner TEXT NOT NULL, source TEXT NOT NULL, locator TEXT NOT NULL);
@@ -357,6 +358,7 @@ CREATE INDEX names_entity ON names (entity);
 CREATE INDEX citations_owner ON citations (owner_kind, owner);
 CREATE INDEX citations_source ON citations (source);
 CREATE INDEX facts_entity ON facts (entity);
+CREATE INDEX supersessions_superseded ON supersessions (superseded);
 CREATE INDEX entities_type ON entities (type);
 """
 
@@ -468,7 +470,7 @@ def _write_rows(connection: sqlite3.Connection, key: str, dataset, progress) -> 
         connection.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", facts)
         del names, texts, bigrams, facts
 
-        relation_rows = []
+        relation_rows, supersessions = [], []
         no_share = (None, None, None)
         for number, (relation_id, record) in enumerate(dataset.relations.items(), 1):
             start, end, as_of = record.get("start"), record.get("end"), record.get("as_of")
@@ -481,6 +483,7 @@ def _write_rows(connection: sqlite3.Connection, key: str, dataset, progress) -> 
                 1 if record.get("inferred") else 0, dumps(record)))
             for c in record["sources"]:
                 citations.append(("relation", relation_id, c["source"], c.get("locator", "")))
+            supersessions.extend((relation_id, old) for old in record.get("supersedes") or ())
             if number % 20_000 == 0:
                 advance(20_000)
         advance(len(dataset.relations) % 20_000)
@@ -490,6 +493,7 @@ def _write_rows(connection: sqlite3.Connection, key: str, dataset, progress) -> 
             " effective_day, inferred, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             relation_rows)
         del relation_rows
+        connection.executemany("INSERT INTO supersessions VALUES (?, ?)", supersessions)
         connection.executemany("INSERT INTO citations VALUES (?, ?, ?, ?)", citations)
         connection.executescript(_INDEXES)
         from .queries import aggregate_statistics
@@ -725,7 +729,27 @@ class Index:
             u, v = attributes.pop("from"), attributes.pop("to")
             attributes["category"] = categories.get(attributes["type"], "")
             graph.add_edge(u, v, key=relation_id, **attributes)
+        graph.graph["superseding"] = self._superseding(graph)
         return graph
+
+    def _superseding(self, graph) -> list:
+        """The relations outside ``graph`` that supersede one of its relations, as ``(from, to, id, record)``
+        (a stake passing to another holder: ``supersedes: [...]``), for :func:`ecosystem.graph.relation_spans`."""
+        held = [key for _, _, key in graph.edges(keys=True)]
+        found = set()
+        for chunk in _chunks(held):
+            marks = ",".join("?" * len(chunk))
+            found.update(row[0] for row in self.connection.execute(
+                f"SELECT relation FROM supersessions WHERE superseded IN ({marks})", chunk))  # noqa: S608
+        found -= set(held)
+        result = []
+        for chunk in _chunks(sorted(found)):
+            marks = ",".join("?" * len(chunk))
+            for _, relation_id, record in sorted(self.connection.execute(
+                    f"SELECT position, id, record FROM relations WHERE id IN ({marks})", chunk)):  # noqa: S608
+                attributes = self._loads(record)
+                result.append((attributes.pop("from"), attributes.pop("to"), relation_id, attributes))
+        return result
 
     def count(self, table: str) -> int:
         return self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608

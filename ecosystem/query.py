@@ -120,12 +120,19 @@ def require_entity(graph: nx.MultiDiGraph, entity_id: str) -> dict:
 
 
 def suggest(graph: nx.MultiDiGraph, text: str, limit: int = 3) -> list[str]:
-    ids = difflib.get_close_matches(text, list(graph.nodes), n=limit, cutoff=0.6)
-    if len(ids) < limit:
-        for hit in search(graph, text, limit=limit):
-            if hit["id"] not in ids:
-                ids.append(hit["id"])
-    return ids[:limit]
+    close = difflib.get_close_matches(text, list(graph.nodes), n=limit, cutoff=0.6)
+    return suggestions(close, search(graph, text, limit=limit), limit)
+
+
+def suggestions(close_ids: list[str], hits: list[dict], limit: int) -> list[str]:
+    """What an unknown id is met with: entities named or aliased exactly so first (``alibaba`` is
+    Alibaba Group Holding's alias), then ids spelt alike, then other search hits."""
+    named = [hit["id"] for hit in hits if hit["score"] >= EXACT_NAME_SCORE]
+    found = []
+    for entity_id in named + close_ids + [hit["id"] for hit in hits]:
+        if entity_id not in found:
+            found.append(entity_id)
+    return found[:limit]
 
 
 def search(graph: nx.MultiDiGraph, text: str, limit: int | None = 20, entity_type: str | None = None) -> list[dict]:
@@ -189,12 +196,15 @@ def rank(hits: list[dict], limit: int | None) -> list[dict]:
     return hits if limit is None else hits[:limit]
 
 
+EXACT_NAME_SCORE = 95.0  # a name or alias matched whole (folded); a primary name scores 98
+
+
 def _score(query: str, compact: str, name: str, kind: str) -> float:
     folded = fold(name)
     squeezed = folded.replace(" ", "")
     primary = kind == "name" or kind.startswith("name:")
     if folded == query or squeezed == compact:
-        return 98.0 if primary else 95.0
+        return 98.0 if primary else EXACT_NAME_SCORE
     if squeezed.startswith(compact):
         return (85.0 if primary else 82.0) - min(len(squeezed) - len(compact), 30) * 0.1
     if any(word.startswith(query) for word in folded.split()):

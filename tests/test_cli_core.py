@@ -262,3 +262,12 @@ def test_show_marks_a_look_through_interest_and_when_an_observed_stake_ended(inv
     printed = " ".join(invoke("show", "ant_group", "--as-of", "2021").stdout.split())
     assert "Jack Ma (jack_ma) │ ~10% equity; indirect (look-through, not on the register) │ as of 2020-08-25" in printed
     assert "29.86% equity │ as of 2020-08-25 – 2023-01-07" in printed
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["index", "no cache"])
+def test_unknown_id_suggests_the_entity_of_that_name_first(invoke, cache):
+    """'alibaba' is no id, but it is Alibaba Group Holding's alias: the suggestion an analyst needs
+    comes first, before ids spelt alike (alibaba_com, alibaba_1688)."""
+    result = invoke(*cache, "show", "alibaba")
+    assert result.exit_code == 1
+    assert "Did you mean: alibaba_group_holding," in " ".join(result.stderr.split())

@@ -237,12 +237,9 @@ def suggest(index: Index, text: str, limit: int = 3) -> list[str]:
         prefix = text[:2]
         ids = [row[0] for row in index.connection.execute(
             "SELECT id FROM entities WHERE id >= ? AND id < ? ORDER BY position", (prefix, prefix + "\U0010ffff"))]
-    found = difflib.get_close_matches(text, ids, n=limit, cutoff=0.6)
-    if len(found) < limit:
-        for hit in search(index, text, limit=limit):
-            if hit["id"] not in found:
-                found.append(hit["id"])
-    return found[:limit]
+    from ..query import suggestions
+
+    return suggestions(difflib.get_close_matches(text, ids, n=limit, cutoff=0.6), search(index, text, limit=limit), limit)
 
 
 # --- statistics -----------------------------------------------------------------------------------

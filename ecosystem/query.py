@@ -354,6 +354,9 @@ def _edge_choices(graph, node_path, relation_types, directed):
 
 def timeline(graph: nx.MultiDiGraph, entity_id: str | None = None, since=None, until=None) -> list[dict]:
     """Dated facts in order: relations starting, ending or observed; entities founded or ended; figures."""
+    if since is not None and until is not None and dates.first_day(since) > dates.last_day(until):
+        raise QueryError(f"the range starts ({since}) after it ends ({until}): nothing can be dated in it; "
+                         "swap the two dates (--since is the earlier, --until the later)")
     if entity_id is not None:
         require_entity(graph, entity_id)
     items = []

@@ -271,3 +271,12 @@ def test_unknown_id_suggests_the_entity_of_that_name_first(invoke, cache):
     result = invoke(*cache, "show", "alibaba")
     assert result.exit_code == 1
     assert "Did you mean: alibaba_group_holding," in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("entity", [[], ["lazada"]], ids=["all", "one entity"])
+def test_timeline_with_its_dates_swapped_says_so(invoke, entity):
+    """--since 2021 --until 2020 printed an empty table and exit 0, as if nothing had happened."""
+    result = invoke("timeline", *entity, "--since", "2021", "--until", "2020")
+    assert result.exit_code == 1
+    assert "swap the two dates" in " ".join(result.stderr.split())
+    assert invoke("timeline", *entity, "--since", "2018", "--until", "2018").exit_code == 0

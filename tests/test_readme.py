@@ -100,3 +100,21 @@ def test_the_test_command_is_what_ci_runs_and_the_main_job_needs_no_java():
     extras = tomllib.loads((root / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert any(d.startswith("pyspark") for d in extras["spark"])
     assert not any(d.startswith("pyspark") for name in ("test", "static") for d in extras[name])
+
+
+def test_the_views_comment_names_every_view(invoke):
+    """`ecosystem views  # ...`: the names the README lists are the views the command prints."""
+    import json
+
+    comment = re.search(r"^\$ ecosystem views +# (.*)$", README, re.M).group(1)
+    listed = [name.strip() for name in comment.split(",")]
+    printed = [view["name"] for view in json.loads(invoke("views", "--json").stdout)]
+    assert listed == printed
+
+
+def test_no_cache_is_shown_where_it_goes(invoke):
+    """--no-cache is an option of `ecosystem` itself (`ecosystem validate --no-cache` is refused): the
+    README's example of it runs."""
+    example = re.search(r"`(ecosystem --no-cache [^`]+)`", README).group(1)
+    assert invoke(*shlex.split(example)[1:]).exit_code == 0
+    assert invoke("validate", "--no-cache").exit_code == 2

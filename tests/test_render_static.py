@@ -311,3 +311,11 @@ def test_chinese_labels_come_from_the_vocabulary_and_wrap_at_their_breaks(bundle
     assert "".join(rows) == "VIE协议：表决权委托、购买权、股权质押、独家服务、借款" and len(rows) >= 3
     assert all(row.endswith(("、", "：")) for row in rows[:-1])  # broken after the list's commas
     assert wrap_zh("持股 ~25%") == "持股 ~25%"
+
+
+@pytest.mark.parametrize("language, text", [("en", "~10% indirect"), ("zh", "间接 ~10%")])
+def test_a_look_through_interest_is_labelled_indirect(bundled_graph, tmp_path, language, text):
+    """Jack Ma's ~10% of Ant (Reuters) is his interest through the partnerships, not a holding on Ant's
+    register: the line in the ant-control figure must not read as a direct stake ("owns ~10%")."""
+    path = render_view(bundled_graph, "ant-control", tmp_path / "ant.dot", language=language)
+    assert text in path.read_text(encoding="utf-8")

@@ -47,7 +47,15 @@ def text_color(background: str) -> str:
 
 
 def share_label(data: dict, language: str = "en") -> str:
-    """``~25%``, ``33% / 50% votes``: the shares an edge carries, or '' (``33% / 表决权 50%`` in Chinese)."""
+    """``~25%``, ``33% / 50% votes``: the shares an edge carries, or '' (``33% / 表决权 50%`` in Chinese);
+    a look-through interest, not a holding on the register, says so (``~10% indirect``, ``间接 ~10%``)."""
+    label = _shares(data, language)
+    if label and data.get("indirect"):
+        return f"间接 {label}" if language == "zh" else f"{label} indirect"
+    return label
+
+
+def _shares(data: dict, language: str) -> str:
     equity, votes = share(data.get("equity")), share(data.get("votes"))
     zh = language == "zh"
     if equity and votes and str(equity) != str(votes):

@@ -165,3 +165,18 @@ def test_proof_keeps_the_end_of_a_relation_without_a_start(invoke, monkeypatch):
             in printed)
     assert "jack_ma controls hangzhou_yunbo · undated" not in printed
     assert "observed 2020-08-25 (counted from then until 2023-01-07)" in printed
+
+
+def test_explain_names_the_interest_a_source_states(invoke, monkeypatch):
+    """Ma's economic interest in Ant is about 10% (Reuters, as in the 2020 listing documents): `owners`
+    listed it, `explain jack_ma ant_group` gave only the computed 0-31.04% range."""
+    monkeypatch.setenv("COLUMNS", "300")
+    document = as_json(invoke("explain", "jack_ma", "ant_group", "--as-of", "2023-06", "--json"))
+    [declared] = document["declared_interests"]
+    assert declared["interest"] == {"low": 10.0, "high": 10.0} and declared["approximate"] is True
+    assert declared["relation"]["id"] == "jack_ma_owns_ant_group_indirect_2020"
+    assert "jack_ma_owns_ant_group_indirect_2020" in {item["relation"] for item in document["basis"]}
+    printed = " ".join(invoke("explain", "jack_ma", "ant_group", "--as-of", "2023-06").stdout.split())
+    assert "look-through, not on the register): ~10% (jack_ma_owns_ant_group_indirect_2020)" in printed
+    alibaba = as_json(invoke("explain", "alibaba_group_holding", "ant_group", "--json"))
+    assert alibaba["declared_interests"] == []

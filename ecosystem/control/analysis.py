@@ -78,9 +78,18 @@ class ControlAnalysis:
             result["reasons"].append(
                 "its economic interest (equity through every path): " + percent_range(value["low"], value["high"])
                 + (" (a range: not known exactly on the way: " + "; ".join(open_ends) + ")" if open_ends else ""))
+        # what a source states as its interest through others (a register's or a report's look-through figure)
+        result["declared_interests"] = [d for d in interest["declared_interests"] if d["id"] == controller_id]
+        for declared in result["declared_interests"]:
+            if "interest" in declared:
+                share = ("~" if declared.get("approximate") else "") + percent_range(
+                    declared["interest"]["low"], declared["interest"]["high"])
+                result["reasons"].append(f"its interest through others as a source states it (look-through, not on the "
+                                         f"register): {share} ({declared['relation']['id']})")
         result["look_through_votes"] = self.look_through(controller_id, entity_id)
         result["basis"] = merge_basis(basis(result["chain"]), result["economic_basis"],
-                                      (result["look_through_votes"] or {}).get("basis", []))
+                                      (result["look_through_votes"] or {}).get("basis", []),
+                                      basis([d["relation"] for d in result["declared_interests"]]))
         return result
 
     def look_through(self, party, entity_id) -> dict | None:

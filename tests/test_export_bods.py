@@ -138,3 +138,14 @@ def test_bods_is_byte_stable_with_deterministic_ids(tmp_path):
     before = {s["recordId"]: s["statementId"] for s in first}
     after = {s["recordId"]: s["statementId"] for s in third}
     assert before["acme"] != after["acme"] and before["cayman"] == after["cayman"]
+
+
+def test_a_look_through_economic_interest_claims_no_voting_rights(bundled_graph, tmp_path):
+    """Jack Ma's ~10% of Ant is his economic interest through the partnerships (Reuters); before 2023
+    he directed about 53% of the votes. The export wrote it as ~10% of the voting rights too."""
+    _, statements = _export(bundled_graph, tmp_path / "bods.json")
+    relationships = {s["recordId"]: s["recordDetails"] for s in statements if s["recordType"] == "relationship"}
+    indirect = relationships["jack_ma_owns_ant_group_indirect_2020"]["interests"]
+    assert [(i["type"], i["directOrIndirect"]) for i in indirect] == [("shareholding", "indirect")]
+    direct = relationships["hangzhou_junhan_owns_ant_group_2023"]["interests"]
+    assert [i["type"] for i in direct] == ["shareholding", "votingRights"]  # a holding's votes follow its equity

@@ -12,7 +12,9 @@ A relationship's ``interestedParty`` is our ``from`` (the holder), its ``subject
 Shares: an exact share is ``{"exact": 33}``, a range ``{"minimum": 20, "maximum": 30}``; an
 approximate figure is written as exact, and the interest's ``details`` (the relation's wording)
 says "approximate share". ``votingRights`` carries ``votes`` when the relation gives it, else
-``equity``; other interests carry ``equity``. Dates are BODS full dates: a partial date becomes
+``equity``; other interests carry ``equity``. A look-through (``indirect``) figure without ``votes`` is an
+economic interest (a limited partner's share through a partnership carries no votes): it gets no
+``votingRights`` interest. Dates are BODS full dates: a partial date becomes
 its first day (``2014`` -> ``2014-01-01``). A relation with no observation date (``as_of``) says so in
 its interests' ``details`` (:data:`~ecosystem.importers.bods.NOT_OBSERVED`): its statement date is its
 sources' date, and the import gives it no ``as_of`` (an undated relation stays in force at every date).
@@ -199,6 +201,8 @@ def statements(graph, result: ExportResult | None = None) -> list[dict]:
         observed = iso_day(data.get("as_of")) is not None  # else the statement date is the sources' date
         interests = []
         for interest_type in definition.bods:
+            if interest_type == "votingRights" and data.get("indirect") and not data.get("votes"):
+                continue  # a look-through economic figure says nothing of votes
             source_share = data.get("votes") or data.get("equity") if interest_type == "votingRights" else data.get("equity")
             interest = {"type": interest_type, "directOrIndirect": "indirect" if data.get("indirect") else "direct",
                         "beneficialOwnershipOrControl": bool(data.get("beneficial"))}

@@ -165,8 +165,8 @@ def test_alibaba_group_holding_verdict_rests_on_dated_observations(bundled_graph
 def test_alipay_com_is_controlled_by_one_party_at_every_date(bundled_graph):
     """Alipay.com Co.: Alibaba's subsidiary until the 2011 spin-off, then held by the company later named
     Ant Financial and Ant Group (case §3.1, n 12), which Jack Ma controlled until January 2023 (§4, n 73).
-    The spin-off's holding company is recorded under its 2011 name (the July 2011 agreement) and under
-    Ant Group: two names of one company, never two parties contesting control."""
+    The July 2011 agreement names that company Zhejiang Alibaba E-Commerce: one company under two names,
+    never two parties contesting control."""
     _require(bundled_graph, "alipay_com_co", "zhejiang_alibaba_ecommerce", "ant_group")
     for when, controller in (("2010", AGH), ("2012", "jack_ma"), ("2016", "jack_ma"), ("2022-06", "jack_ma"),
                              ("2024", "ant_group")):

@@ -370,7 +370,7 @@ def timeline(graph: nx.MultiDiGraph, entity_id: str | None = None, since=None, u
         for fact in data.get("facts", []):
             if fact.get("date"):
                 items.append({"date": fact["date"], "kind": "fact", "entity": entity_summary(graph, node),
-                              "text": f"{data['name']}: {fact['name']} {_fact_value(fact)}",
+                              "text": f"{data['name']}: {fact['name']} {fact_value(fact)}",
                               "fact": fact, "sources": fact.get("sources", [])})
     vocabulary = graph.graph.get("vocabulary")
     from .graph import relation_spans
@@ -400,10 +400,14 @@ def timeline(graph: nx.MultiDiGraph, entity_id: str | None = None, since=None, u
     return items
 
 
-def _fact_value(fact: dict) -> str:
+def fact_value(fact: dict) -> str:
+    """A figure in words: ``CNY ~52 billion``, ``989,000,000 people`` (one wording for show and the timeline;
+    a whole number is written out, never as ``9.89e+08``)."""
     prefix = "~" if fact.get("approximate") else ""
     currency = f"{fact['currency']} " if fact.get("currency") else ""
-    return f"{currency}{prefix}{fact['value']:,g} {fact['unit']}"
+    value = fact["value"]
+    number = f"{int(value):,}" if float(value).is_integer() and abs(value) < 1e18 else f"{value:,g}"
+    return f"{currency}{prefix}{number} {fact['unit']}"
 
 
 def relation_details(data: dict) -> list[str]:

@@ -280,3 +280,12 @@ def test_timeline_with_its_dates_swapped_says_so(invoke, entity):
     assert result.exit_code == 1
     assert "swap the two dates" in " ".join(result.stderr.split())
     assert invoke("timeline", *entity, "--since", "2018", "--until", "2018").exit_code == 0
+
+
+def test_show_gives_a_figure_its_currency_and_writes_whole_numbers_out(invoke, monkeypatch):
+    """MyBank's SME loans are RMB 400 billion (case §3.4, n 37), the 2000 round raised US$25 million
+    (§3.1, n 4): show printed both as bare numbers, and 989 million internet users as 9.89e+08."""
+    monkeypatch.setenv("COLUMNS", "300")
+    assert "sme_loan_balance: CNY 400 billion (2020-06)" in invoke("show", "mybank").stdout
+    assert "amount_raised: USD 25 million (2000)" in invoke("show", "alibaba_2000_funding_round").stdout
+    assert "internet_users: 989,000,000 people (2020)" in invoke("show", "chinese_internet_users").stdout

@@ -127,10 +127,11 @@ def _print_entity(vocabulary, result):
             out.print(f"  {key}: {result[key]}")
     if result.get("description"):
         out.print("  " + escape(result["description"]))
+    from ..query import fact_value
+
     for fact in result.get("facts", []):
-        out.print(f"  • {escape(fact['name'])}: {'~' if fact.get('approximate') else ''}{fact['value']:,g} "
-                  f"{escape(fact['unit'])}{' (' + fact['date'] + ')' if fact.get('date') else ''}"
-                  f"  [dim]{escape(_cites(fact))}[/]")
+        out.print(f"  • {escape(fact['name'])}: {escape(fact_value(fact))}"
+                  f"{' (' + fact['date'] + ')' if fact.get('date') else ''}  [dim]{escape(_cites(fact))}[/]")
     out.print(f"  [dim]sources: {escape(_cites(result))}[/]")
     for entry in result.get("same_as", ()):
         out.print(f"  same entity as: {escape(entry['name'])} ({entry['id']}, {escape(entry['file'])}): "

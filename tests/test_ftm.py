@@ -142,3 +142,23 @@ def test_a_round_trip_through_ftm_keeps_types_shares_and_dates(tmp_path, valid_g
         if vocabulary.relation_types[data["type"]].shares and data.get("equity"):
             assert back["equity"] == data["equity"], key
         assert back.get("start") == data.get("start") and back.get("end") == data.get("end"), key
+
+
+def test_our_own_export_comes_back_whole_debts_and_successions_included(tmp_path, bundled_graph):
+    """The bundled export writes the VIE loans as Debt and the SAIC's merger into the SAMR as Succession;
+    the import left all eight out ('no type of ours')."""
+    from ecosystem.exporters.ftm import write_ftm
+    from ecosystem.importers.ftm import import_ftm
+
+    write_ftm(bundled_graph, tmp_path / "e.jsonl")
+    written = _read(tmp_path / "e.jsonl")
+    result = import_ftm(tmp_path / "e.jsonl", tmp_path / "back")
+    assert not [reason for reason in result.skipped if "no type of ours" in reason], result.skipped
+    back = {r["record_id"]: r for r in _read(tmp_path / "back" / "records.jsonl") if r["record"] == "relation"}
+    debts = [e for e in written if e["schema"] == "Debt"]
+    assert debts and all(back[e["id"]]["type"] == "lends_to" for e in debts)
+    loan = back["relation-taobao-china-software-loan-to-hangzhou-zhenxi"]
+    assert (loan["from"], loan["to"]) == ("taobao_china_software", "hangzhou_zhenxi")
+    assert loan["amount"] == {"value": 65032517.0, "currency": "CNY"}
+    merger = back["relation-saic-merged-into-samr"]
+    assert (merger["type"], merger["from"], merger["to"], merger["start"]) == ("merged_into", "saic", "samr", "2018")

@@ -1,8 +1,8 @@
 """FollowTheMoney entities (JSON lines, as ``ftm`` and Aleph write them) -> our records (``records.jsonl``).
 
 Things (Person, Company, Organization, LegalEntity, PublicBody) become entities; interval schemas
-(Ownership, Directorship, Membership, Representation, Family, Associate, UnknownLink) become
-relations. Which of our types each becomes:
+(Ownership, Directorship, Membership, Representation, Family, Associate, UnknownLink, Debt, Succession)
+become relations. Which of our types each becomes:
 
 * an entity whose ``classification`` is one of our entity types' labels (our FtM export writes it)
   takes that type; otherwise its schema decides (:data:`SCHEMA_TYPES`);
@@ -15,7 +15,7 @@ Kept: names and aliases, dates (incorporation/birth -> start, dissolution/death 
 startDate, endDate and date -> start, end, as_of), identifiers (``registrationNumber``, ``leiCode``,
 ``idNumber``, ``taxNumber``, ...), countries (a jurisdiction entity each), ``percentage`` as equity
 (a share our export wrote into the description — approximate, a range — comes back as it was),
-``description``. The FtM id is kept as ``record_id`` (commands accept it); our id is its lower
+``description``, a link's ``amount`` and ``currency``. The FtM id is kept as ``record_id`` (commands accept it); our id is its lower
 snake_case form. Each record cites the file as a ``dataset`` source, with the FtM id as locator.
 """
 
@@ -44,6 +44,8 @@ LINK_TYPES = {
     "Family": ("person", "relative", "relationship", "family_of"),
     "Associate": ("person", "associate", "relationship", "associate_of"),
     "UnknownLink": ("subject", "object", "role", "linked_to"),
+    "Debt": ("creditor", "debtor", None, "lends_to"),  # FtM gives a debt no wording: a loan to a nominee comes back a loan
+    "Succession": ("predecessor", "successor", "role", "merged_into"),
 }
 FALLBACK_TYPE = "linked_to"
 # FtM identifier properties -> the scheme we record (None: the property name is the identifier's name)
@@ -118,6 +120,24 @@ def _share(properties) -> dict | None:
             continue
         if 0 <= number <= 100:
             return {"value": number}
+    return None
+
+
+def _amount(properties) -> dict | None:
+    """A link's ``amount`` (a Debt's, an Ownership's price) with its ``currency``, as our ``amount``."""
+    import math
+
+    for text in properties.get("amount") or ():
+        try:
+            value = float(str(text).replace(",", ""))
+        except ValueError:
+            continue
+        if math.isfinite(value):
+            amount = {"value": value}
+            currency = next((c.upper() for c in properties.get("currency", ()) if re.fullmatch(r"[A-Za-z]{3}", c)), None)
+            if currency:
+                amount["currency"] = currency
+            return amount
     return None
 
 
@@ -219,7 +239,7 @@ def convert(path, *, vocabulary=None) -> tuple[list[dict], ImportResult]:
         if holder is None or other is None or holder == other:
             result.skip("links whose ends are not in the file")
             continue
-        wording = [w.lower() for w in properties.get(wording_prop, ())]
+        wording = [w.lower() for w in properties.get(wording_prop, ())] if wording_prop else []
         chosen = next((t for t in types.values() if t.label.lower() in wording and t.ftm is not None
                        and t.ftm.schema_ == schema_name), None) or types.get(default)
         holder_type, other_type = entities[holder]["type"], entities[other]["type"]
@@ -231,6 +251,9 @@ def convert(path, *, vocabulary=None) -> tuple[list[dict], ImportResult]:
             share = _share(properties)
             if share is not None:
                 relation["equity"] = share
+        amount = _amount(properties)
+        if amount is not None:
+            relation["amount"] = amount
         start, end = _date(properties.get("startDate")), _date(properties.get("endDate"))
         if start:
             relation["start"] = start
@@ -239,11 +262,11 @@ def convert(path, *, vocabulary=None) -> tuple[list[dict], ImportResult]:
         observed = _date(properties.get("date"))
         if observed:
             relation["as_of"] = observed
-        role = [w for w in properties.get(wording_prop, ()) if w.lower() != chosen.label.lower()]
+        role = [w for w in properties.get(wording_prop, ()) if w.lower() != chosen.label.lower()] if wording_prop else []
         if role and chosen.id in ("officer_of", "member_of"):
             relation["role"] = role[0]
         notes = [d for d in properties.get("description", ()) if not SHARE_IN_DESCRIPTION.match(d)]
-        if chosen.id == FALLBACK_TYPE and properties.get(wording_prop):
+        if chosen.id == FALLBACK_TYPE and wording_prop and properties.get(wording_prop):
             notes.insert(0, f"{wording_prop}: {properties[wording_prop][0]}")
         if notes:
             relation["note"] = "; ".join(notes)

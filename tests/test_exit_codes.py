@@ -113,3 +113,23 @@ def test_the_installed_command_exits_with_the_same_codes(tmp_path):
     assert run("show", "no_such_entity").returncode == 1
     bad = run("show", "holdco", "--as-of", "2020-13")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "--as-of" in bad.stderr
+
+
+@pytest.mark.parametrize("args, where", [
+    (["validate", "--data", "x"], "--data is an option of ecosystem itself and goes before the command "
+                                  "(ecosystem --data ... validate ...)"),
+    (["validate", "--no-cache"], "(ecosystem --no-cache ... validate ...)"),
+    (["--as-of", "2020", "controllers", "ant_group"], "--as-of goes after it (ecosystem controllers ... --as-of ...)"),
+    (["--json", "search", "ant"], "--json goes after it (ecosystem search ... --json ...)"),
+])
+def test_an_option_on_the_wrong_side_of_the_command_says_where_it_goes(invoke, args, where):
+    """`ecosystem validate --data mydata/` only said "No such option: --data"."""
+    result = invoke(*args)
+    check(result, 2)
+    assert where in " ".join(result.stderr.split())
+
+
+def test_a_misspelt_option_still_gets_its_close_match(invoke):
+    result = invoke("controllers", "ant_group", "--asof", "2020")
+    check(result, 2)
+    assert "--asof" in result.stderr and "--as-of" in result.stderr

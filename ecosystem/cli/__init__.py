@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
 from ..errors import DataError, EcosystemError
@@ -27,10 +28,53 @@ from ..errors import DataError, EcosystemError
 # the app and its error handling
 
 
+def _unknown_option(error) -> bool:
+    """Whether ``error`` is click's NoSuchOption (typer vendors click: matched by what it carries)."""
+    return isinstance(getattr(error, "option_name", None), str) and hasattr(error, "possibilities")
+
+
+class _Group(TyperGroup):
+    """``ecosystem`` itself: an option of the commands given before the command says where it goes."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as error:  # typer's (vendored) click NoSuchOption: an option name it does not know
+            if not _unknown_option(error):
+                raise
+            option = error.option_name
+            owners = [name for name, command in sorted(self.commands.items())
+                      if any(option in param.opts for param in command.params)]
+            if owners:
+                named = next((arg for arg in args if arg in self.commands), None)
+                example = named if named in owners else owners[0] if len(owners) == 1 else "COMMAND"
+                error.message = (f"No such option before the command: {option} goes after it (ecosystem {example} "
+                                 f"... {option} ...); it is an option of {', '.join(owners[:6])}"
+                                 f"{' ...' if len(owners) > 6 else ''}")
+                error.possibilities = None
+            raise
+
+
+class _Command(TyperCommand):
+    """A command: an option of ``ecosystem`` itself (--data, --no-cache) given after it says where it goes."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as error:
+            if (_unknown_option(error) and ctx.parent is not None
+                    and any(error.option_name in param.opts for param in ctx.parent.command.params)):
+                error.message = (f"No such option: {error.option_name} is an option of ecosystem itself and goes "
+                                 f"before the command (ecosystem {error.option_name} ... {ctx.info_name} ...)")
+                error.possibilities = None
+            raise
+
+
 class _App(typer.Typer):
     """A Typer app whose commands turn library errors into a message and exit code 1."""
 
     def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", _Command)
         register = super().command(*args, **kwargs)
 
         def decorator(function):
@@ -68,6 +112,7 @@ def _entity_id(context, text):
 
 
 app = _App(
+    cls=_Group,
     name="ecosystem",
     help="Query, draw and export the knowledge graph of a corporate-political ecosystem "
     "(bundled: Alibaba / Ant Group).\n\n"

@@ -289,3 +289,13 @@ def test_show_gives_a_figure_its_currency_and_writes_whole_numbers_out(invoke, m
     assert "sme_loan_balance: CNY 400 billion (2020-06)" in invoke("show", "mybank").stdout
     assert "amount_raised: USD 25 million (2000)" in invoke("show", "alibaba_2000_funding_round").stdout
     assert "internet_users: 989,000,000 people (2020)" in invoke("show", "chinese_internet_users").stdout
+
+
+def test_validate_json_keys_are_the_documented_ones(invoke):
+    """docs/DATA_FORMAT.md names every key `validate --json` prints (it left out warnings and the counts)."""
+    import re
+
+    page = (Path(__file__).parent.parent / "docs" / "DATA_FORMAT.md").read_text(encoding="utf-8")
+    sentence = " ".join(page.split("`validate --json` prints", 1)[1].split("\n\n", 1)[0].split())
+    documented = {quoted or ticked for quoted, ticked in re.findall(r'"(\w+)"|`(\w+)`', sentence)}
+    assert set(run_json(invoke, "validate")) <= documented

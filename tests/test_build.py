@@ -103,3 +103,13 @@ def test_committed_exports_are_what_the_build_makes(built):
     actual = files(committed)
     stale = sorted(path for path in set(expected) | set(actual) if expected.get(path) != actual.get(path))
     assert not stale, f"exports/ is out of date ({len(stale)} files, e.g. {stale[:5]}): run `ecosystem build`"
+
+
+def test_a_dataset_without_views_is_told_why_it_got_no_figures(invoke, tmp_path, valid_dir):
+    """A teacher's own data without views.yaml built the data formats and, silently, no figure."""
+    result = invoke("--data", valid_dir, "build", "-o", tmp_path / "out", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "out" / "figures").exists()
+    assert "no figures: this dataset defines no views (add views.yaml)" in " ".join(result.stderr.split())
+    quiet = invoke("--data", valid_dir, "build", "-o", tmp_path / "out", "--no-figures", "--quiet")
+    assert "no figures" not in quiet.stderr

@@ -40,6 +40,10 @@ def build(
                         stories=load_stories(session(ctx).data) if figures else None,
                         stories_source=stories_file(session(ctx).data))
     console().print(f"wrote {len(written)} files into {output}")
+    if figures and not session(ctx).views().data:
+        from .render import NO_VIEWS
+
+        console(stderr=True).print(f"no figures: {NO_VIEWS}")
 
 
 def build_all(graph, output: Path, *, figures: bool = True, data: bool = True, progress: bool = False,

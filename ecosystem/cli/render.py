@@ -51,6 +51,9 @@ def render(
     console(stderr=True).print(f"wrote {written}")
 
 
+NO_VIEWS = "this dataset defines no views (add views.yaml); `ecosystem render --focus ID -o FILE` still works"
+
+
 @app.command()
 def views(ctx: typer.Context, as_json: bool = JSON_OPTION):
     """List the named views of the dataset (views.yaml), for `ecosystem render VIEW -o FILE`."""
@@ -60,7 +63,7 @@ def views(ctx: typer.Context, as_json: bool = JSON_OPTION):
         return
     out = console()
     if not found:
-        out.print("this dataset defines no views (add views.yaml); `ecosystem render --focus ID -o FILE` still works")
+        out.print(NO_VIEWS)
         return
     from rich.markup import escape
     from rich.table import Table

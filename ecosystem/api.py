@@ -533,6 +533,13 @@ def read_only_query(connection, query: str, parameters=()) -> tuple[list[str], l
             raise QueryError(f"SQL is read-only here; this statement is refused ({what}). Only reading "
                              "statements run (SELECT, WITH ... SELECT, PRAGMA table_info(...)); to change "
                              "the data, edit its files.") from None
+        if str(error).startswith(("no such table", "no such column")):
+            connection.set_authorizer(None)
+            tables = [row[0] for row in connection.execute(  # not the full-text tables' own (created quoted)
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE TABLE ''%' "
+                "ORDER BY name")]
+            raise QueryError(f"SQL: {error} (tables: {', '.join(tables)}; their columns: docs/INDEX.md, or "
+                             "PRAGMA table_info(TABLE))") from None
         raise QueryError(f"SQL: {error}") from None
     finally:
         connection.set_authorizer(None)

@@ -131,3 +131,13 @@ def test_from_python(bundled_dataset):
     with pytest.raises(QueryError, match="read-only"):
         eco.sql("DELETE FROM entities")
     assert len(eco.sql("SELECT id FROM entities")) == len(bundled_dataset.entities)  # still whole
+
+
+def test_an_unknown_table_or_column_is_met_with_the_tables(invoke):
+    """`SELECT * FROM relation` (no s) only said "no such table"; the message lists the tables there are."""
+    for query in ("SELECT * FROM relation", "SELECT shares FROM relations"):
+        result = invoke("sql", query)
+        assert result.exit_code == 1
+        message = " ".join(result.stderr.split())
+        assert "tables: citations, cjk_bigrams, entities, facts, meta, names, relations, search, sources" in message
+        assert "search_data" not in message and "PRAGMA table_info(TABLE)" in message

@@ -10,8 +10,9 @@ The graph contract (queries, control analysis, views and exporters all rely on i
   (``{"value": 33}``, ``{"value": 25, "approximate": true}``, ``{"min": 20, "max": 30}``);
   :func:`share` turns one back into a :class:`~ecosystem.models.Share`;
 * ``graph.graph``: ``name``, ``vocabulary`` (a :class:`~ecosystem.vocabulary.Vocabulary`),
-  ``sources`` (bibliography dicts by id), ``views`` (the parsed views.yaml), ``latest_date``
-  and, on a snapshot, ``as_of``.
+  ``sources`` (bibliography dicts by id), ``views`` (the parsed views.yaml), ``latest_date``,
+  on a snapshot ``as_of`` and, on a graph of part of the data read from the index, ``superseding``
+  (the records outside it that end one of its relations: :func:`relation_spans`).
 
 Nothing here reads or writes files.
 """

@@ -377,3 +377,35 @@ def test_bundled_data_graphml_reads_back(tmp_path, bundled_graph):
     back = nx.read_graphml(tmp_path / "g.graphml", force_multigraph=True)
     assert (back.number_of_nodes(), back.number_of_edges()) == (bundled_graph.number_of_nodes(),
                                                                 bundled_graph.number_of_edges())
+
+
+def test_an_observation_another_record_replaces_ends_in_every_flat_export(tmp_path):
+    """citizen_a's half of the VIE passes to a new holder in 2018 (tests/fixtures/handover: the new record
+    names the old in `supersedes`, as docs/DATA_FORMAT.md says to record it, with no end on the old one).
+    Read back by networkx, csv and json, GraphML, CSV, node-link JSON and Neo4j said nothing of it ending:
+    a researcher counted citizen_a as a holder at every date."""
+    import shutil
+
+    import networkx as nx
+
+    from ecosystem.exporters import write_all
+    from ecosystem.graph import load_graph
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for part in ("valid", "handover"):
+        for file in (ROOT / "tests" / "fixtures" / part).glob("*.yaml"):
+            shutil.copy(file, folder / file.name)
+    write_all(load_graph(folder, use_cache=False), tmp_path / "out")
+    old, new = "citizen_a__owns__vie", "nominee_takes_a_half"
+    graphml = nx.read_graphml(tmp_path / "out" / "ecosystem.graphml")
+    [edge] = [d for _, _, key, d in graphml.edges(keys=True, data=True) if key == old]
+    assert (edge["in_force_end"], edge["superseded_by"]) == ("2018", new)
+    rows = {row["id"]: row for row in csv.DictReader((tmp_path / "out" / "csv" / "edges.csv").open(encoding="utf-8"))}
+    assert (rows[old]["in_force_end"], rows[old]["superseded_by"]) == ("2018", new)
+    assert rows[new]["in_force_end"] == "" and rows["investor__owns__holdco"]["superseded_by"] == ""
+    linked = json.loads((tmp_path / "out" / "ecosystem.node-link.json").read_text(encoding="utf-8"))
+    [link] = [item for item in linked["edges" if "edges" in linked else "links"] if item.get("key") == old]
+    assert (link["in_force_end"], link["superseded_by"]) == ("2018", new)
+    neo = {row["id"]: row for row in csv.DictReader((tmp_path / "out" / "neo4j" / "relationships.csv").open(encoding="utf-8"))}
+    assert (neo[old]["in_force_end_text"], neo[old]["superseded_by"]) == ("2018", new)

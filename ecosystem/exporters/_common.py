@@ -75,6 +75,20 @@ def sorted_edges(graph):
     return sorted(graph.edges(keys=True, data=True), key=lambda item: (str(item[2]), str(item[0]), str(item[1])))
 
 
+def edges_in_time(graph):
+    """:func:`sorted_edges`, a relation that a later record supersedes carrying ``in_force_end`` (when it
+    stops counting) and ``superseded_by`` (:func:`ecosystem.graph.relation_spans`): a reader that does
+    not apply our time rules still sees an observation end where a later one replaces it."""
+    from ..graph import relation_spans
+
+    spans = relation_spans(graph)
+    for u, v, key, data in sorted_edges(graph):
+        span = spans.get(key)
+        if span is not None and span[1] is not None:
+            data = {**data, "in_force_end": span[1], "superseded_by": span[2]}
+        yield u, v, key, data
+
+
 def slugger(fresh: bool = False):
     """A function giving each id a unique slug (letters, digits, ``_.-``; starting with a letter or ``_``).
 

@@ -14,7 +14,7 @@ import io
 
 from ._common import (
     ExportResult, clean_text, entity_type_label, flatten, prepare_directory, relation_type_definition,
-    share_label, sorted_edges, sorted_nodes, write_text,
+    share_label, edges_in_time, sorted_nodes, write_text,
 )
 
 NODE_COLUMNS = ("id", "name", "type", "type_label")
@@ -58,7 +58,7 @@ def node_rows(graph) -> list[dict]:
 
 def edge_rows(graph) -> list[dict]:
     rows = []
-    for u, v, key, data in sorted_edges(graph):
+    for u, v, key, data in edges_in_time(graph):
         row = {"id": clean_text(str(key)), "from": clean_text(str(u)), "to": clean_text(str(v))}
         row.update(flatten(data, rename={"id": "record_id", "from": "record_from", "to": "record_to",
                                          "label": "record_label"},

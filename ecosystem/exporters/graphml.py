@@ -21,7 +21,7 @@ from pathlib import Path
 from ._common import merge_types as _merge_type, scalar_type as _type_of
 from ._common import (
     ExportResult, atomic_path, clean_text, flatten, graph_metadata, relation_type_definition, share_label,
-    slugger, sorted_edges, sorted_nodes, entity_type_label, weight,
+    slugger, edges_in_time, sorted_nodes, entity_type_label, weight,
 )
 
 NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
@@ -101,7 +101,7 @@ def write_graphml(graph, path) -> ExportResult:
 
     edges = []
     edge_types = types["edge"]
-    for u, v, key, attributes in sorted_edges(graph):
+    for u, v, key, attributes in edges_in_time(graph):
         columns = edge_columns(graph, key, attributes)
         for name, value in columns.items():
             edge_types[name] = _merge_type(edge_types.get(name), _type_of(value))

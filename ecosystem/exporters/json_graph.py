@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ._common import ExportResult, graph_metadata, plain, sorted_edges, sorted_nodes, write_text
+from ._common import ExportResult, edges_in_time, graph_metadata, plain, sorted_nodes, write_text
 
 FORMAT_NAME = "ecosystem-graph"
 FORMAT_VERSION = 1
@@ -33,7 +33,7 @@ def write_node_link(graph, path) -> ExportResult:
     clean = nx.MultiDiGraph()
     clean.graph.update(graph_metadata(graph))
     clean.add_nodes_from((node, plain(data)) for node, data in sorted_nodes(graph))
-    clean.add_edges_from((u, v, key, plain(data)) for u, v, key, data in sorted_edges(graph))
+    clean.add_edges_from((u, v, key, plain(data)) for u, v, key, data in edges_in_time(graph))
     document = nx.node_link_data(clean, edges="edges")
     write_text(path, _dump(document))
     return ExportResult("node-link", [Path(path)], clean.number_of_nodes(), clean.number_of_edges())
@@ -58,7 +58,7 @@ def full_document(graph) -> dict:
         entities.append(record)
 
     relations = []
-    for u, v, key, data in sorted_edges(graph):
+    for u, v, key, data in edges_in_time(graph):
         record = {"id": key, "from": u, "to": v}
         record.update(plain({name: value for name, value in data.items() if name not in ("from", "to")}))
         definition = relation_types.get(record.get("type"))

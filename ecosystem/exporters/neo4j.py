@@ -22,7 +22,7 @@ import io
 from ._common import merge_types as _merge, scalar_type
 from ._common import (
     ExportResult, citation_text, clean_text, entity_type_label, flatten, prepare_directory,
-    relation_type_definition, sorted_edges, sorted_nodes, write_text, _scalar,
+    relation_type_definition, edges_in_time, sorted_nodes, write_text, _scalar,
 )
 
 ARRAY_DELIMITER = "|"
@@ -33,7 +33,7 @@ _SUFFIX = {"long": ":long", "double": ":double", "boolean": ":boolean", "string"
            "date": ":date"}
 _CONVERT = {"long": "toInteger({})", "double": "toFloat({})", "boolean": "toBoolean({})", "string": "{}",
             "array": "split({}, '" + ARRAY_DELIMITER + "')", "date": "date({})"}
-DATE_FIELDS = ("start", "end", "as_of")
+DATE_FIELDS = ("start", "end", "as_of", "in_force_end")
 _PRECISION = {4: "year", 7: "month", 10: "day"}
 
 
@@ -129,7 +129,7 @@ def write_neo4j(graph, path) -> ExportResult:
             properties["type_label"] = type_label
         node_rows.append(([clean_text(str(node)), label], _dated(properties)))
     edge_rows, types = [], set()
-    for u, v, key, data in sorted_edges(graph):
+    for u, v, key, data in edges_in_time(graph):
         relationship_type = relationship_type_of(data.get("type"))
         types.add(relationship_type)
         properties = {_column_name(k): value for k, value in _properties(

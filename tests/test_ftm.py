@@ -162,3 +162,18 @@ def test_our_own_export_comes_back_whole_debts_and_successions_included(tmp_path
     assert loan["amount"] == {"value": 65032517.0, "currency": "CNY"}
     merger = back["relation-saic-merged-into-samr"]
     assert (merger["type"], merger["from"], merger["to"], merger["start"]) == ("merged_into", "saic", "samr", "2018")
+
+
+def test_a_look_through_figure_says_so_and_comes_back_indirect(tmp_path, bundled_graph):
+    """Jack Ma's ~10% of Ant is his interest through the partnerships (Reuters): in FtM it was a plain
+    Ownership of Ant, as if on its register, and came back as a direct holding."""
+    from ecosystem.exporters.ftm import write_ftm
+    from ecosystem.importers.ftm import import_ftm
+
+    write_ftm(bundled_graph, tmp_path / "e.jsonl")
+    [ma] = [e for e in _read(tmp_path / "e.jsonl") if e["id"] == "relation-jack-ma-owns-ant-group-indirect-2020"]
+    assert "indirect (look-through, not on the register)" in ma["properties"]["description"]
+    import_ftm(tmp_path / "e.jsonl", tmp_path / "back")
+    back = {r["record_id"]: r for r in _read(tmp_path / "back" / "records.jsonl") if r["record"] == "relation"}
+    assert back[ma["id"]]["indirect"] is True and "look-through, not on the register)" not in back[ma["id"]]["note"]
+    assert "indirect" not in back["relation-hangzhou-junhan-owns-ant-group-2023"]

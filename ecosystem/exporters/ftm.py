@@ -27,6 +27,9 @@ from ..text import take_unused
 from ..models import share_text
 from ._common import ExportResult, citation_text, clean_text, sorted_edges, sorted_nodes, write_text
 
+# a link's description that says it is a look-through figure, not a holding on the register (read back by the import)
+INDIRECT = "indirect (look-through, not on the register)"
+
 FALLBACK = ("UnknownLink", "subject", "object")
 _ID_BAD = re.compile(r"[^0-9A-Za-z.-]+")
 SKIP_ENTITY = "entities of types without a FollowTheMoney schema"
@@ -191,6 +194,8 @@ def entities(graph, result: ExportResult | None = None) -> list[dict]:
         elif schema.get("relationship") is not None:
             build.add(link, "relationship", wording)
         build.add(link, "description", share)
+        if data.get("indirect"):
+            build.add(link, "description", INDIRECT)  # FtM has no word for a look-through figure
         build.add(link, "description", data.get("note"))
         amount = data.get("amount")
         if isinstance(amount, dict) and schema.get("amount") is not None:

@@ -28,6 +28,7 @@ from pathlib import Path
 import orjson
 
 from ..errors import EcosystemError
+from ..exporters.ftm import INDIRECT
 from .bods import ID_PATTERN, ImportResult, _Ids, _bundled_vocabulary, _open_input, _reason, _write_records
 
 OUTPUT_FILE = "records.jsonl"
@@ -265,7 +266,9 @@ def convert(path, *, vocabulary=None) -> tuple[list[dict], ImportResult]:
         role = [w for w in properties.get(wording_prop, ()) if w.lower() != chosen.label.lower()] if wording_prop else []
         if role and chosen.id in ("officer_of", "member_of"):
             relation["role"] = role[0]
-        notes = [d for d in properties.get("description", ()) if not SHARE_IN_DESCRIPTION.match(d)]
+        if INDIRECT in properties.get("description", ()):
+            relation["indirect"] = True
+        notes = [d for d in properties.get("description", ()) if not SHARE_IN_DESCRIPTION.match(d) and d != INDIRECT]
         if chosen.id == FALLBACK_TYPE and wording_prop and properties.get(wording_prop):
             notes.insert(0, f"{wording_prop}: {properties[wording_prop][0]}")
         if notes:

@@ -177,13 +177,17 @@ def _renames_in_one_run(monkeypatch, graphs, tmp_path, run, exchange) -> int:
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
 @pytest.mark.parametrize("how", ["raise", "kill"])
-def test_build_interrupted_at_every_rename_leaves_a_whole_build(graphs, data_builds, tmp_path, monkeypatch,
-                                                                how, exchange):
+@pytest.mark.parametrize("command", ["build", "export all"])
+def test_interrupted_at_every_rename_leaves_a_whole_folder(graphs, request, tmp_path, monkeypatch, command, how,
+                                                           exchange):
+    """`build` (its data part) and `export all`, stopped at each rename of one run in turn: the
+    folder holds the previous output or the new one, whole, and the next run finishes the job."""
     from ecosystem.atomic import remove_leftovers
 
-    old_files, new_files, _ = data_builds
+    run, references = {"build": (_build_data, "data_builds"), "export all": (_export_all, "export_alls")}[command]
+    old_files, new_files, _ = request.getfixturevalue(references)
     old_graph, new_graph = graphs
-    total = _renames_in_one_run(monkeypatch, graphs, tmp_path, _build_data, exchange)
+    total = _renames_in_one_run(monkeypatch, graphs, tmp_path, run, exchange)
     outcomes, aside = [], []
     for k in range(1, total + 2):  # total + 1: the run is not interrupted
         parent = tmp_path / f"k{k}"
@@ -193,7 +197,7 @@ def test_build_interrupted_at_every_rename_leaves_a_whole_build(graphs, data_bui
         def interrupted():
             with monkeypatch.context() as patch:
                 Renames(patch, stop_at=k, how=how, exchange=exchange)
-                _build_data(new_graph, target)
+                run(new_graph, target)
 
         if how == "kill":
             status = run_in_child(interrupted)
@@ -202,57 +206,25 @@ def test_build_interrupted_at_every_rename_leaves_a_whole_build(graphs, data_bui
             with pytest.raises(Exception) if k <= total else _nothing():
                 interrupted()
         if not target.exists():
-            # only without an exchange, killed between its two renames: the old build lies aside,
+            # only without an exchange, killed between its two renames: the old output lies aside,
             # and the next run (any command writing here) first puts it back
             assert how == "kill" and not exchange, k
             aside.append(k)
             remove_leftovers(target)
         found = files(target)
-        assert found in (old_files, new_files), f"rename {k} of {total}: a mix of two builds"
-        assert manifest_is_whole(target)
+        assert found in (old_files, new_files), f"rename {k} of {total}: a mix of two runs' output"
+        if command == "build":
+            assert manifest_is_whole(target)
         outcomes.append("new" if found == new_files else "old")
         if how == "raise":  # the error path tidies up at once
             assert leftovers(parent, target) == [], k
-        _build_data(new_graph, target)  # the next run
+        run(new_graph, target)  # the next run
         assert files(target) == new_files
         assert leftovers(parent, target) == [], f"rename {k}: the next run left {leftovers(parent, target)}"
     # the swap is one step: old up to it, new from it on
     assert outcomes[-1] == "new" and outcomes[0] == "old"
     assert aside == ([] if exchange or how == "raise" else [total])
     assert outcomes == sorted(outcomes, key=("old", "new").index)
-
-
-@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
-@pytest.mark.parametrize("how", ["raise", "kill"])
-def test_export_all_interrupted_at_every_rename_leaves_a_whole_folder(graphs, export_alls, tmp_path, monkeypatch,
-                                                                      how, exchange):
-    from ecosystem.atomic import remove_leftovers
-
-    old_files, new_files, _ = export_alls
-    old_graph, new_graph = graphs
-    total = _renames_in_one_run(monkeypatch, graphs, tmp_path, _export_all, exchange)
-    for k in range(1, total + 2):
-        parent = tmp_path / f"k{k}"
-        target = parent / "out"
-        put(target, old_files)
-
-        def interrupted():
-            with monkeypatch.context() as patch:
-                Renames(patch, stop_at=k, how=how, exchange=exchange)
-                _export_all(new_graph, target)
-
-        if how == "kill":
-            assert run_in_child(interrupted) == (9 if k <= total else 0)
-        else:
-            with pytest.raises(Exception) if k <= total else _nothing():
-                interrupted()
-        if not target.exists():  # see the build's test
-            assert how == "kill" and not exchange and k == total, k
-            remove_leftovers(target)
-        assert files(target) in (old_files, new_files), f"rename {k} of {total}: a mix of two exports"
-        _export_all(new_graph, target)
-        assert files(target) == new_files
-        assert leftovers(parent, target) == [], f"rename {k}: the next run left {leftovers(parent, target)}"
 
 
 class _nothing:

@@ -337,7 +337,16 @@ class Ecosystem:
         """Who controls ``entity_id``: verdict, ultimate and direct controllers, significant holders,
         legal owners, each with the chain that proves it."""
         entity_id = self.resolve(entity_id)
-        return Controllers(self._analysis_of(entity_id, as_of, rules).controllers(entity_id))
+        answer = self._analysis_of(entity_id, as_of, rules).controllers(entity_id)
+        if answer["verdict"] == "unknown" and answer["as_of"]:
+            from .query import pointing_at
+
+            # where to ask next: the company that operates a platform, say
+            pointing = pointing_at(self.entity(entity_id, as_of=answer["as_of"]).data["incoming"], self.vocabulary)
+            if pointing:
+                answer["notes"].insert(1, f"in force on {answer['as_of']}, {entity_id} {'; '.join(pointing)} "
+                                          "(relations that confer no control)")
+        return Controllers(answer)
 
     def controlled(self, entity_id: str, *, as_of=None, **rules) -> "Controlled":
         """Everything ``entity_id`` controls, directly or through others, with how and the chain."""

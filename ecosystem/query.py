@@ -400,6 +400,20 @@ def timeline(graph: nx.MultiDiGraph, entity_id: str | None = None, since=None, u
     return items
 
 
+def pointing_at(incoming: list[dict], vocabulary, limit: int = 4) -> list[str]:
+    """Relations into an entity in the vocabulary's words, one phrase per type: ``is operated by
+    Alipay.com Co., Ltd. (alipay_com_co), Ant Group (ant_group)`` (``incoming``: :func:`show`'s)."""
+    found: dict[str, list[str]] = {}
+    for edge in incoming:
+        definition = vocabulary.relation_types.get(edge["type"]) if vocabulary is not None else None
+        phrase = definition.inverse if definition is not None and definition.inverse else f"is {edge['type']} of"
+        who = f"{edge.get('from_name', edge['from'])} ({edge['from']})"
+        if who not in found.setdefault(phrase, []):
+            found[phrase].append(who)
+    return [f"{phrase} {', '.join(names[:limit])}" + (f" and {len(names) - limit} more" if len(names) > limit else "")
+            for phrase, names in list(found.items())[:limit]]
+
+
 def fact_value(fact: dict) -> str:
     """A figure in words: ``CNY ~52 billion``, ``989,000,000 people`` (one wording for show and the timeline;
     a whole number is written out, never as ``9.89e+08``)."""

@@ -180,3 +180,15 @@ def test_explain_names_the_interest_a_source_states(invoke, monkeypatch):
     assert "look-through, not on the register): ~10% (jack_ma_owns_ant_group_indirect_2020)" in printed
     alibaba = as_json(invoke("explain", "alibaba_group_holding", "ant_group", "--json"))
     assert alibaba["declared_interests"] == []
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["index", "no cache"])
+def test_an_unknown_verdict_names_what_points_at_the_entity(invoke, cache):
+    """`controllers alipay` (the platform, case §3.1) said only 'unknown'; the analyst's next question is
+    about the companies that run it, which the answer now names."""
+    document = as_json(invoke(*cache, "controllers", "alipay", "--json"))
+    assert document["verdict"] == "unknown"
+    [pointing] = [note for note in document["notes"] if "relations that confer no control" in note]
+    assert "alipay is operated by Alipay.com Co., Ltd. (alipay_com_co), Ant Group (ant_group)" in pointing
+    known = as_json(invoke(*cache, "controllers", "ant_group", "--json"))
+    assert not [note for note in known["notes"] if "relations that confer no control" in note]

@@ -299,3 +299,11 @@ def test_validate_json_keys_are_the_documented_ones(invoke):
     sentence = " ".join(page.split("`validate --json` prints", 1)[1].split("\n\n", 1)[0].split())
     documented = {quoted or ticked for quoted, ticked in re.findall(r'"(\w+)"|`(\w+)`', sentence)}
     assert set(run_json(invoke, "validate")) <= documented
+
+
+def test_a_timeline_with_nothing_in_it_says_so(invoke):
+    """`timeline lazada --since 2019` printed an empty table, which reads as a fault."""
+    result = invoke("timeline", "lazada", "--since", "2019")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "no dated facts about lazada from 2019 to the end"
+    assert run_json(invoke, "timeline", "lazada", "--since", "2019") == []

@@ -290,6 +290,11 @@ def timeline(
     from rich.markup import escape
     from rich.table import Table
 
+    if not items:  # an empty table reads as a fault
+        what = f"about {entity_id}" if entity_id else "in the data"
+        between = f" from {since or 'the start'} to {until or 'the end'}" if since or until else ""
+        console().print(f"no dated facts {what}{between}")
+        return
     table = Table("date", "what", "sources")
     for item in items:
         table.add_row(item["date"], escape(item["text"]), escape(_cites(item)))

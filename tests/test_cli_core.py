@@ -307,3 +307,11 @@ def test_a_timeline_with_nothing_in_it_says_so(invoke):
     assert result.exit_code == 0
     assert result.stdout.strip() == "no dated facts about lazada from 2019 to the end"
     assert run_json(invoke, "timeline", "lazada", "--since", "2019") == []
+
+
+def test_no_neighbours_says_so(invoke, monkeypatch):
+    """`neighbours cayman_islands --type acquired` printed an empty table and '0 relations among them'."""
+    monkeypatch.setenv("COLUMNS", "300")
+    result = invoke("neighbours", "cayman_islands", "--type", "acquired")
+    assert result.exit_code == 0
+    assert "Cayman Islands (cayman_islands) has no neighbours within 1 step through acquired (both)" in result.stdout

@@ -231,6 +231,11 @@ def neighbours(
         out.print(f"{escape(result['entity']['name'])} ({result['entity']['id']}) as of {result['as_of']}: "
                   f"{result['existence']}, so no neighbours then (--as-of another date)")
         return
+    if not result["neighbours"]:  # an empty table reads as a fault
+        restricted = f" through {relation_type}" if relation_type else ""
+        out.print(f"{escape(result['entity']['name'])} ({result['entity']['id']}) has no neighbours within {depth} "
+                  f"step{'s' if depth != 1 else ''}{restricted} ({direction}) as of {result['as_of']}")
+        return
     table = Table("hops", "id", "name", "type", title=f"neighbours of {result['entity']['name']}", title_justify="left")
     for item in result["neighbours"]:
         table.add_row(str(item["distance"]), item["id"], escape(item["name"]), item["type"])

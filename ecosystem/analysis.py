@@ -41,7 +41,25 @@ def networkx_records(graph, as_of_dates, rules=None) -> list[dict]:
 def spark_records(graph, as_of_dates, rules=None, *, output, parquet=None, master="local[*]", remote=None,
                   partitions=8) -> list[dict]:
     """The same records computed by the Spark engine from the Parquet tables (exported first when
-    ``parquet`` is not given, into ``output``/parquet)."""
+    ``parquet`` is not given, into ``output``/parquet), collected to this process."""
+    from . import spark_engine
+
+    return _on_spark(graph, as_of_dates, rules, output, parquet, master, remote, partitions, spark_engine.to_records)
+
+
+def spark_write(graph, as_of_dates, rules=None, *, output, parquet=None, master="local[*]", remote=None,
+                partitions=8) -> tuple[list[str], int]:
+    """The Spark engine's records written by Spark into ``output``, not collected: ``control.jsonl``
+    and ``control.parquet`` files with a local master, Spark's folders of part files on a cluster or
+    through Spark Connect (:func:`ecosystem.spark_engine.write_records`). (paths, number of records)."""
+    from . import spark_engine
+
+    single = remote is None and master.startswith("local")
+    return _on_spark(graph, as_of_dates, rules, output, parquet, master, remote, partitions,
+                     lambda result: spark_engine.write_records(result, output, single))
+
+
+def _on_spark(graph, as_of_dates, rules, output, parquet, master, remote, partitions, then):
     from . import spark_engine
     from .exporters import export
 
@@ -55,7 +73,7 @@ def spark_records(graph, as_of_dates, rules=None, *, output, parquet=None, maste
             parquet = Path(output) / "parquet"
             export(graph, "parquet", parquet)
         entities, relations = spark_engine.read_tables(spark, parquet)
-        return spark_engine.to_records(spark_engine.analyse(spark, entities, relations, as_of_dates, rules))
+        return then(spark_engine.analyse(spark, entities, relations, as_of_dates, rules))
     finally:
         if not remote:
             spark.stop()

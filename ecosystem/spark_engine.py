@@ -202,7 +202,8 @@ def analyse(spark, entities, relations, as_of_dates, rules: ControlRules | None 
     owners, closed = _economic(in_force, modes, rules)
     _trace("economic interest")
     dated = F.broadcast(runs.select("d", "as_of"))
-    return {"direct": direct.join(dated, "d").drop("d", "run"),
+    return {"dates": runs.select("d", "as_of"),
+            "direct": direct.join(dated, "d").drop("d", "run"),
             "ultimate": ultimate.join(dated, "d").drop("d"),
             "verdicts": verdicts,
             "final_owners": owners.join(dated, "d").drop("d"),
@@ -899,8 +900,14 @@ def records_frame(result: dict):
 
     direct = result["direct"].groupBy("as_of", F.col("target").alias("id")).agg(
         F.array_sort(F.collect_list(F.struct(F.col("controller").alias("id"), "rule", "status"))).alias("direct"))
-    ultimate = result["ultimate"].groupBy("as_of", F.col("target").alias("id")).agg(
-        F.array_sort(F.collect_list(F.struct("group", F.col("controller").alias("id"), "status"))).alias("ultimate"))
+    # ultimate controllers in the embedded engine's order: by the group's text (as Python writes a list), id, status
+    group_text = F.concat(F.lit("["), F.array_join(F.transform("group", lambda x: F.concat(F.lit("'"), x, F.lit("'"))),
+                                                   ", "), F.lit("]"))
+    ultimate = (result["ultimate"].groupBy("as_of", F.col("target").alias("id")).agg(
+        F.array_sort(F.collect_list(F.struct(group_text.alias("key"), "group", F.col("controller").alias("id"),
+                                             "status"))).alias("sorted"))
+        .select("as_of", "id", F.transform("sorted", lambda x: F.struct(
+            x["group"].alias("group"), x["id"].alias("id"), x["status"].alias("status"))).alias("ultimate")))
     low, high = F.round("low", 6), F.round("high", 6)
     owners = (result["final_owners"].groupBy("as_of", F.col("target").alias("id")).agg(
         F.array_sort(F.collect_list(F.struct((-low).alias("order"), F.col("owner").alias("id"), low.alias("low"),
@@ -917,6 +924,71 @@ def records_frame(result: dict):
                     F.coalesce("ultimate", empty_ultimate).alias("ultimate"),
                     F.coalesce("final_owners", empty_owners).alias("final_owners"),
                     F.coalesce("members", F.array().cast("array<string>")).alias("closed_cycle")))
+
+
+_COMPRESSION = {"json": {}, "parquet": {"compression": "zstd"}}
+
+
+def write_records(result: dict, folder, single: bool = True) -> tuple[list[str], int]:
+    """Spark writes the records itself, as JSON lines and Parquet, sorted by date, then id; nothing is
+    collected to this process. (paths written, number of records).
+
+    ``single`` (a local master): one ordered partition, written into a scratch folder inside
+    ``folder`` and moved into place as ``control.jsonl`` and ``control.parquet``, the files
+    :func:`ecosystem.analysis.write_records` writes (the same records; keys in the same order).
+    Otherwise (a cluster, Spark Connect): Spark's own folders ``control.jsonl/`` and
+    ``control.parquet/`` of part files, globally sorted (read the parts in name order), written where
+    the executors write: ``folder`` must be on storage they share.
+    """
+    import shutil
+
+    from pyspark.sql import functions as F
+
+    base = _ckpt(records_frame(result).join(F.broadcast(result["dates"]), "as_of"))  # computed once
+    # the JSON lines' keys in sorted order (as json.dumps(sort_keys=True)); Parquet's as analysis.write_records
+    jsonl = base.select(
+        "d", "as_of", "closed_cycle", "direct",
+        F.transform("final_owners", lambda x: F.struct(x["high"].alias("high"), x["id"].alias("id"),
+                                                       x["low"].alias("low"))).alias("final_owners"),
+        "id", "ultimate", "verdict")
+    table = base.select(
+        "d", "id", "as_of", "verdict",
+        F.transform("direct", lambda x: F.struct(x["id"].alias("id"), x["status"].alias("status"),
+                                                 x["rule"].alias("rule"))).alias("direct"),
+        F.transform("ultimate", lambda x: F.struct(x["id"].alias("id"), x["status"].alias("status"),
+                                                   x["group"].alias("group"))).alias("ultimate"),
+        "final_owners", "closed_cycle")
+    outputs = (("control.jsonl", jsonl, "json"), ("control.parquet", table, "parquet"))
+    if not single:
+        paths = []
+        for name, frame, kind in outputs:
+            path = f"{str(folder).rstrip('/')}/{name}"
+            frame.orderBy("d", "id").drop("d").write.mode("overwrite").options(**_COMPRESSION[kind]).format(kind).save(path)
+            paths.append(path)
+        return paths, base.count()
+    directory = Path(folder)
+    directory.mkdir(parents=True, exist_ok=True)
+    scratch = directory / f".spark-{os.getpid()}"
+    paths = []
+    try:
+        for name, frame, kind in outputs:
+            written = scratch / kind
+            (frame.repartition(1).sortWithinPartitions("d", "id").drop("d")
+             .write.mode("overwrite").options(**_COMPRESSION[kind]).format(kind).save(str(written)))
+            parts = sorted(written.glob("part-*"))
+            final = directory / name
+            if final.is_dir():  # Spark's folder of parts, from a run on a cluster
+                shutil.rmtree(final)
+            if parts:
+                os.replace(parts[0], final)
+            elif kind == "json":  # no records (Spark wrote no part): an empty file
+                final.write_text("", encoding="utf-8")
+            else:
+                raise EcosystemError(f"Spark wrote no Parquet part file in {written}")
+            paths.append(str(final))
+        return paths, base.count()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def to_records(result: dict) -> list[dict]:

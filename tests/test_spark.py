@@ -10,6 +10,7 @@ on a developer's machine and fail in CI.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -37,8 +38,9 @@ def _normalised(records):
 
 
 @pytest.fixture(scope="module")
-def both(spark, tmp_path_factory):
-    """(embedded, spark): the records of each engine for the bundled data and the generated graphs."""
+def engines(spark, tmp_path_factory):
+    """The records of each engine for the bundled data and the generated graphs (``embedded``,
+    ``spark``: collected), and the folder where Spark wrote its own (``written``)."""
     from spark_graphs import DATES, generated_graph
 
     from ecosystem import analysis, spark_engine
@@ -54,8 +56,18 @@ def both(spark, tmp_path_factory):
     folder = tmp_path_factory.mktemp("spark") / "parquet"
     export(graph, "parquet", folder)
     entities, relations = spark_engine.read_tables(spark, folder)
-    expected = _normalised(analysis.networkx_records(graph, dates))
-    found = _normalised(spark_engine.to_records(spark_engine.analyse(spark, entities, relations, dates)))
+    result = spark_engine.analyse(spark, entities, relations, dates)
+    written = folder.parent / "written"
+    paths, count = spark_engine.write_records(result, written)
+    assert [Path(p).name for p in paths] == ["control.jsonl", "control.parquet"]
+    return {"embedded": analysis.networkx_records(graph, dates), "spark": spark_engine.to_records(result),
+            "written": written, "count": count}
+
+
+@pytest.fixture(scope="module")
+def both(engines):
+    """(embedded, spark): each engine's records, normalised (sorted, shares rounded to 6 decimals)."""
+    expected, found = _normalised(engines["embedded"]), _normalised(engines["spark"])
     assert found.keys() == expected.keys()
     return expected, found
 
@@ -118,13 +130,29 @@ def test_bundled_data_same_answers(both):
     assert "contract bundle" in rules or "contract" in rules  # the VIE contracts
 
 
+def test_spark_writes_its_records_as_the_collected_ones(engines):
+    """With a local master Spark writes control.jsonl and control.parquet itself (one ordered
+    partition moved into place): the records collected from it, in the same order, with the keys of
+    a JSON line in the embedded engine's order."""
+    import pyarrow.parquet as pq
+
+    collected = engines["spark"]
+    lines = (engines["written"] / "control.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == collected and engines["count"] == len(collected)
+    assert [list(json.loads(line)) for line in lines[:50]] == [sorted(record) for record in collected[:50]]
+    assert pq.read_table(engines["written"] / "control.parquet").to_pylist() == collected
+    assert not [path.name for path in engines["written"].iterdir() if path.name.startswith(".spark")]
+
+
 def test_remote_spark_connect_gives_the_embedded_records(spark_connect_url, tmp_path):
     """``analyse --engine spark --remote sc://...`` in a client process (pyspark's Connect client,
-    no JVM of its own) against the shared session's Spark Connect server: the embedded engine's records."""
+    no JVM of its own) against the shared session's Spark Connect server: the embedded engine's records,
+    written by Spark as folders of part files (sorted: read in name order)."""
     import os
     import subprocess
     import sys
-    from pathlib import Path
+
+    import pyarrow.parquet as pq
 
     from ecosystem import analysis
     from ecosystem.graph import load_graph
@@ -136,7 +164,11 @@ def test_remote_spark_connect_gives_the_embedded_records(spark_connect_url, tmp_
                              "--engine", "spark", "--remote", spark_connect_url, "-o", str(tmp_path / "out")],
                             capture_output=True, text=True, env=env, timeout=600)
     assert remote.returncode == 0, remote.stderr[-2000:]
-    found = [json.loads(line) for line in (tmp_path / "out" / "control.jsonl").read_text(encoding="utf-8").splitlines()]
+    parts = sorted((tmp_path / "out" / "control.jsonl").glob("part-*"))
+    found = [json.loads(line) for part in parts for line in part.read_text(encoding="utf-8").splitlines()]
     expected = analysis.networkx_records(load_graph(data, use_cache=False), ["2021-04-10"])
     assert found == expected and len(expected) == 12
+    table = pq.read_table(tmp_path / "out" / "control.parquet").to_pylist()
+    assert sorted(table, key=lambda r: r["id"]) == sorted(expected, key=lambda r: r["id"])
+    assert "(12 records, engine spark" in remote.stdout
     assert any(record["direct"] for record in expected)

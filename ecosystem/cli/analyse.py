@@ -42,10 +42,11 @@ def analyse(
     board: bool = BOARD_OPTION,
     margin: float = MARGIN_OPTION,
 ):
-    """Control of every entity at each date asked: verdict, direct and ultimate controllers.
+    """Control of every entity at each date asked: verdict, direct and ultimate controllers, final owners.
 
-    Writes one record per entity and date (id, as_of, verdict, direct, ultimate) as JSON lines and
-    Parquet; both engines write the same records (docs/SCALE.md).
+    Writes one record per entity and date (id, as_of, verdict, direct, ultimate, final_owners,
+    closed_cycle) as JSON lines and Parquet; both engines write the same records (docs/SCALE.md).
+    With Spark on a cluster or through Spark Connect, Spark writes folders of part files.
     """
     from .. import analysis
     from ..control import ControlRules
@@ -56,9 +57,9 @@ def analyse(
     dates = as_of or [graph.graph.get("latest_date")]
     if engine == "networkx":
         records = analysis.networkx_records(graph, dates, rules)
-    else:
-        records = analysis.spark_records(graph, dates, rules, output=output, parquet=parquet, master=master,
-                                         remote=remote, partitions=partitions)
-    paths = analysis.write_records(records, output)
-    console().print(f"wrote {', '.join(str(p) for p in paths)} ({len(records)} records, engine {engine}, "
+        paths, count = analysis.write_records(records, output), len(records)
+    else:  # Spark writes its records itself (nothing is collected here)
+        paths, count = analysis.spark_write(graph, dates, rules, output=output, parquet=parquet, master=master,
+                                            remote=remote, partitions=partitions)
+    console().print(f"wrote {', '.join(str(p) for p in paths)} ({count} records, engine {engine}, "
                     f"as of {', '.join(dates)})", markup=False)

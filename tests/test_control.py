@@ -260,6 +260,28 @@ def test_board_nomination_can_be_switched_off():
     assert control.status_of(graph, "a", "x", rules=ControlRules(count_board=False)) == NO_CONTROL
 
 
+def test_behind_a_holder_is_the_party_below_a_board_nomination():
+    """N nominates P's board, P holds all of H (unrecorded share), H holds 40% of T: P stands behind
+    H's stake, N (no equity) does not; with a second nomination step below, the lowest one cuts."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    for node, kind in (("n", "organization"), ("p", "company"), ("h", "company"), ("t", "company"), ("o", "person")):
+        graph.add_node(node, name=node.upper(), type=kind)
+    graph.add_edge("n", "p", key="board", type="appoints_board")
+    graph.add_edge("p", "h", key="stated", type="controls")
+    graph.add_edge("h", "t", key="h_t", type="owns", equity={"value": 40})
+    graph.add_edge("o", "t", key="o_t", type="owns", equity={"value": 60})
+    behind = control.economic_interest(graph, "t")["behind"]
+    assert [(b["id"], b["holder"], b["through"]) for b in behind] == [("p", "h", ["p", "h"])]
+    graph.add_edge("p", "q", key="board2", type="appoints_board")
+    graph.add_node("q", name="Q", type="company")
+    graph.remove_edge("p", "h", key="stated")
+    graph.add_edge("q", "h", key="stated2", type="controls")
+    behind = control.economic_interest(graph, "t")["behind"]
+    assert [(b["id"], b["through"]) for b in behind] == [("q", ["q", "h"])]
+
+
 # -- errors --------------------------------------------------------------------------------------
 
 

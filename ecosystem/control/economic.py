@@ -23,8 +23,8 @@ def economic_interest(analysis, entity_id) -> dict:
     figures count every path (their own interest through the holders above them is not subtracted).
     A closed cycle of companies owning all of each other is reported in ``closed_cycle`` instead of
     numbers. ``behind`` lists who controls (through holdings or a stated relation, never a contract
-    bundle) a holder of the entity: their interest where the equity between them is recorded, else
-    "unknown share, through <chain>".
+    bundle; below a board nomination) a holder of the entity: their interest where the equity between
+    them is recorded, else "unknown share, through <chain>".
     """
     analysis.require(entity_id)
     holdings_of = analysis.holdings.economic_holdings
@@ -375,7 +375,10 @@ def _upstream_edges(holdings_of, entity_id) -> list:
 
 
 def behind_holders(analysis, entity_id, holders) -> list[dict]:
-    """Who controls a direct holder of ``entity_id`` without a recorded equity path to the entity."""
+    """Who controls a direct holder of ``entity_id`` without a recorded equity path to the entity.
+
+    Through holdings, a partnership or a stated relation: a chain with a contract step is left out, and
+    a chain topped by a board nomination names the party below the (last) nomination."""
     known = {h["id"]: h for h in holders}
     result = {}
     for h in analysis.holdings.economic_holdings(entity_id):
@@ -387,6 +390,12 @@ def behind_holders(analysis, entity_id, holders) -> list[dict]:
             rules = [analysis.solver.control[LOW][b][a][0] for a, b in zip(path, path[1:])]
             if not path or any(rule in ("contract", "contract bundle") for rule in rules):
                 continue  # a contract bundle gives control, not an economic interest in what is held
+            boards = [i for i, rule in enumerate(rules) if rule == "board"]
+            if boards:  # nominating a board carries no interest either: behind is the party below the nomination
+                path, rules = path[boards[-1] + 1:], rules[boards[-1] + 1:]
+                controller = path[0]
+                if controller in (entity_id, h.holder):
+                    continue
             through = path if path[0] == controller else [controller] + path[1:]
             entry = result.setdefault((controller, h.edge[2]), {
                 **analysis.summary(controller), "holder": h.holder, "relation": h.edge[2],

@@ -169,3 +169,24 @@ def test_the_bundled_data_through_bods_keeps_every_control_answer_at_every_date(
             if keys[0] != keys[1]:
                 differ.append((entity_id, day, *keys))
     assert compared > 3000 and differ == []
+
+
+def test_joining_data_that_has_the_source_id_takes_the_next_unused_one(tmp_path):
+    """--into data that already cites bods_register and bods_register_2: the file's source is
+    bods_register_3, cited by every record, and the data's own sources are left as they are."""
+    from types import SimpleNamespace
+
+    from ecosystem.importers.bods import convert
+    from ecosystem.loader import load
+
+    path = tmp_path / "register.json"
+    path.write_bytes(REGISTER.read_bytes())
+    taken = {"bods_register": {}, "bods_register_2": {}}
+    data = load(FIXTURES / "render", use_cache=False)
+    existing = SimpleNamespace(entities=data.entities, relations=data.relations, sources=dict(taken),
+                               vocabulary=data.vocabulary)
+    records, _ = convert(path, existing=existing)
+    assert [r["id"] for r in records if r["record"] == "source"] == ["bods_register_3"]
+    assert existing.sources == taken
+    cited = {source.split(" ")[0] for r in records if r["record"] != "source" for source in r.get("sources") or ()}
+    assert cited == {"bods_register_3"}, cited

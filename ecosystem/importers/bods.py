@@ -391,10 +391,7 @@ class _Converter:
                     self.known_identifiers.setdefault(identifier_key(identifier), entity_id)
             if entity["type"] == self.entity_defaults.get(("entity", "state")):
                 self.known_places.setdefault(entity["name"].lower(), entity_id)
-        base, number = self.source_id, 2
-        while self.source_id in existing.sources:
-            self.source_id = f"{base}_{number}"
-            number += 1
+        self.source_id = take_unused(self.source_id, set(existing.sources))  # a copy: take_unused adds to it
 
     def steps(self) -> list[tuple[str, Callable[[], None]]]:
         """The conversion, in order, as (what the step makes, the step): :func:`convert` runs them, and

@@ -155,7 +155,7 @@ class Ecosystem:
 
         try:
             dataset = self.dataset
-            problems = self._highlight_problems(dataset)
+            problems = self._highlight_problems()
             if problems:
                 raise DataError(problems, getattr(dataset, "skipped", ()), list(getattr(dataset, "warnings", ())))
         except DataError as error:
@@ -174,18 +174,19 @@ class Ecosystem:
                            "skipped": [s.to_dict() for s in skipped]},
                           path=dataset.path)
 
-    def _highlight_problems(self, dataset) -> list:
+    def _highlight_problems(self) -> list:
         """What story steps highlight that their views do not draw at their dates
         (:func:`ecosystem.stories.highlight_problems`, as ``render --story`` and ``build`` check it):
         it needs the graph, so it is checked once the records are valid."""
+        from .files import naming_folder
         from .stories import highlight_problems, load_stories, located, stories_file
 
         source = stories_file(self.data)
         stories = load_stories(self.data) if source is not None else {}
         if not any(step.highlight for story in stories.values() for step in story.steps):
             return []
-        folders = dataset.folders  # files are named as the loader names them: relative to the one folder, or as given
-        return located(highlight_problems(self.graph(), stories), source, folders[0] if len(folders) == 1 else Path(""))
+        # files are named as the loader names them: relative to the one folder, or as given
+        return located(highlight_problems(self.graph(), stories), source, naming_folder(self.data))
 
     def stats(self, as_of=None) -> "Result":
         """Counts by entity type and relation type, and citation coverage (of every date, or as of one)."""

@@ -28,12 +28,15 @@ def check_views_and_stories(report: Report, views_file: Path | None, views: dict
                             stories_data: bytes | None, dataset: Dataset) -> None:
     """views.yaml and the story file against the records and the vocabulary: what `views`, `render`
     and `build` read is checked with everything else (rules: views.views_problems, stories.stories_problems)."""
+    from .same_as import merged_ids
+
     known_entities = dataset.entities.keys() | report.invalid_ids  # invalid records are reported once
+    if views_file is None and stories_file is None:
+        return
+    merged = merged_ids(dataset.entities.items())  # an id merged away by same_as: the fix names the id kept
     if views_file is not None:
-        from .same_as import merged_ids
         from .views import views_problems
 
-        merged = merged_ids(dataset.entities.items())
         for path, view_name, message, hint in views_problems(views, dataset.vocabulary, known_entities, merged):
             report.add(views_file, path, view_name, message, hint, line=None if path else 1)
     if stories_file is None:
@@ -55,7 +58,7 @@ def check_views_and_stories(report: Report, views_file: Path | None, views: dict
     view_names = views.get("views") if isinstance(views.get("views"), dict) else {}
     for path, story_id, message, hint in stories_problems(
             document, entity_ids=known_entities, source_ids=dataset.sources.keys() | report.invalid_ids,
-            view_names=view_names):
+            view_names=view_names, merged=merged):
         report.add(stories_file, path, story_id, message, hint, line=None if path else 1)
 
 

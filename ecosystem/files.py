@@ -93,6 +93,13 @@ def data_folders(data) -> tuple[Path, ...]:
     return (Path(data),)
 
 
+def naming_folder(data) -> Path:
+    """The folder a dataset's problems name its files relative to (``--data`` as :func:`data_folders`
+    takes it): the one data folder; with several, none (each file as given), as :func:`several_folders`."""
+    folders = data_folders(data)
+    return folders[0] if len(folders) == 1 else Path("")
+
+
 def data_files(data_dir) -> DataFiles:
     """The files of ``data_dir`` that the commands read, and the paths skipped with why.
 

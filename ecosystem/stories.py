@@ -72,11 +72,12 @@ class Story(_Strict):
     steps: list[Step] = Field(min_length=1)
 
 
-def parse_stories(document, source: str = STORIES_FILE) -> dict[str, Story]:
-    """Validate a parsed stories.yaml; raise :class:`DataError` listing every problem."""
+def parse_stories(document, source=None, folder=None) -> dict[str, Story]:
+    """Validate a parsed stories.yaml; raise :class:`DataError` listing every problem, each on its
+    line of ``source`` (the file parsed, named relative to ``folder``: see :func:`located`)."""
     stories, _, problems = _read(document)
     if problems:
-        raise DataError([Problem(source, None, story_id, message, fix) for _, story_id, message, fix in problems])
+        raise DataError(located(problems, source, folder))
     return stories
 
 
@@ -133,21 +134,41 @@ def _hint(detail) -> str:
     return "see the comments at the top of data/stories.yaml"
 
 
-def check_stories(graph, stories: dict[str, Story], source=None) -> list[Problem]:
+def check_stories(graph, stories: dict[str, Story], source=None, folder=None) -> list[Problem]:
     """Every view, entity and source a story names must exist in ``graph`` (as ``validate`` checks the
     story file), and every entity a step highlights must be drawn by its view at its date
-    (:func:`highlight_problems`). ``source``: the story file, whose lines the problems name."""
+    (:func:`highlight_problems`). ``source``: the story file, whose lines the problems name (relative
+    to ``folder``, see :func:`located`)."""
+    return located(_checked(graph, stories)[0], source, folder)
+
+
+def checked_highlights(graph, story: Story, source=None, folder=None) -> list[list[str]]:
+    """What each step of ``story`` brings forward (:func:`story_highlights`); raises
+    :class:`DataError` with :func:`check_stories`'s problems if there are any. Each view and date is
+    resolved once: what ``render --story`` and ``build`` draw from."""
+    problems, brought = _checked(graph, {story.id: story})
+    if problems:
+        raise DataError(located(problems, source, folder))
+    return brought[story.id]
+
+
+def _checked(graph, stories: dict[str, Story]) -> tuple[list[tuple], dict[str, list[list[str]]]]:
+    """(the ``(path, story id, message, fix)`` problems of :func:`check_stories`, what each story
+    whose views and entities exist brings forward at each step)."""
+    from .registers import entity_for_merged
     from .views import named_views
 
     views = named_views(graph)
     bibliography = graph.graph.get("sources") or None  # a graph without its sources: citations not checked
-    found, drawable = [], {}
+    found, highlighted, brought = [], [], {}
     for name, story in stories.items():
         for index, step in enumerate(story.steps):
-            found += _unknown_names(name, index, step, graph, bibliography, views)
+            found += _unknown_names(name, index, step, graph, bibliography, views,
+                                    lambda entity: entity_for_merged(graph, entity))
         if all(step.view in views and all(entity in graph for entity in step.highlight) for step in story.steps):
-            drawable[name] = story
-    return located(found + highlight_problems(graph, drawable), source)
+            brought[name], problems = story_highlights(graph, story)
+            highlighted += problems
+    return found + highlighted, brought
 
 
 def story_highlights(graph, story: Story) -> tuple[list[list[str]], list[tuple[tuple, str, str, str]]]:
@@ -194,7 +215,8 @@ def highlight_problems(graph, stories: dict[str, Story]) -> list[tuple[tuple, st
 
 def located(found, source=None, folder=None) -> list[Problem]:
     """``(path, story id, message, fix)`` problems of the story file ``source`` as :class:`Problem`
-    objects on their lines, the file named relative to ``folder`` (default: its own folder)."""
+    objects on their lines, the file named relative to ``folder`` (default: its own folder; the
+    commands give :func:`ecosystem.files.naming_folder`, so that they name it as ``validate`` does)."""
     from .reading import Report
 
     if source is None:
@@ -224,36 +246,46 @@ def load_stories(data_dir=None) -> dict[str, Story]:
     import yaml
 
     from . import _yaml
+    from .files import naming_folder
+    from .reading import relative
 
     path = stories_file(data_dir)
     if path is None:
         return {}
+    folder = naming_folder(data_dir)
     try:
         document = _yaml.parse(path.read_text(encoding="utf-8"))  # as the loader reads it (libyaml where built)
     except (yaml.YAMLError, _yaml.AliasBombError) as error:
         mark = getattr(error, "problem_mark", None)
-        raise DataError([Problem(str(path), mark.line + 1 if mark else None, None, f"not valid YAML: {error}",
-                                 "fix the YAML syntax")]) from None
-    return parse_stories(document, str(path))
+        raise DataError([Problem(relative(path, folder), mark.line + 1 if mark else None, None,
+                                 f"not valid YAML: {error}", "fix the YAML syntax")]) from None
+    return parse_stories(document, path, folder)
 
 
-def stories_problems(document, *, entity_ids, source_ids, view_names) -> list[tuple[tuple, Optional[str], str, str]]:
+def stories_problems(document, *, entity_ids, source_ids, view_names,
+                     merged=None) -> list[tuple[tuple, Optional[str], str, str]]:
     """Every problem of a parsed stories.yaml, as ``(path in the document, story id, message, fix)``.
 
     What ``ecosystem validate`` reports (the loader places each path on its line): the form
     (:func:`parse_stories`'s rules, story by story and step by step) and the views, entities and
     sources each well-formed step names. ``entity_ids``, ``source_ids`` and ``view_names`` are
-    containers of what exists.
+    containers of what exists; ``merged`` maps ids merged away by same_as to the id kept (named in
+    the fix, as for views: :func:`ecosystem.views.unknown_entity_fix`).
     """
     _, steps, problems = _read(document)
+    kept = (merged or {}).get
     for name, index, step in steps:
-        problems += _unknown_names(name, index, step, entity_ids, source_ids, view_names)
+        problems += _unknown_names(name, index, step, entity_ids, source_ids, view_names, kept)
     return problems
 
 
-def _unknown_names(name, index: int, step: Step, entity_ids, source_ids, view_names) -> list[tuple[tuple, str, str, str]]:
+def _unknown_names(name, index: int, step: Step, entity_ids, source_ids, view_names,
+                   kept_id) -> list[tuple[tuple, str, str, str]]:
     """``(path in the document, story id, message, fix)`` for each view, entity and source that step
-    ``index`` of story ``name`` names and that is not among the known ones (``source_ids`` None: not checked)."""
+    ``index`` of story ``name`` names and that is not among the known ones (``source_ids`` None: not
+    checked). ``kept_id``: the id kept for an id merged away by same_as, else None."""
+    from .views import unknown_entity_fix
+
     at = ("stories", name, "steps", index)
     problems = []
 
@@ -267,8 +299,7 @@ def _unknown_names(name, index: int, step: Step, entity_ids, source_ids, view_na
         unknown(("view",), "view", step.view, view_names, "name a view of views.yaml (`ecosystem views`)")
     for position, entity in enumerate(step.highlight):
         if entity not in entity_ids:
-            unknown(("highlight", position), "entity", entity, entity_ids,
-                    "correct the id; `ecosystem search NAME` finds it")
+            unknown(("highlight", position), "entity", entity, entity_ids, unknown_entity_fix(entity, kept_id(entity)))
     for position, citation in enumerate(step.sources):
         if source_ids is not None and citation.source not in source_ids:
             unknown(("sources", position), "source", citation.source, source_ids,

@@ -198,6 +198,15 @@ def views_problems(document, vocabulary, entity_ids, merged=None) -> list[tuple[
     return problems
 
 
+def unknown_entity_fix(entity_id: str, kept: str | None) -> str:
+    """The fix for a view or a story naming ``entity_id``, which is no entity's id: ``kept`` (the id
+    kept when a same_as relation merged ``entity_id`` into another entity) is the one to name; else
+    the id is wrong."""
+    if kept:
+        return f"{entity_id!r} is one entity with {kept!r} by a same_as relation, which keeps the id {kept!r}: name {kept!r}"
+    return "correct the id; `ecosystem search NAME` finds it"
+
+
 def _kept_id(graph, entity_id: str) -> str | None:
     """The id kept for ``entity_id`` when a same_as relation merged it into another entity, else None."""
     if isinstance(graph, _KnownNames):
@@ -354,10 +363,7 @@ def check_view(graph: nx.MultiDiGraph, view: View, problems: list | None = None)
 
     for entity in view.named_ids():
         if entity not in graph:
-            kept = _kept_id(graph, entity)
-            unknown("entity", entity, graph.nodes,
-                    f"{entity!r} is one entity with {kept!r} by a same_as relation, which keeps the id {kept!r}: "
-                    f"name {kept!r}" if kept else "correct the id; `ecosystem search NAME` finds it")
+            unknown("entity", entity, graph.nodes, unknown_entity_fix(entity, _kept_id(graph, entity)))
     entity_types = ("entity type", vocabulary.entity_types, "use an entity type of vocabulary.yaml")
     relation_types = ("relation type", vocabulary.relation_types, "use a relation type of vocabulary.yaml")
     categories = ("category", vocabulary.categories, "use a category of vocabulary.yaml")

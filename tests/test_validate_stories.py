@@ -223,7 +223,7 @@ VALIDATE_MODULES = r"""
 import sys
 from ecosystem.cli import app
 try:
-    app(["validate"])
+    app(["--data", sys.argv[1], "validate"])
 except SystemExit:
     pass
 print(sorted(name for name in ("ecosystem.views", "ecosystem.render", "ecosystem.control", "scipy") if name in sys.modules))
@@ -236,10 +236,126 @@ def test_validate_checks_the_highlights_without_the_renderer_or_the_control_solv
     import subprocess
     import sys
 
-    environment = {**os.environ, "ECOSYSTEM_CACHE_DIR": str(tmp_path)}
-    runs = 2 if cache == "warm" else 1
-    for _ in range(runs):
-        result = subprocess.run([sys.executable, "-c", VALIDATE_MODULES], capture_output=True, text=True,
+    # a step that must be refused: the refusal proves the check ran (ecosystem.views is imported
+    # by the loader anyway, so the modules alone could not tell)
+    folder = with_stories(tmp_path, TWO_VIEWS.replace("highlight: [pay, consumers]", "highlight: [pay, founder]"))
+    environment = {**os.environ, "ECOSYSTEM_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2 if cache == "warm" else 1):  # warm: the second run reads the index the first built
+        result = subprocess.run([sys.executable, "-c", VALIDATE_MODULES, str(folder)], capture_output=True, text=True,
                                 env=environment, check=True)
-    # the views are resolved (the check ran), without a figure's layout or control verdicts
+        assert "step 2 highlights 'founder', which view 'ecosystem' does not draw" in " ".join(result.stderr.split()), \
+            result.stderr
+    # the views are resolved, without a figure's layout or control verdicts
     assert result.stdout.strip().splitlines()[-1] == "['ecosystem.views']", result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# an id merged away by same_as; each view and date resolved once; the file named alike by every command
+
+MERGED_RECORD = "  - {id: holdco_record, name: Example Holding Ltd, type: company, sources: [\"filing p 90\"]}\n"
+SAME_AS = "  - {type: same_as, from: holdco_record, to: holdco, sources: [\"filing p 90\"]}\n"
+KEPT_FIX = "'holdco_record' is one entity with 'holdco' by a same_as relation, which keeps the id 'holdco': name 'holdco'"
+
+
+def with_merged_record(tmp_path: Path, text: str) -> Path:
+    """The render fixture with a record ``holdco_record`` that a same_as relation makes one entity with holdco."""
+    folder = with_stories(tmp_path, text)
+    for name, line in (("entities.yaml", MERGED_RECORD), ("relations.yaml", SAME_AS)):
+        with (folder / name).open("a", encoding="utf-8") as file:
+            file.write(line)
+    return folder
+
+
+@pytest.mark.parametrize("command", ["validate", "render", "build"])
+def test_a_story_naming_an_id_merged_by_same_as_is_told_the_id_kept(invoke, tmp_path, command):
+    folder = with_merged_record(tmp_path, GOOD.replace("highlight: [holdco]", "highlight: [holdco_record]"))
+    args = {"validate": ["validate"],
+            "render": ["render", "--story", "vie", "-o", tmp_path / "vie.html"],
+            "build": ["build", "-o", tmp_path / "out", "--no-data-formats", "--quiet"]}[command]
+    result = invoke("--data", folder, *args)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    output = " ".join(result.output.split())
+    line = next(number for number, row in enumerate(GOOD.splitlines(), 1) if "[holdco]" in row)
+    assert f"stories.yaml:{line}: [vie] story 'vie', step 1 names entity 'holdco_record', which does not exist" in output
+    assert KEPT_FIX in output and "ecosystem search" not in output, output
+
+
+def test_check_stories_and_a_view_give_a_merged_id_the_same_fix(tmp_path):
+    from ecosystem.graph import load_graph
+    from ecosystem.stories import check_stories
+    from ecosystem.views import View, check_view
+
+    folder = with_merged_record(tmp_path, GOOD)
+    graph = load_graph(folder, use_cache=False)
+    stories = parse_stories({"stories": {"a": {"title": "A", "steps": [
+        {"title": "t", "caption": "c", "view": "vie-structure", "sources": ["case §3.2"], "highlight": ["holdco_record"]}]}}})
+    found = check_stories(graph, stories)
+    assert [p.message for p in found] == ["story 'a', step 1 names entity 'holdco_record', which does not exist"]
+    assert found[0].hint.endswith(KEPT_FIX), found[0].hint  # after the close ids, as for views
+    unknown: list = []
+    check_view(graph, View(name="v", title="V", include=[{"focus": ["holdco_record"]}]), unknown)
+    assert [(kind, value, fix) for kind, value, _, fix in unknown] == [("entity", "holdco_record", KEPT_FIX)]
+
+
+@pytest.mark.parametrize("command", ["render", "build"])
+def test_a_story_page_resolves_each_view_and_date_once(invoke, tmp_path, monkeypatch, command):
+    import collections
+
+    from ecosystem import views
+
+    folder = with_stories(tmp_path, TWO_VIEWS)
+    resolved = collections.Counter()
+    drawn_entities = views.drawn_entities
+
+    def counted(graph, view, as_of=None):
+        resolved[view if isinstance(view, str) else view.name, as_of] += 1
+        return drawn_entities(graph, view, as_of)
+
+    monkeypatch.setattr(views, "drawn_entities", counted)
+    args = {"render": ["render", "--story", "tour", "-o", tmp_path / "tour.html"],
+            "build": ["build", "-o", tmp_path / "out", "--no-data-formats", "--quiet"]}[command]
+    result = invoke("--data", folder, *args)
+    assert result.exit_code == 0, result.output
+    # the page is drawn from the story's one check: ecosystem twice (steps 1 and 3), vie-structure once
+    assert sorted(resolved.items()) == [(("ecosystem", None), 1), (("vie-structure", None), 1)], resolved
+
+
+@pytest.mark.parametrize("command", ["validate", "render", "build"])
+def test_with_data_given_twice_every_command_names_the_story_file_alike(invoke, tmp_path, command):
+    folder = with_stories(tmp_path, TWO_VIEWS.replace("highlight: [pay, consumers]", "highlight: [pay, founder]"))
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "entities.yaml").write_text(
+        'entities:\n  - {id: extra_co, name: Extra Co, type: company, sources: ["case §3.2"]}\n', encoding="utf-8")
+    args = {"validate": ["validate"],
+            "render": ["render", "--story", "tour", "-o", tmp_path / "tour.html"],
+            "build": ["build", "-o", tmp_path / "out", "--no-data-formats", "--quiet"]}[command]
+    result = invoke("--data", folder, "--data", extra, *args)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    line = next(number for number, row in enumerate(TWO_VIEWS.splitlines(), 1) if "[pay, consumers]" in row)
+    output = "".join(result.output.split())  # the file name may be wrapped anywhere
+    # several folders: files are named as given (the loader's way), not by their bare name
+    assert "".join(f"{folder / 'stories.yaml'}:{line}:[tour]".split()) in output, result.output
+
+
+@pytest.mark.parametrize("command", ["render", "build"])
+def test_a_malformed_story_is_named_with_its_line_by_render_and_build(invoke, tmp_path, command):
+    folder = with_stories(tmp_path, GOOD.replace("caption: Investors", "captoin: Investors"))
+    args = {"render": ["render", "--story", "vie", "-o", tmp_path / "vie.html"],
+            "build": ["build", "-o", tmp_path / "out", "--no-data-formats", "--quiet"]}[command]
+    result = invoke("--data", folder, *args)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    line = next(number for number, row in enumerate(GOOD.splitlines(), 1) if "caption: Investors" in row)
+    assert f"stories.yaml:{line}: [vie] story 'vie', steps.0.captoin" in " ".join(result.output.split()), result.output
+
+
+def test_parse_stories_places_each_problem_of_form_on_its_line(tmp_path):
+    import yaml
+
+    path = tmp_path / "stories.yaml"
+    path.write_text(GOOD.replace("caption: Investors", "captoin: Investors"), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        parse_stories(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+    line = next(number for number, row in enumerate(GOOD.splitlines(), 1) if "caption: Investors" in row)
+    found = {(p.file, p.line) for p in caught.value.problems if "captoin" in p.message}
+    assert found == {("stories.yaml", line)}, caught.value.problems

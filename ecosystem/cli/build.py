@@ -34,11 +34,13 @@ def build(
     moment, DIR holds the previous build or the new one, whole (MANIFEST.md lists each file's
     SHA-256). What a killed run left beside it is removed by the next run.
     """
+    from ..files import naming_folder
     from ..stories import load_stories, stories_file
 
+    folders = session(ctx).data
     written = build_all(session(ctx).graph(), output, figures=figures, data=data, progress=not quiet,
-                        stories=load_stories(session(ctx).data) if figures else None,
-                        stories_source=stories_file(session(ctx).data))
+                        stories=load_stories(folders) if figures else None,
+                        stories_source=stories_file(folders), stories_folder=naming_folder(folders))
     console().print(f"wrote {len(written)} files into {output}")
     if figures and not session(ctx).views().data:
         from .render import NO_VIEWS
@@ -47,11 +49,12 @@ def build(
 
 
 def build_all(graph, output: Path, *, figures: bool = True, data: bool = True, progress: bool = False,
-              stories=None, stories_source=None) -> list[Path]:
+              stories=None, stories_source=None, stories_folder=None) -> list[Path]:
     """Write figures/ (views and ``stories``), data/ and MANIFEST.md into ``output``, replacing the folder whole in one step.
 
     A part not rebuilt (``figures=False`` or ``data=False``) is kept from the folder's previous
-    build. ``stories_source``: the story file, named with its lines in a story's problems. If anything fails, ``output`` is left exactly as it was.
+    build. ``stories_source``: the story file, named with its lines in a story's problems (relative to
+    ``stories_folder``, as :func:`ecosystem.stories.located`). If anything fails, ``output`` is left exactly as it was.
     """
     from ..atomic import link_copy, replaced_folder
 
@@ -66,7 +69,7 @@ def build_all(graph, output: Path, *, figures: bool = True, data: bool = True, p
                     tasks.append((f"figures/{name}{suffix}", _figure(graph, name, staging / "figures" / f"{name}{suffix}")))
             for name, story in sorted((stories or {}).items()):
                 tasks.append((f"figures/story-{name}.html", _story(graph, story, staging / "figures" / f"story-{name}.html",
-                                                                       stories_source)))
+                                                                       stories_source, stories_folder)))
         if data:
             tasks.append(("data/", _data(graph, staging / "data")))
         with progress_bar(progress) as bar:
@@ -92,17 +95,12 @@ def _figure(graph, name: str, path: Path):
     return run
 
 
-def _story(graph, story, path: Path, source=None):
+def _story(graph, story, path: Path, source=None, folder=None):
     def run():
-        from ..errors import DataError
         from ..render.story import render_story
-        from ..stories import check_stories
 
-        problems = check_stories(graph, {story.id: story}, source)
-        if problems:
-            raise DataError(problems)
         path.parent.mkdir(parents=True, exist_ok=True)
-        render_story(graph, story, path, source=source)
+        render_story(graph, story, path, source=source, folder=folder)  # checks the story (problems: DataError)
     return run
 
 

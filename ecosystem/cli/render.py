@@ -77,9 +77,10 @@ def views(ctx: typer.Context, as_json: bool = JSON_OPTION):
 def _render_story(ctx, story_id: str, output: Path):
     import difflib
 
-    from ..errors import DataError, QueryError
+    from ..errors import QueryError
+    from ..files import naming_folder
     from ..render.story import render_story
-    from ..stories import check_stories, load_stories, stories_file
+    from ..stories import load_stories, stories_file
 
     data = session(ctx)
     stories = load_stories(data.data)
@@ -87,8 +88,6 @@ def _render_story(ctx, story_id: str, output: Path):
         close = difflib.get_close_matches(story_id, list(stories), n=3, cutoff=0.5)
         raise QueryError(f"No story named {story_id!r}" + (f" (stories: {', '.join(stories)})." if stories
                                                               else ": this dataset has no stories.yaml."), close)
-    graph, source = data.graph(), stories_file(data.data)
-    problems = check_stories(graph, {story_id: stories[story_id]}, source)
-    if problems:
-        raise DataError(problems)
-    return render_story(graph, stories[story_id], output, source=source)
+    # the page is drawn from the story's check (ecosystem.stories.checked_highlights), its file named as validate names it
+    return render_story(data.graph(), stories[story_id], output, source=stories_file(data.data),
+                        folder=naming_folder(data.data))

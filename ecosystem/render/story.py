@@ -7,32 +7,31 @@ on that view), so consecutive steps on one view keep every entity in place and a
 view switches the figure. An entity a view draws inside a collapsed pattern (``collapse_roles``)
 is brought forward as that pattern.
 
-A step whose highlighted entity its view does not draw at its date is an error naming the story
-file, the line, the story and the fix (the page would otherwise leave it out without a word); the
-rule is :func:`ecosystem.stories.story_highlights`, which ``validate`` runs too.
+A step naming a view or an entity that does not exist, or highlighting an entity its view does
+not draw at its date, is an error naming the story file, the line, the story and the fix (the page
+would otherwise leave it out without a word); the rules are :func:`ecosystem.stories.check_stories`'s,
+which ``validate`` runs too. The page is drawn from that one check (each view and date resolved once).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DataError, ExportError
+from ..errors import ExportError
 
 
-def story_document(graph, story, source=None) -> dict:
+def story_document(graph, story, source=None, folder=None) -> dict:
     """The page's data: ``figures`` (one per view, in order of first use), ``story`` (its steps,
     each naming its figure by index) and the page's title. ``source``: the story file, for the
-    lines of problems. Raises :class:`DataError` if a step highlights what its view does not draw
-    (:func:`ecosystem.stories.story_highlights`)."""
+    lines of problems (named relative to ``folder``). Raises :class:`DataError` with
+    :func:`ecosystem.stories.check_stories`'s problems (:func:`ecosystem.stories.checked_highlights`)."""
     from .html import page_data, uses_graphviz
     from .layout import graphviz_layout
     from .style import FONT
-    from ..stories import located, story_highlights
+    from ..stories import checked_highlights
     from .timeline import view_timeline
 
-    brought, problems = story_highlights(graph, story)
-    if problems:
-        raise DataError(located(problems, source))
+    brought = checked_highlights(graph, story, source, folder)
     views: list[str] = []
     for step in story.steps:
         if step.view not in views:
@@ -56,9 +55,9 @@ def _cited(graph, citation) -> str:
     return f"{citation} — {title}" if title and citation.source != "case" else str(citation)
 
 
-def render_story(graph, story, path, source=None) -> Path:
+def render_story(graph, story, path, source=None, folder=None) -> Path:
     """Write the story page to ``path`` (an .html file); returns the path. ``source``: the story
-    file (problems name its lines)."""
+    file (problems name its lines, relative to ``folder``)."""
     from ..atomic import write_bytes
     from .html import render_page
 
@@ -67,4 +66,4 @@ def render_story(graph, story, path, source=None) -> Path:
         raise ExportError(f"cannot write the story to {target.name!r}: a story is a page, give a name ending in .html")
     if not target.parent.is_dir():
         raise ExportError(f"cannot write {target}: the folder {target.parent} does not exist")
-    return write_bytes(target, render_page(story_document(graph, story, source)).encode("utf-8"))
+    return write_bytes(target, render_page(story_document(graph, story, source, folder)).encode("utf-8"))

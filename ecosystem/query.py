@@ -18,6 +18,9 @@ from .errors import QueryError, UnknownEntityError
 from .graph import entity_summary, hops
 from .text import plain
 
+# how a look-through (indirect) figure is described: in answers, figures and the FollowTheMoney export (read back by its import)
+INDIRECT = "indirect (look-through, not on the register)"
+
 _PUNCTUATION = re.compile(r"[\s'’`\"\-_.,:;()/&!?]+")
 
 
@@ -447,7 +450,7 @@ def relation_details(data: dict) -> list[str]:
     if data.get("law"):
         parts.append(f"under {data['law']}")
     if data.get("indirect"):
-        parts.append("indirect (look-through, not on the register)")
+        parts.append(INDIRECT)
     return parts
 
 

@@ -139,5 +139,5 @@ def test_an_unknown_table_or_column_is_met_with_the_tables(invoke):
         result = invoke("sql", query)
         assert result.exit_code == 1
         message = " ".join(result.stderr.split())
-        assert "tables: citations, cjk_bigrams, entities, facts, meta, names, relations, search, sources" in message
+        assert "tables: citations, cjk_bigrams, entities, facts, meta, names, relations, search, sources, supersessions;" in message
         assert "search_data" not in message and "PRAGMA table_info(TABLE)" in message

@@ -25,10 +25,8 @@ from pathlib import Path
 from ..errors import ExportError
 from ..text import take_unused
 from ..models import share_text
+from ..query import INDIRECT
 from ._common import ExportResult, citation_text, clean_text, sorted_edges, sorted_nodes, write_text
-
-# a link's description that says it is a look-through figure, not a holding on the register (read back by the import)
-INDIRECT = "indirect (look-through, not on the register)"
 
 FALLBACK = ("UnknownLink", "subject", "object")
 _ID_BAD = re.compile(r"[^0-9A-Za-z.-]+")

@@ -28,7 +28,7 @@ from pathlib import Path
 import orjson
 
 from ..errors import EcosystemError
-from ..exporters.ftm import INDIRECT
+from ..query import INDIRECT
 from .bods import ID_PATTERN, ImportResult, _Ids, _bundled_vocabulary, _open_input, _reason, _write_records
 
 OUTPUT_FILE = "records.jsonl"

@@ -466,40 +466,6 @@ SET r.`amount_approximate` = toBoolean(row.`amount_approximate:boolean`),
     r.`votes_value` = toFloat(row.`votes_value:double`);
 
 LOAD CSV WITH HEADERS FROM 'file:///relationships.csv' AS row
-WITH row WHERE row.`:TYPE` = 'APPOINTS_BOARD'
-MATCH (a:Entity {id: row.`:START_ID`}), (b:Entity {id: row.`:END_ID`})
-MERGE (a)-[r:`APPOINTS_BOARD` {id: row.id}]->(b)
-SET r.`amount_approximate` = toBoolean(row.`amount_approximate:boolean`),
-    r.`amount_currency` = row.`amount_currency`,
-    r.`amount_unit` = row.`amount_unit`,
-    r.`amount_value` = toFloat(row.`amount_value:double`),
-    r.`as_of` = date(row.`as_of:date`),
-    r.`as_of_precision` = row.`as_of_precision`,
-    r.`as_of_text` = row.`as_of_text`,
-    r.`category` = row.`category`,
-    r.`end` = date(row.`end:date`),
-    r.`end_precision` = row.`end_precision`,
-    r.`end_text` = row.`end_text`,
-    r.`equity_approximate` = toBoolean(row.`equity_approximate:boolean`),
-    r.`equity_max` = toFloat(row.`equity_max:double`),
-    r.`equity_min` = toFloat(row.`equity_min:double`),
-    r.`equity_value` = toFloat(row.`equity_value:double`),
-    r.`indirect` = toBoolean(row.`indirect:boolean`),
-    r.`inferred` = toBoolean(row.`inferred:boolean`),
-    r.`instruments` = split(row.`instruments:string[]`, '|'),
-    r.`label` = row.`label`,
-    r.`law` = row.`law`,
-    r.`note` = row.`note`,
-    r.`role` = row.`role`,
-    r.`sources` = split(row.`sources:string[]`, '|'),
-    r.`start` = date(row.`start:date`),
-    r.`start_precision` = row.`start_precision`,
-    r.`start_text` = row.`start_text`,
-    r.`supersedes` = split(row.`supersedes:string[]`, '|'),
-    r.`type` = row.`type`,
-    r.`votes_value` = toFloat(row.`votes_value:double`);
-
-LOAD CSV WITH HEADERS FROM 'file:///relationships.csv' AS row
 WITH row WHERE row.`:TYPE` = 'AWARDED'
 MATCH (a:Entity {id: row.`:START_ID`}), (b:Entity {id: row.`:END_ID`})
 MERGE (a)-[r:`AWARDED` {id: row.id}]->(b)

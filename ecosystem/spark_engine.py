@@ -36,7 +36,7 @@ from pathlib import Path
 
 from . import dates
 from .control import ControlRules
-from .control.rules import BUNDLE_ROLES, DIRECT_RULES, DISPERSED_PATTERN, EPSILON
+from .control.rules import BUNDLE_ROLES, CLOSED, DIRECT_RULES, DISPERSED_PATTERN, EPSILON, OWNER_TYPES, ROUNDING_DIGITS
 from .errors import EcosystemError
 
 MAX_ROUNDS = 10_000
@@ -634,15 +634,15 @@ def _minimal(candidates, table, up, group_runs, cyclic=False):
 # ------------------------------------------------------------------------------------------------
 # economic interest of final owners (ecosystem.control.economic.economic_interest, every entity at once)
 
-# the relation types whose certain equity ``ecosystem.control.holdings.tighten`` counts as owners'
-OWNER_TYPES = ("owns", "limited_partner_of", "general_partner_of")
-CLOSED = 1 - 1e-12  # a cycle's members holding this much of each member is closed (as economic._integrated)
 ECONOMIC_TOLERANCE = 1e-12  # the rounds stop when no new contribution (a fraction) reaches this
 ECONOMIC_ROUNDS = 2000  # past it: an error naming where the interest does not converge
+ECONOMIC_ROUNDS_KEY = "spark.ecosystem.economicRounds"  # a Spark setting that raises (or lowers) the cap
 
 
 class EconomicDivergence(EcosystemError):
-    """The walks of equity through a cycle of holdings do not die out (they add up past 100% there)."""
+    """The walks of equity through a cycle of holdings have not died out within the cap of delta rounds:
+    a cycle passes on nearly all of what it holds (slow convergence), or its holdings add up to 100% or
+    more with the high ends of shares (no convergence)."""
 
 
 def _economic(in_force, modes, rules):
@@ -676,7 +676,8 @@ def _economic(in_force, modes, rules):
                   .select("run", F.col("holder").alias("source"), F.col("target").alias("node"), "value"))
     steps = flow.select("run", F.col("holder").alias("node"), "target", F.col("value").alias("weight"))
     parts = [delta]
-    for _ in range(ECONOMIC_ROUNDS):
+    cap = int(in_force.sparkSession.conf.get(ECONOMIC_ROUNDS_KEY, str(ECONOMIC_ROUNDS)))
+    for _ in range(cap):
         largest = delta.agg(F.max("value")).first()[0]
         _trace("economic round", len(parts), largest)
         if largest is None or largest < ECONOMIC_TOLERANCE:
@@ -688,8 +689,13 @@ def _economic(in_force, modes, rules):
         parts.append(delta)
     else:
         where = sorted({row["node"] for row in delta.orderBy(F.desc("value")).limit(5).collect()})
-        raise EconomicDivergence(f"the economic interest does not converge within {ECONOMIC_ROUNDS} rounds "
-                                 f"(a cycle of holdings adding up to 100% or more?) around {', '.join(where)}")
+        raise EconomicDivergence(
+            f"the economic interest has not converged within {cap} delta rounds around {', '.join(where)}: "
+            f"a cycle of holdings there passes on nearly all of what it holds (each round carries value one "
+            f"holding further; a cycle of 100% and 99% needs about 4,600 rounds), or its holdings add up to 100% "
+            f"or more with the high ends of shares (it would never converge); raise the cap with the Spark "
+            f"setting {ECONOMIC_ROUNDS_KEY} (default {ECONOMIC_ROUNDS}, e.g. in spark-defaults.conf), or use "
+            f"the embedded engine, which solves each cycle directly")
     total = reduce(lambda a, b: a.unionByName(b), parts).groupBy("run", "source", "node").agg(
         F.sum("value").alias("value"))
     mode = F.col("run") % 2
@@ -908,7 +914,7 @@ def records_frame(result: dict):
                                              "status"))).alias("sorted"))
         .select("as_of", "id", F.transform("sorted", lambda x: F.struct(
             x["group"].alias("group"), x["id"].alias("id"), x["status"].alias("status"))).alias("ultimate")))
-    low, high = F.round("low", 6), F.round("high", 6)
+    low, high = _rounded(F.col("low")), _rounded(F.col("high"))
     owners = (result["final_owners"].groupBy("as_of", F.col("target").alias("id")).agg(
         F.array_sort(F.collect_list(F.struct((-low).alias("order"), F.col("owner").alias("id"), low.alias("low"),
                                              high.alias("high")))).alias("sorted"))
@@ -924,6 +930,16 @@ def records_frame(result: dict):
                     F.coalesce("ultimate", empty_ultimate).alias("ultimate"),
                     F.coalesce("final_owners", empty_owners).alias("final_owners"),
                     F.coalesce("members", F.array().cast("array<string>")).alias("closed_cycle")))
+
+
+def _rounded(column):
+    """:func:`ecosystem.control.rules.rounded` as a column: Spark's ``round`` is half up on the shortest
+    decimal form of the double, as the embedded rule is, one step per number of digits (9, then 6)."""
+    from pyspark.sql import functions as F
+
+    for digits in ROUNDING_DIGITS:
+        column = F.round(column, digits)
+    return column
 
 
 _COMPRESSION = {"json": {}, "parquet": {"compression": "zstd"}}

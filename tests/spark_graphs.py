@@ -1,7 +1,9 @@
 """Generated ownership-and-control graphs for comparing the Spark engine with the embedded one.
 
 ``generated_graph(seed, count)`` joins ``count`` small random graphs (ids prefixed ``g<k>_``, so they
-never touch) and one fixed closed cycle of companies holding all of each other into one graph that follows the graph contract: Spark then analyses them all in one
+never touch), one fixed closed cycle of companies holding all of each other and one fixed chain whose
+interest is a rounding tie at the 6th decimal, and one cycle whose high ends add up past 100% around a
+pair closed by them, into one graph that follows the graph contract: Spark then analyses them all in one
 pass. Each small graph mixes what the control rules must get right: chains of holdings with exact,
 approximate, ranged and unknown shares; pooled votes through controlled companies; cross-holdings
 and cycles; complete and incomplete contract bundles and bare voting proxies; nominees; general
@@ -135,6 +137,34 @@ def _closed_cycle(prefix: str, graph: nx.MultiDiGraph) -> None:
         graph.add_edge(u, v, key=key, type=kind, id=key, sources=[{"source": "generated"}], **equity)
 
 
+def _rounding_tie(prefix: str, graph: nx.MultiDiGraph) -> None:
+    """A chain whose interest is a tie at the 6th decimal: p holds 48.3% of c0, c0 56.3% of c1, c1 52.5%
+    of c2, so p holds 14.2762725% of c2 (14.276273 in the records, whichever product comes first)."""
+    for node, kind in ((f"{prefix}p0", "person"), (f"{prefix}p1", "person"), (f"{prefix}c0", "company"),
+                       (f"{prefix}c1", "company"), (f"{prefix}c2", "company")):
+        graph.add_node(node, id=node, name=node.replace("_", " "), type=kind)
+    holdings = [("p0", "c0", 48.3), ("p1", "c0", 51.7), ("c0", "c1", 56.3), ("c1", "c2", 52.5)]
+    for count, (u, v, value) in enumerate(holdings, 1):
+        key = f"{prefix}r{count}"
+        graph.add_edge(prefix + u, prefix + v, key=key, type="owns", id=key, sources=[{"source": "generated"}],
+                       equity={"value": value})
+
+
+def _high_ends_past_100(prefix: str, graph: nx.MultiDiGraph) -> None:
+    """A cycle whose high ends add up past 100% without the whole of it closing: c0 and c1 hold unknown
+    shares of each other (with the high ends, all of each other: a closed pair), c1 and p0 hold 50% of
+    c2 each, c2 an unknown share of c0 (c2 is below the pair: the low ends' owners, high 100)."""
+    for node, kind in ((f"{prefix}p0", "person"), (f"{prefix}c0", "company"), (f"{prefix}c1", "company"),
+                       (f"{prefix}c2", "company")):
+        graph.add_node(node, id=node, name=node.replace("_", " "), type=kind)
+    holdings = [("c0", "c1", None), ("c1", "c0", None), ("c1", "c2", 50.0), ("p0", "c2", 50.0), ("c2", "c0", None)]
+    for count, (u, v, value) in enumerate(holdings, 1):
+        key = f"{prefix}r{count}"
+        equity = {} if value is None else {"equity": {"value": value}}
+        graph.add_edge(prefix + u, prefix + v, key=key, type="owns", id=key, sources=[{"source": "generated"}],
+                       **equity)
+
+
 def generated_graph(seed: int, count: int) -> nx.MultiDiGraph:
     from ecosystem.vocabulary import bundled_vocabulary
 
@@ -145,6 +175,8 @@ def generated_graph(seed: int, count: int) -> nx.MultiDiGraph:
     for k in range(count):
         _small(rng, f"g{k}_", graph)
     _closed_cycle(f"g{count}_", graph)
+    _rounding_tie(f"g{count + 1}_", graph)
+    _high_ends_past_100(f"g{count + 2}_", graph)
     categories = {t: d.category for t, d in vocabulary.relation_types.items()}
     for _, _, data in graph.edges(data=True):
         data["category"] = categories[data["type"]]

@@ -143,13 +143,78 @@ def test_an_entity_outside_its_dates_has_no_owners_and_an_unknown_one_is_a_key_e
         every["nobody"]
 
 
-def test_a_figure_at_a_rounding_tie_is_the_reference_one():
-    # 48.3% x 56.3% x 52.5% = 14.2762725%: a tie at the 6th decimal, where the order in which the shares
-    # are multiplied decides the rounded figure; p's interest in x is the per-entity solve's
+def test_a_figure_at_a_rounding_tie_is_rounded_half_up_whatever_the_order_of_the_products():
+    # 48.3% x 56.3% x 52.5% = 14.2762725%: a tie at the 6th decimal; multiplied in one order or another
+    # the float lands on either side of it, and the records round it up (as Spark's round does)
     edges = [("p", "c3", {"value": 48.3}), ("q", "c3", {"value": 51.7}), ("c3", "c2", {"value": 56.3}),
              ("c2", "x", {"value": 52.5})]
     graph = graph_of(edges, people={"p", "q"})
     differ, expected = compare(graph, "2020")
     assert not differ, differ
     owners = {o["id"]: o["low"] for o in expected["x"][0]}
-    assert abs(owners["p"] - 14.2762725) < 0.6e-6
+    assert owners["p"] == 14.276273 and owners["q"] == 15.281228  # 51.7 x 56.3 x 52.5 = 15.2812275: a tie too
+
+
+def test_the_rounding_rule_is_half_up_on_the_decimal_figure():
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from ecosystem.control.rules import rounded
+
+    # the products of a 3-step chain in its three orders: one figure, the decimal one rounded half up
+    rng = random.Random(5)
+    for _ in range(5000):
+        a, b, c = (rng.randint(1, 1000) / 10 for _ in range(3))
+        exact = (Decimal(str(a)) * Decimal(str(b)) * Decimal(str(c)) / 10000).quantize(Decimal("1e-6"), ROUND_HALF_UP)
+        figures = {rounded(a / 100 * b / 100 * c / 100 * 100), rounded(a * (b * c) / 10000), rounded((a * b) * c / 10000)}
+        assert figures == {float(exact)}, (a, b, c, figures)
+    assert rounded(0.0000005) == 0.000001 and rounded(2.5e-7) == 0.0 and rounded(-0.0) == 0.0
+    assert rounded(12.3456785) == 12.345679 and rounded(99.9999995) == 100.0 and rounded(33.333333333) == 33.333333
+    assert rounded(1.0000000005) == 1.000000  # half up to 9 decimals first (1.000000001), then to 6
+
+
+def test_a_cycle_whose_high_ends_add_past_100_around_a_closed_pair_reports_the_pair():
+    # a and b hold unknown shares of each other (with the high ends, all of each other: a closed pair),
+    # c holds an unknown share of a, b and q 50% of c each: c is below the pair, closed by the high ends
+    # alone, so the low ends' final owners are given with high 100 (the high run has no figure)
+    edges = [("a", "b", None), ("b", "a", None), ("b", "c", {"value": 50.0}), ("q", "c", {"value": 50.0}),
+             ("c", "a", None)]
+    graph = graph_of(edges, people={"q"})
+    differ, expected = compare(graph, "2020")
+    assert not differ, differ
+    assert expected["c"] == ([{"id": "b", "low": 50.0, "high": 100.0}, {"id": "q", "low": 50.0, "high": 100.0}],
+                             ["a", "b"])
+
+
+def test_a_cycle_whose_high_ends_add_past_100_without_closing_is_closed_by_the_high_ends():
+    # a is held 0-60% by b and 0-60% by c, each of them 0-90% by a (p and r hold 10%): with the high ends
+    # the walks around the cycle add up past 100% (0.6 x 0.9 twice: spectral radius above 1), so its high
+    # run has no figure; the low ends' owners are given with high 100, and the cycle is reported
+    edges = [("b", "a", {"min": 0.0, "max": 60.0}), ("c", "a", {"min": 0.0, "max": 60.0}),
+             ("a", "b", {"min": 0.0, "max": 90.0}), ("p", "b", {"value": 10.0}),
+             ("a", "c", {"min": 0.0, "max": 90.0}), ("r", "c", {"value": 10.0}), ("b", "x", {"value": 50.0})]
+    graph = graph_of(edges, people={"p", "r"})
+    differ, expected = compare(graph, "2020")
+    assert not differ, differ
+    assert expected["b"] == ([{"id": "p", "low": 10.0, "high": 100.0}], ["a", "b", "c"])
+    assert expected["x"] == ([{"id": "p", "low": 5.0, "high": 100.0}], ["a", "b", "c"])
+
+
+def test_a_cycle_passing_on_almost_all_it_holds_is_solved():
+    # a holds all of b, b 99% of a, p 1% of a: p's interest in both is 100% (a slowly converging series)
+    edges = [("a", "b", {"value": 100.0}), ("b", "a", {"value": 99.0}), ("p", "a", {"value": 1.0})]
+    graph = graph_of(edges, people={"p"})
+    differ, expected = compare(graph, "2020")
+    assert not differ, differ
+    assert expected["a"] == expected["b"] == ([{"id": "p", "low": 100.0, "high": 100.0}], [])
+
+
+def test_a_system_without_a_non_negative_solution_is_refused():
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    # a and b hold 60% and 90% of each other twice over: 0.6 x 0.9 x 2 > 1, no figure
+    growing = csr_matrix(np.array([[0.0, 0.9, 0.9], [0.6, 0.0, 0.0], [0.6, 0.0, 0.0]]))
+    with pytest.raises(ValueError):
+        economic._solve(growing, np.ones(3))
+    held = csr_matrix(np.array([[0.0, 0.5], [0.5, 0.0]]))
+    assert economic._solve(held, np.ones(2)) == pytest.approx([2.0, 2.0])

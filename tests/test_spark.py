@@ -107,6 +107,16 @@ def test_generated_graphs_same_answers(both):
     # a cycle closed by the low ends: no numbers; by the high ends alone: the low run's owners, high 100
     assert any(not record["final_owners"] for record in expected.values() if record["closed_cycle"])
     assert any(record["final_owners"] for record in expected.values() if record["closed_cycle"])
+    # a tie at the 6th decimal (14.2762725%) is rounded up by both engines, whatever order they multiply in
+    ties = [record["final_owners"] for key, record in expected.items() if key[1] == f"g{COUNT + 1}_c2"]
+    assert ties and all(owners[0] == {"id": f"g{COUNT + 1}_p0", "low": 14.276273, "high": 14.276273}
+                        for owners in ties), ties
+    # a cycle whose high ends add up past 100% around a pair they close: below the pair, the low ends' owners
+    past = [(record["final_owners"], record["closed_cycle"]) for key, record in expected.items()
+            if key[1] == f"g{COUNT + 2}_c2"]
+    pair = [f"g{COUNT + 2}_c0", f"g{COUNT + 2}_c1"]
+    assert past and all(found == ([{"id": f"g{COUNT + 2}_c1", "low": 50.0, "high": 100.0},
+                                   {"id": f"g{COUNT + 2}_p0", "low": 50.0, "high": 100.0}], pair) for found in past), past
 
 
 def _cross_held() -> set:

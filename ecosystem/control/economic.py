@@ -7,12 +7,11 @@ X, by one sparse solve. A closed cycle (companies holding all of each other) has
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 from ..models import share_text
 from ..registers import declared_beneficial_owners, declared_interests
-from .rules import HIGH, LOW, rounded
+from .rules import CLOSED, HIGH, LOW, rounded
 from .verdicts import basis
 
 
@@ -127,10 +126,6 @@ class FinalOwners(Mapping):
                 return [], []
             raise KeyError(entity_id)
         runs = [run.result(i, self._names, self._index) for run in self._runs[:2 if self._needs_high[i] else 1]]
-        if any(_near_tie(value) for run in runs for value in run["interest"].values()):
-            # float noise decides these digits: the per-entity solve's, so both give the same figures
-            holdings_of = self._analysis.holdings.economic_holdings
-            runs = [_integrated(holdings_of, entity_id, mode) for mode in (LOW, HIGH)[:len(runs)]]
         low, high = runs[0], runs[-1]
         owners = [{"id": h["id"], "low": h["interest"]["low"], "high": h["interest"]["high"]}
                   for h in _holders(self._analysis, low, high) if h["final"]]
@@ -159,13 +154,12 @@ class _Run:
         a = coo_matrix((fractions[keep], (holder[keep], target[keep])), shape=(n, n)).tocsr()  # duplicates add up
         self.held = held = a.getnnz(axis=0) > 0
         count, labels, cyclic, closed = _components(a)
-        # the closed cycles, ranked by their sorted ids: an entity reports the least one upstream
-        members = np.argsort(labels, kind="stable")
-        starts = np.searchsorted(labels[members], np.arange(count + 1))
-        found = sorted((sorted(names[m] for m in members[starts[c]:starts[c + 1]]), c) for c in np.flatnonzero(closed))
+        # the closed cycles, ranked by their sorted ids: an entity reports the least one upstream (a
+        # closed cycle is above its whole component)
+        found = sorted((sorted(names[m] for m in members), int(labels[members[0]])) for members in closed)
         self.cycles = [cycle for cycle, _ in found]
         component_rank = np.full(count, _NO_CYCLE, dtype=np.int64)
-        for number, (_, c) in enumerate(found):
+        for number, (_, c) in reversed(list(enumerate(found))):
             component_rank[c] = number
         coo = a.tocoo()
         outside = labels[coo.row] != labels[coo.col]
@@ -234,13 +228,6 @@ class _Unheld:
 
     def __contains__(self, name) -> bool:
         return not self.held[self.index[name]]
-
-
-def _near_tie(percent) -> bool:
-    """Whether ``percent`` lies within float noise of a tie at the 6th decimal (where the order of the
-    arithmetic decides the rounded figure)."""
-    scaled = percent * 1e6
-    return abs(scaled - math.floor(scaled) - 0.5) < 1e-5
 
 
 class _Rows:
@@ -447,35 +434,82 @@ def _solve_neumann(a_cc, rhs, tolerance=1e-13, limit=2000):
 
 def _solve(a_cc, rhs):
     """(I - A) z = rhs: the Neumann series, or a direct sparse solve when it converges slowly (spectral
-    radius near 1)."""
+    radius near 1). The result is checked (finite, not negative): a system without such a solution
+    (spectral radius 1 or more) raises ValueError instead of giving figures."""
     import numpy as np
     from scipy.sparse import identity
     from scipy.sparse.linalg import spsolve
 
     z = _solve_neumann(a_cc, rhs)
     if z is None:
+        import warnings
+
         system = (identity(a_cc.shape[0], format="csc") - a_cc.tocsc()).tocsc()
-        z = np.asarray(spsolve(system, rhs)).reshape(rhs.shape)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a singular system is reported below
+            z = np.asarray(spsolve(system, rhs)).reshape(rhs.shape)
+        if not np.all(np.isfinite(z)) or z.min(initial=0.0) < -1e-9 * max(1.0, np.abs(z).max(initial=0.0)):
+            raise ValueError("the holdings of a cycle add up to 100% or more: its interest has no figure")
     return z
 
 
 def _components(a):
     """Strongly connected components of ``a`` (fraction of j's equity held by i at ``a[i, j]``):
     ``(count, labels, cyclic, closed)``; ``cyclic`` marks components with a cycle (several members or a
-    self-holding), ``closed`` those whose every member's equity is held entirely inside the component
-    (spectral radius 1: a closed cycle has no number)."""
+    self-holding); ``closed`` lists the closed cycles (arrays of node indices), whose interest has no
+    figure.
+
+    A closed cycle is, as the Spark engine finds it, a set of companies reaching each other through
+    holdings, each held in full (:data:`CLOSED`) by the others, among the companies that their
+    holders in the same set hold in full (the largest such set, found by trimming); or a component
+    whose holdings, with the high ends of shares, add up to 100% or more around its cycles without
+    closing one (spectral radius 1 or more: the system has no non-negative solution)."""
     import numpy as np
+    from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
+    n = a.shape[0]
     count, labels = connected_components(a, directed=True, connection="strong")
     coo = a.tocoo()
-    inside = labels[coo.row] == labels[coo.col]
-    column_inside = np.zeros(a.shape[0])
-    np.add.at(column_inside, coo.col[inside], coo.data[inside])
     cyclic = np.bincount(labels, minlength=count) > 1
     cyclic[labels[coo.row[(coo.row == coo.col) & (coo.data > 0)]]] = True
-    short = np.bincount(labels, weights=(column_inside < 1 - 1e-12).astype(float), minlength=count) > 0
-    return count, labels, cyclic, cyclic & ~short
+    # the companies held in full by others of the set, trimmed until none is dropped
+    kept = np.ones(n, dtype=bool)
+    while True:
+        inside = kept[coo.row] & kept[coo.col]
+        total = np.bincount(coo.col[inside], weights=coo.data[inside], minlength=n)
+        trimmed = kept & (total >= CLOSED)
+        if trimmed.sum() == kept.sum():
+            break
+        kept = trimmed
+    closed = []
+    if kept.any():
+        inside = kept[coo.row] & kept[coo.col]
+        sub = csr_matrix((coo.data[inside], (coo.row[inside], coo.col[inside])), shape=(n, n))
+        _, sub_labels = connected_components(sub, directed=True, connection="strong")
+        own = inside & (sub_labels[coo.row] == sub_labels[coo.col])
+        held = np.bincount(coo.col[own], weights=coo.data[own], minlength=n)
+        looped = np.zeros(n, dtype=bool)
+        looped[coo.row[own]] = True  # on a cycle of the set (a self-holding included)
+        candidates = np.flatnonzero(kept & looped)
+        for label in np.unique(sub_labels[candidates]):
+            members = candidates[sub_labels[candidates] == label]
+            if (held[members] >= CLOSED).all():
+                closed.append(members)
+    # a component whose holdings add up past 100% somewhere (high ends) may have no solution
+    column = np.bincount(coo.col[labels[coo.row] == labels[coo.col]],
+                         weights=coo.data[labels[coo.row] == labels[coo.col]], minlength=n)
+    shut = np.zeros(count, dtype=bool)
+    shut[[labels[m[0]] for m in closed]] = True
+    for label in np.unique(labels[column > 1.0]):
+        if not cyclic[label] or shut[label]:
+            continue
+        members = np.flatnonzero(labels == label)
+        try:
+            _solve(a[members][:, members], np.ones(len(members)))
+        except ValueError:
+            closed.append(members)
+    return count, labels, cyclic, closed
 
 
 def _first_cycle(cycles):
@@ -517,10 +551,10 @@ def _integrated(holdings_of, entity_id, mode) -> dict:
     intermediate = np.flatnonzero(held)
     final = np.flatnonzero(~held)
     a_cc = a[intermediate][:, intermediate]
-    _, labels, _, closed = _components(a_cc)
-    if closed.any():
+    closed = _components(a_cc)[3]
+    if closed:
         return {"interest": {}, "final": set(), "closed_cycle": _first_cycle(
-            [names[intermediate[m]] for m in np.flatnonzero(labels == label)] for label in np.flatnonzero(closed))}
+            [names[intermediate[m]] for m in members] for members in closed)}
     position = {int(c): k for k, c in enumerate(intermediate)}
     rhs = np.zeros(len(intermediate))
     rhs[position[0]] = 1.0

@@ -13,7 +13,7 @@ import networkx as nx
 
 from .. import dates
 from ..errors import QueryError
-from .rules import DIRECT_RULES, bounds, is_dispersed, roles_of
+from .rules import DIRECT_RULES, OWNER_TYPES, bounds, is_dispersed, roles_of
 
 
 class Holding:
@@ -45,7 +45,7 @@ def tighten(holdings):
     """An uncertain share is at most 100 minus what the others certainly hold."""
     if all(h.low == h.high for h in holdings):
         return
-    owners = [h for h in holdings if h.kind in ("owns", "limited_partner_of", "general_partner_of")]
+    owners = [h for h in holdings if h.kind in OWNER_TYPES]
     total_low = sum(h.low for h in owners)
     for h in owners:
         if h.high > h.low:

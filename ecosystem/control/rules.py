@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from ..errors import QueryError
@@ -25,6 +27,10 @@ VERDICTS = (CONTROLLED, MAY_BE_CONTROLLED, NO_CONTROLLING_PARTY, UNKNOWN, NOT_YE
 
 LOW, HIGH = 0, 1  # the two runs: low ends of shares (certain), high ends (possible)
 EPSILON = 1e-9
+# the relation types whose certain equity counts as owners' (Holdings.tighten; read by both engines)
+OWNER_TYPES = ("owns", "limited_partner_of", "general_partner_of")
+# a company whose holders inside a cycle hold at least this fraction of it is held in full there (closed cycle)
+CLOSED = 1 - 1e-12
 
 # the vocabulary's `control:` kinds that give control directly, and the rule each is reported as
 DIRECT_RULES = {
@@ -144,8 +150,26 @@ def bounds(share, margin=0.0):
     return (low, high, approximate)
 
 
+ROUNDING_DIGITS = (9, 6)  # a figure is rounded half up to 9 decimals, then half up to 6 (see rounded)
+_QUANTUM = {digits: Decimal(1).scaleb(-digits) for digits in ROUNDING_DIGITS}
+
+
 def rounded(value: float) -> float:
-    return round(value + 0.0, 6)
+    """A share or interest in percent as the records give it: half up to 9 decimals, then half up to 6
+    (both on the shortest decimal form of the float, as Spark's ``round``: the Spark engine applies
+    ``F.round(F.round(x, 9), 6)``, the same rule). The first step absorbs the float noise left by the
+    order of the arithmetic (48.3% x 56.3% x 52.5% is 14.2762725% whichever product comes first), the
+    second decides a tie upwards (14.276273)."""
+    value += 0.0  # -0.0 is 0.0
+    if not math.isfinite(value):
+        return value
+    for digits in ROUNDING_DIGITS:
+        scaled = value * 10.0 ** digits
+        if abs(scaled - math.floor(scaled) - 0.5) < 1e-3:  # at (or within noise of) a tie: decimal arithmetic
+            value = float(Decimal(repr(value)).quantize(_QUANTUM[digits], ROUND_HALF_UP))
+        else:  # away from a tie, round() of the binary value gives the same figure, faster
+            value = round(value, digits)
+    return value
 
 
 def percent_range(low, high) -> str:

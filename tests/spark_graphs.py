@@ -138,12 +138,13 @@ def _closed_cycle(prefix: str, graph: nx.MultiDiGraph) -> None:
 
 
 def _rounding_tie(prefix: str, graph: nx.MultiDiGraph) -> None:
-    """A chain whose interest is a tie at the 6th decimal: p holds 48.3% of c0, c0 56.3% of c1, c1 52.5%
-    of c2, so p holds 14.2762725% of c2 (14.276273 in the records, whichever product comes first)."""
+    """A chain whose interest is a tie at the 6th decimal: p0 holds 61.9% of c0, c0 95.3% of c1, c1 49.5%
+    of c2, so p0 holds 29.2003965% of c2 (29.200397 in the records, whichever product comes first; the
+    Spark engine's products give 29.200396499999997)."""
     for node, kind in ((f"{prefix}p0", "person"), (f"{prefix}p1", "person"), (f"{prefix}c0", "company"),
                        (f"{prefix}c1", "company"), (f"{prefix}c2", "company")):
         graph.add_node(node, id=node, name=node.replace("_", " "), type=kind)
-    holdings = [("p0", "c0", 48.3), ("p1", "c0", 51.7), ("c0", "c1", 56.3), ("c1", "c2", 52.5)]
+    holdings = [("p0", "c0", 61.9), ("p1", "c0", 38.1), ("c0", "c1", 95.3), ("c1", "c2", 49.5)]
     for count, (u, v, value) in enumerate(holdings, 1):
         key = f"{prefix}r{count}"
         graph.add_edge(prefix + u, prefix + v, key=key, type="owns", id=key, sources=[{"source": "generated"}],

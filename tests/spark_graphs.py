@@ -184,3 +184,16 @@ def generated_graph(seed: int, count: int) -> nx.MultiDiGraph:
     for node in list(graph):
         graph.nodes[node].setdefault("id", node)
     return graph
+
+
+def shuffled(graph: nx.MultiDiGraph, seed: int) -> nx.MultiDiGraph:
+    """The same graph with its nodes and relations added in another order (answers must not depend on it)."""
+    rng = random.Random(seed)
+    nodes, edges = list(graph.nodes(data=True)), list(graph.edges(keys=True, data=True))
+    rng.shuffle(nodes)
+    rng.shuffle(edges)
+    other = nx.MultiDiGraph()
+    other.graph.update(graph.graph)
+    other.add_nodes_from(nodes)
+    other.add_edges_from(edges)
+    return other

@@ -8,11 +8,8 @@ relations inserted in shuffled orders, and every record is compared.
 
 from __future__ import annotations
 
-import random
-
-import networkx as nx
 import pytest
-from spark_graphs import DATES, generated_graph
+from spark_graphs import DATES, generated_graph, shuffled
 
 from ecosystem import analysis
 
@@ -21,24 +18,11 @@ from ecosystem import analysis
 SEEDS = range(20261200, 20261232)
 
 
-def _reordered(graph: nx.MultiDiGraph, seed: int) -> nx.MultiDiGraph:
-    rng = random.Random(seed)
-    nodes = list(graph.nodes(data=True))
-    edges = list(graph.edges(keys=True, data=True))
-    rng.shuffle(nodes)
-    rng.shuffle(edges)
-    reordered = nx.MultiDiGraph()
-    reordered.graph.update(graph.graph)
-    reordered.add_nodes_from(nodes)
-    reordered.add_edges_from(edges)
-    return reordered
-
-
 @pytest.mark.parametrize("seed", SEEDS)
 def test_records_do_not_depend_on_the_order_of_the_graph(seed):
     graph = generated_graph(seed=seed, count=8)
     expected = analysis.networkx_records(graph, DATES)
     for order in range(2):
-        found = analysis.networkx_records(_reordered(graph, order), DATES)
+        found = analysis.networkx_records(shuffled(graph, order), DATES)
         differ = [(a, b) for a, b in zip(expected, found) if a != b]
         assert not differ, differ[:2]

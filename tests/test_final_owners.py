@@ -7,6 +7,7 @@ import random
 
 import networkx as nx
 import pytest
+from spark_graphs import shuffled
 
 from ecosystem.control import analyse, economic
 
@@ -76,19 +77,6 @@ def graph_of(edges, people=()):
             data["equity"] = equity
         graph.add_edge(u, v, key=key, **data)
     return graph
-
-
-def shuffled(graph, seed):
-    """The same graph with its nodes and relations added in another order."""
-    rng = random.Random(seed)
-    nodes, edges = list(graph.nodes(data=True)), list(graph.edges(keys=True, data=True))
-    rng.shuffle(nodes)
-    rng.shuffle(edges)
-    other = nx.MultiDiGraph()
-    other.graph.update(graph.graph)
-    other.add_nodes_from(nodes)
-    other.add_edges_from(edges)
-    return other
 
 
 def test_several_closed_cycles_upstream_the_least_is_reported_whatever_the_order():
